@@ -1,0 +1,517 @@
+//! Text analysis: how documents and queries become index terms.
+//!
+//! Two representations of the same text, registered as two tantivy tokenizers:
+//!
+//! * **recall** (`RECALL_TOKENIZER`) — an exact, position-faithful rewrite of the
+//!   text, so that a phrase query over it behaves like `grep -F -i`. CJK runs
+//!   become overlapping bigrams (a lone CJK character becomes a unigram), runs
+//!   of letters/digits become one lowercase word, every other visible
+//!   character is a one-character token, a newline is a token of its own and
+//!   each other whitespace character advances the position without a token.
+//!   Because nothing is dropped or merged, "these units at these relative
+//!   positions" is equivalent to "this string occurs here"; only the two ends
+//!   of a query string need expansion (a partial word, a lone CJK character),
+//!   see [`query_units`].
+//! * **words** (`WORDS_TOKENIZER`) — jieba-rs words for ranking (BM25). Only
+//!   used at index time: the query side looks query substrings up in the
+//!   index's own term dictionary instead, so a search never pays jieba's
+//!   110–170 ms dictionary build.
+//!
+//! Both run over [`normalize`]d text, and queries are normalized the same way.
+
+use std::sync::{Arc, OnceLock};
+
+use jieba_rs::Jieba;
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+/// Bumped whenever tokenization changes in a way that changes index terms.
+/// An index built with another version is refused (see `schema`).
+pub const ANALYZER_VERSION: u32 = 1;
+
+pub const RECALL_TOKENIZER: &str = "secsearch_recall";
+pub const WORDS_TOKENIZER: &str = "secsearch_words";
+
+/// Words longer than this (in bytes) are cut into consecutive chunks: tantivy
+/// drops terms over 65,530 bytes, and hex blobs this long are never searched
+/// for by a person.
+const MAX_WORD_BYTES: usize = 240;
+
+/// The class of a (normalized) character, which decides how it is tokenized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// Han, kana, hangul: no spaces between words, so indexed as bigrams.
+    Cjk,
+    /// Letters and digits of space-separated scripts: whole lowercase words.
+    Word,
+    /// Any other visible character: a one-character token.
+    Punct,
+    /// A line break: a token, so that a phrase never spans lines (grep is
+    /// line-based).
+    Newline,
+    /// Other whitespace: advances the position, no token.
+    Space,
+}
+
+pub fn class(c: char) -> Class {
+    let u = c as u32;
+    if matches!(u, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF
+        | 0xF900..=0xFAFF | 0x20000..=0x323AF)
+    {
+        Class::Cjk
+    } else if c == '\n' {
+        Class::Newline
+    } else if c.is_whitespace() {
+        Class::Space
+    } else if c.is_alphanumeric() || c == '_' {
+        Class::Word
+    } else {
+        Class::Punct
+    }
+}
+
+/// Maps one character to its normalized form: full-width ASCII to half-width
+/// (`ＣＶＥ－２０２４` → `cve-2024`), ideographic space to space, lowercase.
+/// Pushes onto `out` so that callers can track offsets char by char.
+#[inline]
+pub fn push_normalized(c: char, out: &mut String) {
+    let u = c as u32;
+    let c = match u {
+        0xFF01..=0xFF5E => char::from_u32(u - 0xFEE0).unwrap_or(c),
+        0x3000 => ' ',
+        0x0D => '\n',
+        _ => c,
+    };
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+    } else if c.is_lowercase() || !c.is_alphabetic() {
+        out.push(c);
+    } else {
+        out.extend(c.to_lowercase());
+    }
+}
+
+/// Normalizes a whole text (see [`push_normalized`]); CRLF becomes one newline.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut prev_cr = false;
+    for c in text.chars() {
+        if c == '\n' && prev_cr {
+            prev_cr = false;
+            continue;
+        }
+        prev_cr = c == '\r';
+        push_normalized(c, &mut out);
+    }
+    out
+}
+
+/// Like [`normalize`] but also returns, for every byte of the output, the byte
+/// offset in `text` of the character it came from (plus one final entry for
+/// the end), so that matches found in normalized text can be highlighted in
+/// the original.
+pub fn normalize_with_map(text: &str) -> (String, Vec<u32>) {
+    let mut out = String::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len() + 1);
+    let mut prev_cr = false;
+    for (i, c) in text.char_indices() {
+        if c == '\n' && prev_cr {
+            prev_cr = false;
+            continue;
+        }
+        prev_cr = c == '\r';
+        let before = out.len();
+        push_normalized(c, &mut out);
+        map.resize(out.len(), i as u32);
+        debug_assert!(out.len() >= before);
+    }
+    map.push(text.len() as u32);
+    (out, map)
+}
+
+/// One unit of the recall representation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    /// Position relative to the first unit.
+    pub position: usize,
+    pub kind: UnitKind,
+    pub text: String,
+    /// Byte range in the normalized text.
+    pub from: usize,
+    pub to: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitKind {
+    /// Two CJK characters.
+    Bigram,
+    /// A CJK run of one character.
+    Unigram,
+    Word,
+    Punct,
+    Newline,
+}
+
+/// Streams the recall units of normalized text, calling `emit` for each.
+/// This one function defines the recall representation for both documents
+/// (through [`RecallTokenizer`]) and queries (through [`query_units`]).
+pub fn recall_units(norm: &str, mut emit: impl FnMut(usize, UnitKind, &str, usize, usize)) {
+    let mut pos = 0usize;
+    // The previous CJK char of the current run and its byte offset.
+    let mut prev_cjk: Option<usize> = None;
+    let mut run_len = 0usize;
+    let bytes = norm.len();
+    let mut iter = norm.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let cls = class(c);
+        if cls == Class::Cjk {
+            let end = i + c.len_utf8();
+            if let Some(p) = prev_cjk {
+                emit(pos, UnitKind::Bigram, &norm[p..end], p, end);
+                pos += 1;
+            }
+            prev_cjk = Some(i);
+            run_len += 1;
+            continue;
+        }
+        if let Some(p) = prev_cjk.take() {
+            if run_len == 1 {
+                emit(pos, UnitKind::Unigram, &norm[p..i], p, i);
+                pos += 1;
+            }
+            run_len = 0;
+        }
+        match cls {
+            Class::Word => {
+                let mut end = i + c.len_utf8();
+                let mut start = i;
+                while let Some(&(j, d)) = iter.peek() {
+                    if class(d) != Class::Word {
+                        break;
+                    }
+                    let next_end = j + d.len_utf8();
+                    if next_end - start > MAX_WORD_BYTES {
+                        emit(pos, UnitKind::Word, &norm[start..end], start, end);
+                        pos += 1;
+                        start = end;
+                    }
+                    end = next_end;
+                    iter.next();
+                }
+                emit(pos, UnitKind::Word, &norm[start..end], start, end);
+                pos += 1;
+            }
+            Class::Punct => {
+                let end = i + c.len_utf8();
+                emit(pos, UnitKind::Punct, &norm[i..end], i, end);
+                pos += 1;
+            }
+            Class::Newline => {
+                emit(pos, UnitKind::Newline, "\n", i, i + 1);
+                pos += 1;
+            }
+            Class::Space => pos += 1,
+            Class::Cjk => {}
+        }
+    }
+    if let Some(p) = prev_cjk {
+        if run_len == 1 {
+            emit(pos, UnitKind::Unigram, &norm[p..bytes], p, bytes);
+        }
+    }
+}
+
+/// A query string's units, with the two ends marked open: the text may
+/// continue in the document beyond the first and last unit, which is what
+/// turns a unit into a prefix/suffix/infix match (see `search`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryUnit {
+    pub unit: Unit,
+    /// The document may have more characters of the same token before it.
+    pub open_left: bool,
+    /// The document may have more characters of the same token after it.
+    pub open_right: bool,
+}
+
+/// Splits a (normalized) query string into recall units. Leading and
+/// trailing whitespace is ignored.
+pub fn query_units(norm: &str) -> Vec<QueryUnit> {
+    let norm = norm.trim_matches(|c: char| c.is_whitespace());
+    let mut units = Vec::new();
+    recall_units(norm, |position, kind, text, from, to| {
+        units.push(Unit {
+            position,
+            kind,
+            text: text.to_string(),
+            from,
+            to,
+        })
+    });
+    let n = units.len();
+    units
+        .into_iter()
+        .enumerate()
+        .map(|(i, unit)| QueryUnit {
+            open_left: i == 0,
+            open_right: i + 1 == n,
+            unit,
+        })
+        .collect()
+}
+
+/// tantivy tokenizer for the recall fields.
+#[derive(Clone, Default)]
+pub struct RecallTokenizer {
+    tokens: Vec<Token>,
+}
+
+/// A token stream over a precomputed token list. Recall tokens are cheap to
+/// compute, and precomputing lets one function ([`recall_units`]) define the
+/// representation for documents and queries alike.
+pub struct VecTokenStream<'a> {
+    tokens: &'a mut Vec<Token>,
+    next: usize,
+}
+
+impl TokenStream for VecTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+impl Tokenizer for RecallTokenizer {
+    type TokenStream<'a> = VecTokenStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream<'a> {
+        self.tokens.clear();
+        let norm = normalize(text);
+        let tokens = &mut self.tokens;
+        recall_units(&norm, |position, _kind, t, from, to| {
+            tokens.push(Token {
+                offset_from: from,
+                offset_to: to,
+                position,
+                text: t.to_string(),
+                position_length: 1,
+            })
+        });
+        VecTokenStream {
+            tokens: &mut self.tokens,
+            next: 0,
+        }
+    }
+}
+
+/// tantivy tokenizer for the ranking fields: jieba words for CJK runs,
+/// lowercase words for the rest, punctuation and whitespace dropped.
+#[derive(Clone, Default)]
+pub struct WordsTokenizer {
+    tokens: Vec<Token>,
+}
+
+impl Tokenizer for WordsTokenizer {
+    type TokenStream<'a> = VecTokenStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream<'a> {
+        self.tokens.clear();
+        let norm = normalize(text);
+        let tokens = &mut self.tokens;
+        let mut position = 0;
+        ranking_words(&norm, |w, from, to| {
+            tokens.push(Token {
+                offset_from: from,
+                offset_to: to,
+                position,
+                text: w.to_string(),
+                position_length: 1,
+            });
+            position += 1;
+        });
+        VecTokenStream {
+            tokens: &mut self.tokens,
+            next: 0,
+        }
+    }
+}
+
+/// Calls `emit(word, from, to)` for each ranking word of normalized text.
+pub fn ranking_words(norm: &str, mut emit: impl FnMut(&str, usize, usize)) {
+    let mut run_start: Option<usize> = None;
+    let mut word_start: Option<usize> = None;
+    let flush_cjk = |start: usize, end: usize, emit: &mut dyn FnMut(&str, usize, usize)| {
+        let run = &norm[start..end];
+        for t in jieba().cut(run, true) {
+            emit(t.word, start + t.byte_start, start + t.byte_end);
+        }
+    };
+    for (i, c) in norm.char_indices() {
+        let cls = class(c);
+        if cls != Class::Cjk {
+            if let Some(s) = run_start.take() {
+                flush_cjk(s, i, &mut emit);
+            }
+        }
+        if cls != Class::Word {
+            if let Some(s) = word_start.take() {
+                emit(&norm[s..i], s, i);
+            }
+        }
+        match cls {
+            Class::Cjk if run_start.is_none() => run_start = Some(i),
+            Class::Word if word_start.is_none() => word_start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = run_start {
+        flush_cjk(s, norm.len(), &mut emit);
+    }
+    if let Some(s) = word_start {
+        emit(&norm[s..], s, norm.len());
+    }
+}
+
+/// The security vocabulary shipped with the project, loaded into jieba with
+/// explicit frequencies so that terms like 勒索软件 stay whole.
+pub const USER_DICT: &str = include_str!("../index-schema/userdict.txt");
+
+static JIEBA: OnceLock<Arc<Jieba>> = OnceLock::new();
+
+/// The one shared jieba instance, built on first use (110–170 ms), which only
+/// indexing and `tokenize` ever trigger.
+pub fn jieba() -> &'static Jieba {
+    JIEBA.get_or_init(|| Arc::new(build_jieba(None).unwrap_or_else(|_| Jieba::new())))
+}
+
+/// Builds jieba with the shipped dictionary plus an optional extra one; must
+/// be called before the first [`jieba`] to take effect.
+pub fn init_jieba(extra: Option<&str>) -> Result<(), String> {
+    let j = build_jieba(extra)?;
+    let _ = JIEBA.set(Arc::new(j));
+    Ok(())
+}
+
+fn build_jieba(extra: Option<&str>) -> Result<Jieba, String> {
+    let mut j = Jieba::new();
+    j.load_dict(&mut USER_DICT.as_bytes())
+        .map_err(|e| format!("shipped user dictionary: {e}"))?;
+    if let Some(extra) = extra {
+        j.load_dict(&mut extra.as_bytes())
+            .map_err(|e| format!("user dictionary: {e}"))?;
+    }
+    Ok(j)
+}
+
+/// Hash of the dictionaries that shape the ranking words, stored in the index
+/// so that a changed dictionary asks for `--rebuild`.
+pub fn dict_hash(extra: Option<&str>) -> String {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(b"jieba-rs 0.11 default dict;");
+    h.update(USER_DICT.as_bytes());
+    if let Some(e) = extra {
+        h.update(b";");
+        h.update(e.as_bytes());
+    }
+    format!("{:016x}", h.digest())
+}
+
+/// Registers both tokenizers on an index; must happen on every open.
+pub fn register(index: &tantivy::Index) {
+    let mgr = index.tokenizers();
+    mgr.register(RECALL_TOKENIZER, RecallTokenizer::default());
+    mgr.register(WORDS_TOKENIZER, WordsTokenizer::default());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn units(s: &str) -> Vec<(usize, String)> {
+        let mut v = Vec::new();
+        recall_units(&normalize(s), |p, _, t, _, _| v.push((p, t.to_string())));
+        v
+    }
+
+    fn u(v: &[(usize, &str)]) -> Vec<(usize, String)> {
+        v.iter().map(|(p, t)| (*p, t.to_string())).collect()
+    }
+
+    #[test]
+    fn cjk_runs_become_bigrams_and_lone_chars_unigrams() {
+        assert_eq!(
+            units("勒索软件"),
+            u(&[(0, "勒索"), (1, "索软"), (2, "软件")])
+        );
+        assert_eq!(units("洞"), u(&[(0, "洞")]));
+        assert_eq!(units("a洞b"), u(&[(0, "a"), (1, "洞"), (2, "b")]));
+    }
+
+    #[test]
+    fn words_are_lowercased_whole_and_punctuation_kept() {
+        assert_eq!(
+            units("CVE-2024-3094"),
+            u(&[(0, "cve"), (1, "-"), (2, "2024"), (3, "-"), (4, "3094")])
+        );
+        assert_eq!(units("APT29组织"), u(&[(0, "apt29"), (1, "组织")]));
+    }
+
+    #[test]
+    fn whitespace_is_a_gap_and_newline_a_token() {
+        assert_eq!(units("a b"), u(&[(0, "a"), (2, "b")]));
+        assert_eq!(units("a\r\nb"), u(&[(0, "a"), (1, "\n"), (2, "b")]));
+    }
+
+    #[test]
+    fn full_width_is_folded() {
+        assert_eq!(normalize("ＣＶＥ－２０２４　Log4J"), "cve-2024 log4j");
+    }
+
+    #[test]
+    fn map_points_back_to_original() {
+        let (n, map) = normalize_with_map("ＡB漏");
+        assert_eq!(n, "ab漏");
+        assert_eq!(map[0], 0);
+        assert_eq!(map[1], 3);
+        assert_eq!(map[2], 4);
+        assert_eq!(*map.last().unwrap(), "ＡB漏".len() as u32);
+    }
+
+    #[test]
+    fn long_words_are_chunked() {
+        let s = "a".repeat(MAX_WORD_BYTES * 2 + 5);
+        let v = units(&s);
+        assert_eq!(v.len(), 3);
+        assert!(v.iter().all(|(_, t)| t.len() <= MAX_WORD_BYTES));
+    }
+
+    #[test]
+    fn query_units_mark_open_ends() {
+        let q = query_units("log4j");
+        assert_eq!(q.len(), 1);
+        assert!(q[0].open_left && q[0].open_right);
+        let q = query_units("全漏洞利");
+        assert_eq!(q.len(), 3);
+        assert!(q[0].open_left && !q[0].open_right);
+        assert!(q[2].open_right && !q[2].open_left);
+    }
+
+    #[test]
+    fn ranking_words_use_jieba_and_drop_punctuation() {
+        let mut v = Vec::new();
+        ranking_words(
+            &normalize("勒索软件攻击医院，Log4j2！"),
+            |w, _, _| v.push(w.to_string()),
+        );
+        assert!(v.contains(&"勒索软件".to_string()), "{v:?}");
+        assert!(v.contains(&"医院".to_string()), "{v:?}");
+        assert!(v.contains(&"log4j2".to_string()), "{v:?}");
+        assert!(!v.iter().any(|w| w == "，" || w == "！"));
+    }
+}

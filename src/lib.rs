@@ -1,0 +1,20 @@
+//! secsearch: full-text search for security-event articles with
+//! grep-exact recall and jieba-ranked results.
+//!
+//! The pipeline, one module a stage: [`walker`] finds files, [`article`]
+//! reads them tolerantly, [`analyzer`] turns text into terms, [`schema`]
+//! defines the index, [`indexer`] writes it, [`query`] parses what the user
+//! typed, [`search`] answers, [`snippet`] and [`output`] show the answer.
+
+pub mod analyzer;
+pub mod article;
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod indexer;
+pub mod output;
+pub mod query;
+pub mod schema;
+pub mod search;
+pub mod snippet;
+pub mod walker;

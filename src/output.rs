@@ -1,0 +1,205 @@
+//! Printing results: text for people, JSON Lines for scripts.
+//!
+//! Colour only when stdout is a terminal and `NO_COLOR` is unset (or
+//! `--color always`); without colour, highlights become plain `**` markers so that
+//! piped output still shows what matched. Every write returns its error: a
+//! closed pipe (`| head`) is handled once, in `main`, by ending quietly.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+
+use anstyle::{AnsiColor, Style};
+
+use crate::search::{Facets, Hit, Results};
+use crate::snippet::{self, Snippet};
+
+const TITLE: Style = Style::new().bold();
+const MATCH: Style = AnsiColor::Red.on_default().bold();
+const META: Style = AnsiColor::Green.on_default();
+const PATH: Style = AnsiColor::Magenta.on_default();
+const DIM: Style = Style::new().dimmed();
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// How hits are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Text,
+    Json,
+    Paths,
+    Count,
+}
+
+pub struct Printer {
+    out: io::BufWriter<io::Stdout>,
+    color: bool,
+    /// Terminal columns for snippets.
+    pub width: usize,
+}
+
+impl Printer {
+    pub fn new(choice: ColorChoice) -> Printer {
+        let stdout = io::stdout();
+        let color = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
+        Printer {
+            out: io::BufWriter::new(stdout),
+            color,
+            width: 160,
+        }
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
+    fn styled(&mut self, style: Style, s: &str) -> io::Result<()> {
+        if self.color {
+            write!(self.out, "{style}{s}{style:#}")
+        } else {
+            self.out.write_all(s.as_bytes())
+        }
+    }
+
+    fn snippet(&mut self, s: &Snippet) -> io::Result<()> {
+        let mut at = 0;
+        for &(a, b) in &s.highlights {
+            if a < at {
+                continue;
+            }
+            self.out.write_all(s.text[at..a].as_bytes())?;
+            if self.color {
+                self.styled(MATCH, &s.text[a..b])?;
+            } else {
+                write!(self.out, "**{}**", &s.text[a..b])?;
+            }
+            at = b;
+        }
+        self.out.write_all(s.text[at..].as_bytes())
+    }
+
+    /// Prints results in `mode`; `needles` are the normalized query strings.
+    pub fn results(&mut self, r: &Results, mode: Mode, needles: &[String]) -> io::Result<()> {
+        match mode {
+            Mode::Count => writeln!(self.out, "{}", r.total)?,
+            Mode::Paths => {
+                for h in &r.hits {
+                    writeln!(self.out, "{}", display_path(&h.path))?;
+                }
+            }
+            Mode::Json => {
+                for h in &r.hits {
+                    let snip = snippet::make(&h.body, needles, self.width);
+                    let v = serde_json::json!({
+                        "path": h.path,
+                        "title": h.title,
+                        "source": h.source,
+                        "date": h.date,
+                        "url": h.url,
+                        "score": h.score,
+                        "snippet": snip.text,
+                        "highlights": snip.highlights,
+                        "duplicates": h.duplicates,
+                    });
+                    writeln!(self.out, "{v}")?;
+                }
+                if let Some(f) = &r.facets {
+                    let v = serde_json::json!({ "facets": f, "total": r.total });
+                    writeln!(self.out, "{v}")?;
+                }
+            }
+            Mode::Text => {
+                for h in &r.hits {
+                    self.hit(h, needles)?;
+                }
+                if let Some(f) = &r.facets {
+                    self.facets(f)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn hit(&mut self, h: &Hit, needles: &[String]) -> io::Result<()> {
+        let title_snip = snippet::make(&h.title, needles, 400);
+        if self.color {
+            write!(self.out, "{TITLE}")?;
+        }
+        self.snippet(&title_snip)?;
+        if self.color {
+            write!(self.out, "{TITLE:#}")?;
+        }
+        writeln!(self.out)?;
+        let mut meta = Vec::new();
+        if !h.source.is_empty() {
+            meta.push(h.source.clone());
+        }
+        if let Some(d) = &h.date {
+            meta.push(d.clone());
+        }
+        write!(self.out, "  ")?;
+        self.styled(META, &meta.join(" · "))?;
+        if !meta.is_empty() {
+            write!(self.out, "  ")?;
+        }
+        self.styled(PATH, &display_path(&h.path))?;
+        if !h.duplicates.is_empty() {
+            let n = h.duplicates.len();
+            self.styled(
+                DIM,
+                &format!("  (+{n} duplicate{})", if n == 1 { "" } else { "s" }),
+            )?;
+        }
+        writeln!(self.out)?;
+        let snip = snippet::make(&h.body, needles, self.width);
+        if !snip.text.is_empty() {
+            write!(self.out, "  ")?;
+            self.snippet(&snip)?;
+            writeln!(self.out)?;
+        }
+        writeln!(self.out)
+    }
+
+    fn facets(&mut self, f: &Facets) -> io::Result<()> {
+        self.styled(TITLE, "Sources")?;
+        writeln!(self.out)?;
+        for (s, n) in f.sources.iter().take(20) {
+            writeln!(
+                self.out,
+                "  {n:>6}  {}",
+                if s.is_empty() { "(none)" } else { s }
+            )?;
+        }
+        self.styled(TITLE, "Months")?;
+        writeln!(self.out)?;
+        for (m, n) in &f.months {
+            writeln!(self.out, "  {n:>6}  {m}")?;
+        }
+        Ok(())
+    }
+
+    pub fn line(&mut self, s: &str) -> io::Result<()> {
+        writeln!(self.out, "{s}")
+    }
+}
+
+/// A stored absolute path shown relative to the current directory when it
+/// lies below it, as ripgrep shows paths.
+pub fn display_path(p: &str) -> String {
+    if let Ok(cwd) = std::env::current_dir() {
+        if let Ok(rel) = Path::new(p).strip_prefix(&cwd) {
+            return rel.display().to_string();
+        }
+    }
+    p.to_string()
+}

@@ -1,0 +1,349 @@
+//! The index schema, read from `index-schema/schema.json` (embedded in the
+//! binary), and the index's compatibility record.
+//!
+//! Keeping the schema as data makes it reviewable without reading code and
+//! lets a test check that code and data agree. The compatibility record
+//! (schema version, analyzer version, dictionary hash) travels in tantivy's
+//! commit payload, so it is always the one of the last commit: an index built
+//! by a binary that tokenizes differently is refused instead of silently
+//! answering wrong.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
+    TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+};
+use tantivy::Index;
+
+use crate::analyzer;
+use crate::error::Error;
+
+pub const SCHEMA_JSON: &str = include_str!("../index-schema/schema.json");
+
+#[derive(Debug, Deserialize)]
+pub struct SchemaSpec {
+    pub schema_version: u32,
+    pub fields: Vec<FieldSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FieldSpec {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+    #[serde(default)]
+    pub indexed: bool,
+    #[serde(default)]
+    pub stored: bool,
+    #[serde(default)]
+    pub fast: bool,
+    pub tokenizer: Option<String>,
+    pub record: Option<String>,
+    pub boost: Option<f32>,
+}
+
+pub fn spec() -> Result<SchemaSpec, Error> {
+    serde_json::from_str(SCHEMA_JSON)
+        .map_err(|e| Error::Other(format!("embedded index-schema/schema.json: {e}")))
+}
+
+/// Builds the tantivy schema from the spec.
+pub fn build(spec: &SchemaSpec) -> Result<Schema, Error> {
+    let mut b = Schema::builder();
+    for f in &spec.fields {
+        let bad = |what: &str| Error::Other(format!("schema field {}: {what}", f.name));
+        match f.ty.as_str() {
+            "text" => {
+                let tokenizer = match f.tokenizer.as_deref() {
+                    Some("recall") => analyzer::RECALL_TOKENIZER,
+                    Some("words") => analyzer::WORDS_TOKENIZER,
+                    other => return Err(bad(&format!("unknown tokenizer {other:?}"))),
+                };
+                let record = match f.record.as_deref() {
+                    Some("position") => IndexRecordOption::WithFreqsAndPositions,
+                    Some("freq") => IndexRecordOption::WithFreqs,
+                    Some("basic") => IndexRecordOption::Basic,
+                    other => return Err(bad(&format!("unknown record {other:?}"))),
+                };
+                let mut opts = TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(tokenizer)
+                        .set_index_option(record),
+                );
+                if f.stored {
+                    opts = opts.set_stored();
+                }
+                b.add_text_field(&f.name, opts);
+            }
+            "string" => {
+                let mut opts = if f.indexed {
+                    STRING.into()
+                } else {
+                    TextOptions::default()
+                };
+                if f.stored {
+                    opts = opts | STORED;
+                }
+                if f.fast {
+                    opts = opts | FAST;
+                }
+                b.add_text_field(&f.name, opts);
+            }
+            "u64" | "i64" => {
+                let mut opts = NumericOptions::default();
+                if f.indexed {
+                    opts = opts | INDEXED;
+                }
+                if f.stored {
+                    opts = opts | STORED;
+                }
+                if f.fast {
+                    opts = opts | FAST;
+                }
+                if f.ty == "u64" {
+                    b.add_u64_field(&f.name, opts);
+                } else {
+                    b.add_i64_field(&f.name, opts);
+                }
+            }
+            "date" => {
+                let mut opts = DateOptions::default().set_precision(DateTimePrecision::Seconds);
+                if f.indexed {
+                    opts = opts.set_indexed();
+                }
+                if f.stored {
+                    opts = opts.set_stored();
+                }
+                if f.fast {
+                    opts = opts.set_fast();
+                }
+                b.add_date_field(&f.name, opts);
+            }
+            other => return Err(bad(&format!("unknown type {other}"))),
+        }
+    }
+    Ok(b.build())
+}
+
+/// Field handles, resolved once by name.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    pub path: Field,
+    pub title: Field,
+    pub title_words: Field,
+    pub body: Field,
+    pub body_words: Field,
+    pub source: Field,
+    pub source_exact: Field,
+    pub url: Field,
+    pub date: Field,
+    pub dup_key: Field,
+    pub size: Field,
+    pub mtime: Field,
+    pub hash: Field,
+    /// Query-time boosts from the spec.
+    pub boost_title: f32,
+    pub boost_title_words: f32,
+    pub boost_body: f32,
+    pub boost_body_words: f32,
+}
+
+impl Fields {
+    pub fn resolve(schema: &Schema, spec: &SchemaSpec) -> Result<Fields, Error> {
+        let f = |name: &str| {
+            schema
+                .get_field(name)
+                .map_err(|_| Error::Other(format!("index schema has no field '{name}'")))
+        };
+        let boost = |name: &str| {
+            spec.fields
+                .iter()
+                .find(|s| s.name == name)
+                .and_then(|s| s.boost)
+                .unwrap_or(1.0)
+        };
+        Ok(Fields {
+            path: f("path")?,
+            title: f("title")?,
+            title_words: f("title_words")?,
+            body: f("body")?,
+            body_words: f("body_words")?,
+            source: f("source")?,
+            source_exact: f("source_exact")?,
+            url: f("url")?,
+            date: f("date")?,
+            dup_key: f("dup_key")?,
+            size: f("size")?,
+            mtime: f("mtime")?,
+            hash: f("hash")?,
+            boost_title: boost("title"),
+            boost_title_words: boost("title_words"),
+            boost_body: boost("body"),
+            boost_body_words: boost("body_words"),
+        })
+    }
+}
+
+/// What an index was built with; stored as the commit payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexInfo {
+    pub schema_version: u32,
+    pub analyzer_version: u32,
+    pub dict_hash: String,
+    /// The roots given to `index`, for `stats`.
+    #[serde(default)]
+    pub roots: Vec<PathBuf>,
+}
+
+impl IndexInfo {
+    pub fn current(spec: &SchemaSpec, extra_dict: Option<&str>, roots: Vec<PathBuf>) -> Self {
+        IndexInfo {
+            schema_version: spec.schema_version,
+            analyzer_version: analyzer::ANALYZER_VERSION,
+            dict_hash: analyzer::dict_hash(extra_dict),
+            roots,
+        }
+    }
+}
+
+/// An opened index with its resolved fields and compatibility record.
+pub struct Opened {
+    pub index: Index,
+    pub fields: Fields,
+    pub info: Option<IndexInfo>,
+    pub dir: PathBuf,
+}
+
+fn tantivy_err(dir: &Path, e: tantivy::TantivyError) -> Error {
+    Error::NeedsRebuild {
+        path: dir.to_path_buf(),
+        why: format!("cannot be read ({e})"),
+    }
+}
+
+/// Whether `dir` holds an index (its `meta.json`).
+pub fn exists(dir: &Path) -> bool {
+    dir.join("meta.json").is_file()
+}
+
+/// Opens an existing index for reading, checking that this binary can read
+/// it: the schema and analyzer version must match, or results would be
+/// silently wrong.
+pub fn open(dir: &Path) -> Result<Opened, Error> {
+    if !exists(dir) {
+        return Err(Error::NoIndex(dir.to_path_buf()));
+    }
+    let index = Index::open_in_dir(dir).map_err(|e| tantivy_err(dir, e))?;
+    analyzer::register(&index);
+    let spec = spec()?;
+    let fields = Fields::resolve(&index.schema(), &spec).map_err(|_| Error::NeedsRebuild {
+        path: dir.to_path_buf(),
+        why: "has an older schema".into(),
+    })?;
+    let metas = index.load_metas().map_err(|e| tantivy_err(dir, e))?;
+    let info: Option<IndexInfo> = metas
+        .payload
+        .as_deref()
+        .and_then(|p| serde_json::from_str(p).ok());
+    match &info {
+        Some(i) if i.schema_version != spec.schema_version => {
+            return Err(Error::NeedsRebuild {
+                path: dir.to_path_buf(),
+                why: format!(
+                    "was built with schema version {} (this secsearch uses {})",
+                    i.schema_version, spec.schema_version
+                ),
+            })
+        }
+        Some(i) if i.analyzer_version != analyzer::ANALYZER_VERSION => {
+            return Err(Error::NeedsRebuild {
+                path: dir.to_path_buf(),
+                why: format!(
+                    "was built with analyzer version {} (this secsearch uses {})",
+                    i.analyzer_version,
+                    analyzer::ANALYZER_VERSION
+                ),
+            })
+        }
+        None if !metas.segments.is_empty() => {
+            return Err(Error::NeedsRebuild {
+                path: dir.to_path_buf(),
+                why: "has no secsearch version record".into(),
+            })
+        }
+        _ => {}
+    }
+    Ok(Opened {
+        index,
+        fields,
+        info,
+        dir: dir.to_path_buf(),
+    })
+}
+
+/// Opens the index for writing, creating it if needed.
+pub fn open_or_create(dir: &Path) -> Result<Opened, Error> {
+    if exists(dir) {
+        return open(dir);
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::Path {
+        path: dir.to_path_buf(),
+        msg: format!("cannot create index directory: {e}"),
+    })?;
+    let spec = spec()?;
+    let schema = build(&spec)?;
+    let settings = tantivy::IndexSettings {
+        docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
+            compression_level: Some(3),
+        }),
+        docstore_blocksize: 32 * 1024,
+        ..Default::default()
+    };
+    let dir_obj = tantivy::directory::MmapDirectory::open(dir).map_err(|e| Error::Path {
+        path: dir.to_path_buf(),
+        msg: e.to_string(),
+    })?;
+    let index = Index::create(dir_obj, schema, settings).map_err(|e| Error::Path {
+        path: dir.to_path_buf(),
+        msg: format!("cannot create index: {e}"),
+    })?;
+    analyzer::register(&index);
+    let fields = Fields::resolve(&index.schema(), &spec)?;
+    Ok(Opened {
+        index,
+        fields,
+        info: None,
+        dir: dir.to_path_buf(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_json_builds_and_names_every_field_the_code_uses() {
+        let spec = spec().expect("schema.json parses");
+        let schema = build(&spec).expect("schema builds");
+        let fields = Fields::resolve(&schema, &spec).expect("all fields present");
+        assert_eq!(schema.fields().count(), spec.fields.len());
+        assert!(fields.boost_title_words > fields.boost_body_words);
+        for f in &spec.fields {
+            let entry = schema.get_field_entry(schema.get_field(&f.name).unwrap());
+            assert_eq!(entry.is_stored(), f.stored, "stored flag of {}", f.name);
+            assert_eq!(entry.is_fast(), f.fast, "fast flag of {}", f.name);
+        }
+        // recall fields need positions for phrase queries
+        for name in ["title", "body", "source"] {
+            let entry = schema.get_field_entry(schema.get_field(name).unwrap());
+            let opts = entry.field_type().get_index_record_option();
+            assert_eq!(
+                opts,
+                Some(IndexRecordOption::WithFreqsAndPositions),
+                "{name}"
+            );
+        }
+    }
+}

@@ -1,0 +1,616 @@
+//! `secsearch search`: turn a parsed query into tantivy queries and collect
+//! ranked, de-duplicated hits.
+//!
+//! Recall comes from the recall fields (see `analyzer`): each term is a phrase
+//! of recall units, with the two open ends expanded through the term
+//! dictionary, which gives exactly `grep -F -i`'s documents. Ranking adds
+//! BM25 over the jieba word fields: the query's substrings that exist as
+//! words in the index's own vocabulary are scored, title boosted. The query
+//! side never segments with jieba, so a search never builds its dictionary.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Bound;
+
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery,
+    RegexPhraseQuery, RegexQuery, TermQuery, TermSetQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+
+use crate::analyzer::{self, QueryUnit, UnitKind};
+use crate::error::Error;
+use crate::query::{FieldSel, Query};
+use crate::schema::{self, Fields};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Sort {
+    Relevance,
+    Date,
+}
+
+pub struct Options {
+    pub query: Query,
+    /// None: every hit.
+    pub limit: Option<usize>,
+    pub offset: usize,
+    pub sources: Vec<String>,
+    pub since: Option<jiff::civil::Date>,
+    pub until: Option<jiff::civil::Date>,
+    pub sort: Sort,
+    pub facets: bool,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Hit {
+    pub path: String,
+    pub title: String,
+    pub source: String,
+    pub date: Option<String>,
+    pub url: String,
+    pub score: f32,
+    #[serde(skip)]
+    pub body: String,
+    /// Other files holding the same article.
+    pub duplicates: Vec<String>,
+}
+
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Facets {
+    pub sources: Vec<(String, u64)>,
+    pub months: Vec<(String, u64)>,
+}
+
+pub struct Results {
+    pub hits: Vec<Hit>,
+    /// Distinct matching articles (duplicates counted once).
+    pub total: u64,
+    pub facets: Option<Facets>,
+}
+
+/// Bigger than any real expansion; the per-query expansion count is bounded
+/// by the vocabulary, and a cap would silently lose recall.
+const MAX_EXPANSIONS: u32 = u32::MAX;
+
+fn escape(s: &str) -> String {
+    regex_syntax::escape(s)
+}
+
+/// The regex or exact term for one query unit.
+enum UnitMatch {
+    Exact(String),
+    Pattern(String),
+}
+
+fn unit_match(q: &QueryUnit) -> UnitMatch {
+    let t = &q.unit.text;
+    match (q.unit.kind, q.open_left, q.open_right) {
+        (UnitKind::Word, true, true) => UnitMatch::Pattern(format!(".*{}.*", escape(t))),
+        (UnitKind::Word, true, false) => UnitMatch::Pattern(format!(".*{}", escape(t))),
+        (UnitKind::Word, false, true) => UnitMatch::Pattern(format!("{}.*", escape(t))),
+        // A lone CJK character at an open end may be the first or last
+        // character of a longer run, i.e. half of a bigram.
+        (UnitKind::Unigram, true, true) => UnitMatch::Pattern(format!("{0}.?|.{0}", escape(t))),
+        (UnitKind::Unigram, true, false) => UnitMatch::Pattern(format!(".?{}", escape(t))),
+        (UnitKind::Unigram, false, true) => UnitMatch::Pattern(format!("{}.?", escape(t))),
+        _ => UnitMatch::Exact(t.clone()),
+    }
+}
+
+/// The recall query for one string in one field: matches exactly the
+/// documents whose field contains the string (case-insensitively).
+pub fn recall_query(units: &[QueryUnit], field: Field) -> Result<Box<dyn TQuery>, Error> {
+    let bad = |e: tantivy::TantivyError| Error::BadQuery(e.to_string());
+    if units.len() == 1 {
+        return Ok(match unit_match(&units[0]) {
+            UnitMatch::Exact(t) => Box::new(TermQuery::new(
+                Term::from_field_text(field, &t),
+                IndexRecordOption::WithFreqs,
+            )),
+            UnitMatch::Pattern(p) => Box::new(RegexQuery::from_pattern(&p, field).map_err(bad)?),
+        });
+    }
+    let matches: Vec<(usize, UnitMatch)> = units
+        .iter()
+        .map(|u| (u.unit.position, unit_match(u)))
+        .collect();
+    if matches
+        .iter()
+        .all(|(_, m)| matches!(m, UnitMatch::Exact(_)))
+    {
+        let terms = matches
+            .into_iter()
+            .map(|(p, m)| match m {
+                UnitMatch::Exact(t) | UnitMatch::Pattern(t) => {
+                    (p, Term::from_field_text(field, &t))
+                }
+            })
+            .collect();
+        return Ok(Box::new(PhraseQuery::new_with_offset(terms)));
+    }
+    let terms = matches
+        .into_iter()
+        .map(|(p, m)| match m {
+            UnitMatch::Exact(t) => (p, escape(&t)),
+            UnitMatch::Pattern(pat) => (p, pat),
+        })
+        .collect();
+    let mut q = RegexPhraseQuery::new_with_offset(field, terms);
+    q.set_max_expansions(MAX_EXPANSIONS);
+    Ok(Box::new(q))
+}
+
+/// Candidate ranking words of a query string: its whole words, and every
+/// 2–8 character substring of its CJK runs (a lone CJK character too);
+/// the caller keeps those that exist in the index's vocabulary. This is
+/// jieba's "search mode" done against the index's own dictionary.
+fn word_candidates(norm: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |s: &str| {
+        if !out.iter().any(|x| x == s) {
+            out.push(s.to_string());
+        }
+    };
+    let chars: Vec<(usize, char)> = norm.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let cls = analyzer::class(chars[i].1);
+        let mut j = i + 1;
+        while j < chars.len() && analyzer::class(chars[j].1) == cls {
+            j += 1;
+        }
+        let from = chars[i].0;
+        let to = chars.get(j).map_or(norm.len(), |c| c.0);
+        match cls {
+            analyzer::Class::Word => push(&norm[from..to]),
+            analyzer::Class::Cjk => {
+                let run = &chars[i..j];
+                if run.len() == 1 {
+                    push(&norm[from..to]);
+                }
+                for a in 0..run.len() {
+                    for b in (a + 2)..=(a + 8).min(run.len()) {
+                        let s = run[a].0;
+                        let e = chars.get(i + b).map_or(norm.len(), |c| c.0);
+                        push(&norm[s..e]);
+                    }
+                }
+            }
+            _ => {}
+        }
+        i = j;
+    }
+    out
+}
+
+fn in_vocabulary(searcher: &Searcher, field: Field, word: &str) -> bool {
+    searcher.segment_readers().iter().any(|seg| {
+        seg.inverted_index(field)
+            .ok()
+            .and_then(|ii| ii.terms().get(word.as_bytes()).ok().flatten())
+            .is_some()
+    })
+}
+
+fn date_term(field: Field, d: jiff::civil::Date) -> Result<Term, Error> {
+    let ts = d
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .map_err(|e| Error::BadDate(format!("{d}: {e}")))?;
+    Ok(Term::from_field_date(
+        field,
+        tantivy::DateTime::from_timestamp_secs(ts.timestamp().as_second()),
+    ))
+}
+
+/// Builds the whole tantivy query: recall clauses (must / must not),
+/// ranking clauses (should), and filters.
+pub fn build_query(
+    searcher: &Searcher,
+    f: &Fields,
+    opts: &Options,
+) -> Result<Box<dyn TQuery>, Error> {
+    let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+    for clause in &opts.query.clauses {
+        let mut alternatives: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+        for term in &clause.any_of {
+            let norm = analyzer::normalize(&term.text);
+            let units = analyzer::query_units(&norm);
+            if units.is_empty() {
+                continue;
+            }
+            let targets: Vec<(Field, f32)> = match term.field {
+                FieldSel::Any => vec![(f.title, f.boost_title), (f.body, f.boost_body)],
+                FieldSel::Title => vec![(f.title, f.boost_title)],
+                FieldSel::Body => vec![(f.body, f.boost_body)],
+                FieldSel::Source => vec![(f.source, 1.0)],
+            };
+            for (field, boost) in targets {
+                let q = recall_query(&units, field)?;
+                alternatives.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+            }
+            if clause.negated {
+                continue;
+            }
+            let word_fields: Vec<(Field, f32)> = match term.field {
+                FieldSel::Any => vec![
+                    (f.title_words, f.boost_title_words),
+                    (f.body_words, f.boost_body_words),
+                ],
+                FieldSel::Title => vec![(f.title_words, f.boost_title_words)],
+                FieldSel::Body => vec![(f.body_words, f.boost_body_words)],
+                FieldSel::Source => vec![],
+            };
+            for w in word_candidates(&norm) {
+                for &(field, boost) in &word_fields {
+                    if in_vocabulary(searcher, field, &w) {
+                        let tq = TermQuery::new(
+                            Term::from_field_text(field, &w),
+                            IndexRecordOption::WithFreqs,
+                        );
+                        clauses.push((
+                            Occur::Should,
+                            Box::new(BoostQuery::new(Box::new(tq), boost)),
+                        ));
+                    }
+                }
+            }
+        }
+        if alternatives.is_empty() {
+            continue;
+        }
+        let group: Box<dyn TQuery> = Box::new(BooleanQuery::new(alternatives));
+        clauses.push((
+            if clause.negated {
+                Occur::MustNot
+            } else {
+                Occur::Must
+            },
+            group,
+        ));
+    }
+    if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
+        return Err(Error::BadQuery(
+            "nothing to search for after removing spaces".into(),
+        ));
+    }
+    if !opts.sources.is_empty() {
+        let terms = opts
+            .sources
+            .iter()
+            .map(|s| Term::from_field_text(f.source_exact, s));
+        clauses.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(
+                Box::new(TermSetQuery::new(terms)),
+                0.0,
+            )),
+        ));
+    }
+    if opts.since.is_some() || opts.until.is_some() {
+        let lower = match opts.since {
+            Some(d) => Bound::Included(date_term(f.date, d)?),
+            None => Bound::Unbounded,
+        };
+        let upper = match opts.until {
+            Some(d) => Bound::Excluded(date_term(
+                f.date,
+                d.tomorrow()
+                    .map_err(|e| Error::BadDate(format!("{d}: {e}")))?,
+            )?),
+            None => Bound::Unbounded,
+        };
+        clauses.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(
+                Box::new(RangeQuery::new(lower, upper)),
+                0.0,
+            )),
+        ));
+    }
+    Ok(Box::new(BooleanQuery::new(clauses)))
+}
+
+fn stored_str(doc: &TantivyDocument, field: Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn dup_key_of(searcher: &Searcher, addr: DocAddress) -> Option<String> {
+    let seg = searcher.segment_reader(addr.segment_ord);
+    let col = seg.fast_fields().str("dup_key").ok().flatten()?;
+    let ord = col.term_ords(addr.doc_id).next()?;
+    let mut s = String::new();
+    col.ord_to_str(ord, &mut s).ok()?;
+    Some(s)
+}
+
+/// Paths of every document with this duplicate key.
+fn paths_with_key(searcher: &Searcher, f: &Fields, key: &str) -> Vec<String> {
+    let q = TermQuery::new(
+        Term::from_field_text(f.dup_key, key),
+        IndexRecordOption::Basic,
+    );
+    let Ok(docs) = searcher.search(&q, &DocSetCollector) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<String> = docs
+        .into_iter()
+        .filter_map(|a| searcher.doc::<TantivyDocument>(a).ok())
+        .map(|d| stored_str(&d, f.path))
+        .collect();
+    paths.sort();
+    paths
+}
+
+fn load_hit(searcher: &Searcher, f: &Fields, addr: DocAddress, score: f32) -> Result<Hit, Error> {
+    let doc: TantivyDocument = searcher
+        .doc(addr)
+        .map_err(|e| Error::Other(format!("cannot read a stored document: {e}")))?;
+    let date = doc
+        .get_first(f.date)
+        .and_then(|v| v.as_datetime())
+        .and_then(|d| jiff::Timestamp::from_second(d.into_timestamp_secs()).ok())
+        .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date().to_string());
+    Ok(Hit {
+        path: stored_str(&doc, f.path),
+        title: stored_str(&doc, f.title),
+        source: stored_str(&doc, f.source),
+        date,
+        url: stored_str(&doc, f.url),
+        score,
+        body: stored_str(&doc, f.body),
+        duplicates: Vec::new(),
+    })
+}
+
+/// Ranked candidates, best first: (score, address).
+fn ranked(
+    searcher: &Searcher,
+    q: &dyn TQuery,
+    sort: Sort,
+    n: usize,
+) -> Result<Vec<(f32, DocAddress)>, Error> {
+    let err = |e: tantivy::TantivyError| Error::Other(format!("search failed: {e}"));
+    Ok(match sort {
+        Sort::Relevance => searcher
+            .search(q, &TopDocs::with_limit(n.max(1)).order_by_score())
+            .map_err(err)?,
+        Sort::Date => searcher
+            .search(
+                q,
+                &TopDocs::with_limit(n.max(1))
+                    .order_by_fast_field::<tantivy::DateTime>("date", Order::Desc),
+            )
+            .map_err(err)?
+            .into_iter()
+            .map(|(_, a)| (0.0, a))
+            .collect(),
+    })
+}
+
+pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error> {
+    let opened = schema::open(index_dir)?;
+    let reader = opened
+        .index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()
+        .map_err(|e| Error::NeedsRebuild {
+            path: index_dir.to_path_buf(),
+            why: format!("cannot be read ({e})"),
+        })?;
+    let searcher = reader.searcher();
+    let f = &opened.fields;
+    let q = build_query(&searcher, f, opts)?;
+
+    // All matching documents, grouped by duplicate key: the total counts
+    // articles, not files.
+    let all = searcher
+        .search(&q, &DocSetCollector)
+        .map_err(|e| Error::Other(format!("search failed: {e}")))?;
+    let mut keys: HashMap<DocAddress, String> = HashMap::with_capacity(all.len());
+    let mut distinct: HashSet<String> = HashSet::new();
+    for &a in &all {
+        let k = dup_key_of(&searcher, a).unwrap_or_else(|| format!("{a:?}"));
+        distinct.insert(k.clone());
+        keys.insert(a, k);
+    }
+    let total = distinct.len() as u64;
+    let facets = opts.facets.then(|| facets(&searcher, f, &all));
+
+    let want = match opts.limit {
+        Some(l) => (opts.offset + l).min(all.len()),
+        None => all.len(),
+    };
+    let mut hits = Vec::new();
+    if want > 0 {
+        // Duplicates are folded after ranking, so fetch enough candidates
+        // that `want` distinct articles remain.
+        let mut n = (want * 2 + 16).min(all.len());
+        loop {
+            let cands = ranked(&searcher, q.as_ref(), opts.sort, n)?;
+            let mut seen: HashSet<&str> = HashSet::new();
+            let mut picked = Vec::new();
+            for (score, a) in &cands {
+                let k = keys.get(a).map(String::as_str).unwrap_or("");
+                if seen.insert(k) {
+                    picked.push((*score, *a, k.to_string()));
+                }
+            }
+            if picked.len() >= want || n >= all.len() {
+                for (score, a, k) in picked
+                    .into_iter()
+                    .skip(opts.offset)
+                    .take(want - opts.offset.min(want))
+                {
+                    let mut hit = load_hit(&searcher, f, a, score)?;
+                    if all_with_key(&keys, &k) > 1 || k.starts_with("wx:") || k.starts_with("h:") {
+                        let mut others = paths_with_key(&searcher, f, &k);
+                        others.retain(|p| p != &hit.path);
+                        hit.duplicates = others;
+                    }
+                    hits.push(hit);
+                }
+                break;
+            }
+            n = (n * 2).min(all.len());
+        }
+    }
+    Ok(Results {
+        hits,
+        total,
+        facets,
+    })
+}
+
+fn all_with_key(keys: &HashMap<DocAddress, String>, k: &str) -> usize {
+    keys.values().filter(|v| *v == k).count()
+}
+
+/// Counts of the matching documents by source and by month.
+fn facets(searcher: &Searcher, _f: &Fields, docs: &HashSet<DocAddress>) -> Facets {
+    let mut by_source: HashMap<String, u64> = HashMap::new();
+    let mut by_month: HashMap<String, u64> = HashMap::new();
+    let mut buf = String::new();
+    for a in docs {
+        let seg = searcher.segment_reader(a.segment_ord);
+        let ff = seg.fast_fields();
+        if let Ok(Some(col)) = ff.str("source_exact") {
+            buf.clear();
+            if let Some(ord) = col.term_ords(a.doc_id).next() {
+                let _ = col.ord_to_str(ord, &mut buf);
+            }
+            *by_source.entry(buf.clone()).or_default() += 1;
+        }
+        if let Ok(col) = ff.date("date") {
+            let month = col
+                .first(a.doc_id)
+                .and_then(|d| jiff::Timestamp::from_second(d.into_timestamp_secs()).ok())
+                .map(|t| {
+                    let d = t.to_zoned(jiff::tz::TimeZone::UTC).date();
+                    format!("{:04}-{:02}", d.year(), d.month())
+                })
+                .unwrap_or_else(|| "unknown".into());
+            *by_month.entry(month).or_default() += 1;
+        }
+    }
+    let mut sources: Vec<_> = by_source.into_iter().collect();
+    sources.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut months: Vec<_> = by_month.into_iter().collect();
+    months.sort_by(|a, b| b.0.cmp(&a.0));
+    Facets { sources, months }
+}
+
+/// Total document count, for `stats`.
+pub fn count_all(searcher: &Searcher) -> u64 {
+    searcher
+        .search(&tantivy::query::AllQuery, &Count)
+        .map(|c| c as u64)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn candidates_cover_cjk_substrings_and_words() {
+        let c = word_candidates("勒索软件攻击log4j2");
+        assert!(c.contains(&"勒索".to_string()));
+        assert!(c.contains(&"勒索软件".to_string()));
+        assert!(c.contains(&"软件攻击".to_string()));
+        assert!(c.contains(&"log4j2".to_string()));
+        assert!(!c.contains(&"勒".to_string()));
+        assert_eq!(word_candidates("洞"), vec!["洞".to_string()]);
+    }
+}
+
+/// What `stats` reports.
+#[derive(Debug, serde::Serialize)]
+pub struct Stats {
+    pub index: String,
+    pub documents: u64,
+    pub index_bytes: u64,
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
+    pub source_count: usize,
+    pub sources: Vec<(String, u64)>,
+    pub months: Vec<(String, u64)>,
+    pub schema_version: u32,
+    pub analyzer_version: u32,
+    pub dict_hash: String,
+    pub roots: Vec<String>,
+}
+
+pub fn stats(opened: &schema::Opened) -> Result<Stats, Error> {
+    let reader = opened
+        .index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()
+        .map_err(|e: tantivy::TantivyError| Error::Other(e.to_string()))?;
+    let searcher = reader.searcher();
+    let mut all = HashSet::new();
+    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+        for d in seg.doc_ids_alive() {
+            all.insert(DocAddress::new(ord as u32, d));
+        }
+    }
+    let f = facets(&searcher, &opened.fields, &all);
+    let dated: Vec<&String> = f
+        .months
+        .iter()
+        .map(|(m, _)| m)
+        .filter(|m| *m != "unknown")
+        .collect();
+    let (mut first, mut last) = (None::<i64>, None::<i64>);
+    for seg in searcher.segment_readers() {
+        if let Ok(col) = seg.fast_fields().date("date") {
+            for d in seg.doc_ids_alive() {
+                if let Some(v) = col.first(d) {
+                    let s = v.into_timestamp_secs();
+                    first = Some(first.map_or(s, |x| x.min(s)));
+                    last = Some(last.map_or(s, |x| x.max(s)));
+                }
+            }
+        }
+    }
+    let day = |s: i64| {
+        jiff::Timestamp::from_second(s)
+            .ok()
+            .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date().to_string())
+    };
+    let _ = dated;
+    let index_bytes = std::fs::read_dir(&opened.dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter_map(|e| e.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0);
+    let info = opened.info.clone();
+    Ok(Stats {
+        index: opened.dir.display().to_string(),
+        documents: searcher.num_docs(),
+        index_bytes,
+        first_date: first.and_then(day),
+        last_date: last.and_then(day),
+        source_count: f.sources.len(),
+        sources: f.sources,
+        months: f.months,
+        schema_version: info.as_ref().map_or(0, |i| i.schema_version),
+        analyzer_version: info.as_ref().map_or(0, |i| i.analyzer_version),
+        dict_hash: info
+            .as_ref()
+            .map(|i| i.dict_hash.clone())
+            .unwrap_or_default(),
+        roots: info
+            .map(|i| i.roots.iter().map(|r| r.display().to_string()).collect())
+            .unwrap_or_default(),
+    })
+}

@@ -1,0 +1,210 @@
+//! Snippets: the best short window of a body around the query's matches.
+//!
+//! Matches are found the way recall defines them — the normalized query
+//! string occurring in the normalized body — and mapped back to the original
+//! text, so highlights point at what the article really says (full-width
+//! letters, capitals) and never disagree with why the document matched.
+
+use memchr::memmem;
+
+use crate::analyzer;
+
+/// A snippet and the byte ranges of `text` to highlight.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Snippet {
+    pub text: String,
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// Display width of a char in a terminal: CJK and full-width take two columns.
+fn width(c: char) -> usize {
+    if analyzer::class(c) == analyzer::Class::Cjk
+        || ('\u{FF00}'..='\u{FFEF}').contains(&c)
+        || ('\u{3000}'..='\u{303F}').contains(&c)
+    {
+        2
+    } else {
+        1
+    }
+}
+
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '!' | '?' | '\n' | '；' | ';')
+}
+
+/// Finds every occurrence of the (already normalized) needles in the
+/// normalized text: (from, to, needle index), sorted, in normalized bytes.
+pub fn find_matches(norm: &str, needles: &[String]) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    for (i, n) in needles.iter().enumerate() {
+        if n.is_empty() {
+            continue;
+        }
+        for s in memmem::find_iter(norm.as_bytes(), n.as_bytes()).take(2000) {
+            out.push((s, s + n.len(), i));
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+/// Normalized needles of the query's positive terms.
+pub fn needles<'a>(terms: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut v: Vec<String> = terms
+        .map(|t| analyzer::normalize(t).trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// Builds a snippet of about `max_cols` terminal columns.
+pub fn make(body: &str, needles: &[String], max_cols: usize) -> Snippet {
+    let (norm, map) = analyzer::normalize_with_map(body);
+    let matches = find_matches(&norm, needles);
+    let to_orig = |b: usize| map.get(b).copied().unwrap_or(body.len() as u32) as usize;
+
+    // Best window: the match that has the most distinct needles (then the
+    // most matches) within the window that starts at it.
+    let mut best: Option<(usize, usize, usize)> = None; // (distinct, count, index)
+    let budget_bytes = max_cols * 2;
+    for (i, &(s, _, _)) in matches.iter().enumerate() {
+        let mut seen = 0u64;
+        let mut count = 0;
+        for &(s2, _, n) in &matches[i..] {
+            if s2 - s > budget_bytes {
+                break;
+            }
+            seen |= 1 << (n % 64);
+            count += 1;
+        }
+        let cand = (seen.count_ones() as usize, count, i);
+        if best.is_none_or(|b| (cand.0, cand.1) > (b.0, b.1)) {
+            best = Some(cand);
+        }
+    }
+
+    // Window start in the original text: back to the sentence start, but
+    // not so far that the match falls off the end.
+    let (anchor, anchor_end) = match best {
+        Some((_, _, i)) => (to_orig(matches[i].0), to_orig(matches[i].1)),
+        None => (0, 0),
+    };
+    let mut start = anchor;
+    let mut cols = 0;
+    for (i, c) in body[..anchor].char_indices().rev() {
+        if is_sentence_end(c) || cols + width(c) > max_cols / 3 {
+            start = i + c.len_utf8();
+            break;
+        }
+        cols += width(c);
+        start = i;
+    }
+    let _ = anchor_end;
+
+    // Original-text highlight ranges.
+    let hl: Vec<(usize, usize)> = matches
+        .iter()
+        .map(|&(s, e, _)| (to_orig(s), to_orig(e)))
+        .collect();
+
+    // Emit from `start`, cleaning Markdown debris and whitespace, until the
+    // budget is spent; track highlight boundaries in output bytes.
+    let mut text = String::new();
+    let mut highlights = Vec::new();
+    let mut cols = 0;
+    let mut open: Option<usize> = None;
+    let mut hi = hl.iter().peekable();
+    let mut last_space = true;
+    let mut chars = body[start..].char_indices().peekable();
+    while let Some((off, c)) = chars.next() {
+        let pos = start + off;
+        while hi.peek().is_some_and(|&&(_, e)| e <= pos && open.is_none()) {
+            hi.next();
+        }
+        if open.is_none() {
+            if let Some(&&(s, _)) = hi.peek() {
+                if s == pos {
+                    open = Some(text.len());
+                }
+            }
+        }
+        let in_hl = open.is_some();
+        let skip = !in_hl
+            && (c == '*'
+                || c == '#'
+                || c == '|'
+                || c == '>'
+                || c == '`'
+                || c == '_' && chars.peek().is_some_and(|&(_, d)| d == '_'));
+        if c.is_whitespace() || (skip && !in_hl) {
+            if !last_space && !text.is_empty() {
+                text.push(' ');
+                cols += 1;
+                last_space = true;
+            }
+        } else {
+            text.push(c);
+            cols += width(c);
+            last_space = false;
+        }
+        if let (Some(o), Some(&&(_, e))) = (open, hi.peek()) {
+            if pos + c.len_utf8() >= e {
+                highlights.push((o, text.len()));
+                open = None;
+                hi.next();
+            }
+        }
+        if cols >= max_cols && open.is_none() {
+            if chars.peek().is_some() {
+                text.push('…');
+            }
+            break;
+        }
+    }
+    if let Some(o) = open {
+        highlights.push((o, text.len()));
+    }
+    let trimmed = text.trim_end().len();
+    text.truncate(trimmed);
+    highlights.retain(|&(s, e)| s < e && e <= text.len());
+    Snippet { text, highlights }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlights_the_original_text() {
+        let body = "第一句。这是关于ＬＯＧ4J漏洞的分析，影响广泛。";
+        let s = make(body, &needles(["log4j"].into_iter()), 80);
+        assert_eq!(s.highlights.len(), 1, "{s:?}");
+        let (a, b) = s.highlights[0];
+        assert_eq!(&s.text[a..b], "ＬＯＧ4J");
+        assert!(s.text.starts_with("这是"), "{s:?}");
+    }
+
+    #[test]
+    fn strips_markdown_debris_and_picks_the_dense_window() {
+        let body = format!(
+            "**重要** | 勒索\n\n{}勒索软件攻击医院，医院停摆。",
+            "无关内容。".repeat(40)
+        );
+        let s = make(&body, &needles(["勒索软件", "医院"].into_iter()), 60);
+        assert!(!s.text.contains("**"));
+        let found: Vec<&str> = s.highlights.iter().map(|&(a, b)| &s.text[a..b]).collect();
+        assert!(
+            found.contains(&"勒索软件") && found.contains(&"医院"),
+            "{s:?}"
+        );
+    }
+
+    #[test]
+    fn no_match_gives_the_lead() {
+        let s = make("开头的句子。后面", &needles(["不存在"].into_iter()), 80);
+        assert!(s.text.starts_with("开头"));
+        assert!(s.highlights.is_empty());
+    }
+}
