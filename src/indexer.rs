@@ -228,7 +228,9 @@ fn to_document(
             );
         }
     }
-    doc.add_text(f.dup_key, dup_key(a, key));
+    let dk = dup_key(a, key);
+    doc.add_u64(f.dup_hash, xxhash_rust::xxh3::xxh3_64(dk.as_bytes()));
+    doc.add_text(f.dup_key, dk);
     doc.add_u64(f.size, size);
     doc.add_i64(f.mtime, mtime);
     doc.add_u64(f.hash, hash);

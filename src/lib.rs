@@ -11,6 +11,7 @@ pub mod article;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod expand;
 pub mod indexer;
 pub mod output;
 pub mod query;

@@ -77,7 +77,7 @@ impl Printer {
             if a < at {
                 continue;
             }
-            self.out.write_all(s.text[at..a].as_bytes())?;
+            self.out.write_all(&s.text.as_bytes()[at..a])?;
             if self.color {
                 self.styled(MATCH, &s.text[a..b])?;
             } else {
@@ -85,7 +85,7 @@ impl Printer {
             }
             at = b;
         }
-        self.out.write_all(s.text[at..].as_bytes())
+        self.out.write_all(&s.text.as_bytes()[at..])
     }
 
     /// Prints results in `mode`; `needles` are the normalized query strings.

@@ -79,7 +79,7 @@ pub fn build(spec: &SchemaSpec) -> Result<Schema, Error> {
             }
             "string" => {
                 let mut opts = if f.indexed {
-                    STRING.into()
+                    STRING
                 } else {
                     TextOptions::default()
                 };
@@ -140,6 +140,7 @@ pub struct Fields {
     pub url: Field,
     pub date: Field,
     pub dup_key: Field,
+    pub dup_hash: Field,
     pub size: Field,
     pub mtime: Field,
     pub hash: Field,
@@ -175,6 +176,7 @@ impl Fields {
             url: f("url")?,
             date: f("date")?,
             dup_key: f("dup_key")?,
+            dup_hash: f("dup_hash")?,
             size: f("size")?,
             mtime: f("mtime")?,
             hash: f("hash")?,

@@ -21,6 +21,7 @@ use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::analyzer::{self, QueryUnit, UnitKind};
 use crate::error::Error;
+use crate::expand::{self, Anchor, WordAutomaton, WordQuery};
 use crate::query::{FieldSel, Query};
 use crate::schema::{self, Fields};
 
@@ -77,18 +78,21 @@ fn escape(s: &str) -> String {
     regex_syntax::escape(s)
 }
 
-/// The regex or exact term for one query unit.
+/// How one query unit matches index terms.
 enum UnitMatch {
     Exact(String),
+    /// A word that may continue in the document (see `expand`).
+    Word(String, Anchor),
+    /// A lone CJK character at an open end: a regex over bigrams.
     Pattern(String),
 }
 
 fn unit_match(q: &QueryUnit) -> UnitMatch {
     let t = &q.unit.text;
     match (q.unit.kind, q.open_left, q.open_right) {
-        (UnitKind::Word, true, true) => UnitMatch::Pattern(format!(".*{}.*", escape(t))),
-        (UnitKind::Word, true, false) => UnitMatch::Pattern(format!(".*{}", escape(t))),
-        (UnitKind::Word, false, true) => UnitMatch::Pattern(format!("{}.*", escape(t))),
+        (UnitKind::Word, true, true) => UnitMatch::Word(t.clone(), Anchor::Contains),
+        (UnitKind::Word, true, false) => UnitMatch::Word(t.clone(), Anchor::Suffix),
+        (UnitKind::Word, false, true) => UnitMatch::Word(t.clone(), Anchor::Prefix),
         // A lone CJK character at an open end may be the first or last
         // character of a longer run, i.e. half of a bigram.
         (UnitKind::Unigram, true, true) => UnitMatch::Pattern(format!("{0}.?|.{0}", escape(t))),
@@ -98,9 +102,44 @@ fn unit_match(q: &QueryUnit) -> UnitMatch {
     }
 }
 
+/// Expansions above this many terms fall back to a (slower) regex.
+const MAX_ALTERNATIVES: usize = 2000;
+
+/// The regex for one phrase position.
+fn unit_regex(searcher: &Searcher, field: Field, m: UnitMatch) -> Result<String, Error> {
+    Ok(match m {
+        UnitMatch::Exact(t) => escape(&t),
+        UnitMatch::Pattern(p) => p,
+        UnitMatch::Word(t, anchor) => {
+            let a = WordAutomaton::new(&t, anchor);
+            match expand::expand(searcher, field, &a, MAX_ALTERNATIVES)
+                .map_err(|e| Error::Other(format!("search failed: {e}")))?
+            {
+                // No term: the phrase cannot match; keep a pattern that
+                // matches nothing useful but is valid.
+                Some(terms) if terms.is_empty() => escape(&t),
+                Some(terms) => terms
+                    .iter()
+                    .map(|x| escape(x))
+                    .collect::<Vec<_>>()
+                    .join("|"),
+                None => match anchor {
+                    Anchor::Contains => format!(".*{}.*", escape(&t)),
+                    Anchor::Suffix => format!(".*{}", escape(&t)),
+                    Anchor::Prefix => format!("{}.*", escape(&t)),
+                },
+            }
+        }
+    })
+}
+
 /// The recall query for one string in one field: matches exactly the
 /// documents whose field contains the string (case-insensitively).
-pub fn recall_query(units: &[QueryUnit], field: Field) -> Result<Box<dyn TQuery>, Error> {
+pub fn recall_query(
+    searcher: &Searcher,
+    units: &[QueryUnit],
+    field: Field,
+) -> Result<Box<dyn TQuery>, Error> {
     let bad = |e: tantivy::TantivyError| Error::BadQuery(e.to_string());
     if units.len() == 1 {
         return Ok(match unit_match(&units[0]) {
@@ -108,6 +147,7 @@ pub fn recall_query(units: &[QueryUnit], field: Field) -> Result<Box<dyn TQuery>
                 Term::from_field_text(field, &t),
                 IndexRecordOption::WithFreqs,
             )),
+            UnitMatch::Word(t, anchor) => Box::new(WordQuery::new(field, &t, anchor)),
             UnitMatch::Pattern(p) => Box::new(RegexQuery::from_pattern(&p, field).map_err(bad)?),
         });
     }
@@ -121,21 +161,17 @@ pub fn recall_query(units: &[QueryUnit], field: Field) -> Result<Box<dyn TQuery>
     {
         let terms = matches
             .into_iter()
-            .map(|(p, m)| match m {
-                UnitMatch::Exact(t) | UnitMatch::Pattern(t) => {
-                    (p, Term::from_field_text(field, &t))
-                }
+            .filter_map(|(p, m)| match m {
+                UnitMatch::Exact(t) => Some((p, Term::from_field_text(field, &t))),
+                _ => None,
             })
             .collect();
         return Ok(Box::new(PhraseQuery::new_with_offset(terms)));
     }
-    let terms = matches
-        .into_iter()
-        .map(|(p, m)| match m {
-            UnitMatch::Exact(t) => (p, escape(&t)),
-            UnitMatch::Pattern(pat) => (p, pat),
-        })
-        .collect();
+    let mut terms = Vec::with_capacity(matches.len());
+    for (p, m) in matches {
+        terms.push((p, unit_regex(searcher, field, m)?));
+    }
     let mut q = RegexPhraseQuery::new_with_offset(field, terms);
     q.set_max_expansions(MAX_EXPANSIONS);
     Ok(Box::new(q))
@@ -226,7 +262,7 @@ pub fn build_query(
                 FieldSel::Source => vec![(f.source, 1.0)],
             };
             for (field, boost) in targets {
-                let q = recall_query(&units, field)?;
+                let q = recall_query(searcher, &units, field)?;
                 alternatives.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
             }
             if clause.negated {
@@ -318,15 +354,6 @@ fn stored_str(doc: &TantivyDocument, field: Field) -> String {
         .to_string()
 }
 
-fn dup_key_of(searcher: &Searcher, addr: DocAddress) -> Option<String> {
-    let seg = searcher.segment_reader(addr.segment_ord);
-    let col = seg.fast_fields().str("dup_key").ok().flatten()?;
-    let ord = col.term_ords(addr.doc_id).next()?;
-    let mut s = String::new();
-    col.ord_to_str(ord, &mut s).ok()?;
-    Some(s)
-}
-
 /// Paths of every document with this duplicate key.
 fn paths_with_key(searcher: &Searcher, f: &Fields, key: &str) -> Vec<String> {
     let q = TermQuery::new(
@@ -345,7 +372,12 @@ fn paths_with_key(searcher: &Searcher, f: &Fields, key: &str) -> Vec<String> {
     paths
 }
 
-fn load_hit(searcher: &Searcher, f: &Fields, addr: DocAddress, score: f32) -> Result<Hit, Error> {
+fn load_hit(
+    searcher: &Searcher,
+    f: &Fields,
+    addr: DocAddress,
+    score: f32,
+) -> Result<(Hit, String), Error> {
     let doc: TantivyDocument = searcher
         .doc(addr)
         .map_err(|e| Error::Other(format!("cannot read a stored document: {e}")))?;
@@ -354,7 +386,7 @@ fn load_hit(searcher: &Searcher, f: &Fields, addr: DocAddress, score: f32) -> Re
         .and_then(|v| v.as_datetime())
         .and_then(|d| jiff::Timestamp::from_second(d.into_timestamp_secs()).ok())
         .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date().to_string());
-    Ok(Hit {
+    let hit = Hit {
         path: stored_str(&doc, f.path),
         title: stored_str(&doc, f.title),
         source: stored_str(&doc, f.source),
@@ -363,7 +395,8 @@ fn load_hit(searcher: &Searcher, f: &Fields, addr: DocAddress, score: f32) -> Re
         score,
         body: stored_str(&doc, f.body),
         duplicates: Vec::new(),
-    })
+    };
+    Ok((hit, stored_str(&doc, f.dup_key)))
 }
 
 /// Ranked candidates, best first: (score, address).
@@ -411,13 +444,18 @@ pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error
     let all = searcher
         .search(&q, &DocSetCollector)
         .map_err(|e| Error::Other(format!("search failed: {e}")))?;
-    let mut keys: HashMap<DocAddress, String> = HashMap::with_capacity(all.len());
-    let mut distinct: HashSet<String> = HashSet::new();
-    for &a in &all {
-        let k = dup_key_of(&searcher, a).unwrap_or_else(|| format!("{a:?}"));
-        distinct.insert(k.clone());
-        keys.insert(a, k);
-    }
+    let cols: Vec<Option<tantivy::columnar::Column<u64>>> = searcher
+        .segment_readers()
+        .iter()
+        .map(|s| s.fast_fields().u64("dup_hash").ok())
+        .collect();
+    let key_of = |a: DocAddress| -> u64 {
+        cols.get(a.segment_ord as usize)
+            .and_then(|c| c.as_ref())
+            .and_then(|c| c.first(a.doc_id))
+            .unwrap_or(((a.segment_ord as u64) << 32) | a.doc_id as u64)
+    };
+    let distinct: HashSet<u64> = all.iter().map(|&a| key_of(a)).collect();
     let total = distinct.len() as u64;
     let facets = opts.facets.then(|| facets(&searcher, f, &all));
 
@@ -432,26 +470,21 @@ pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error
         let mut n = (want * 2 + 16).min(all.len());
         loop {
             let cands = ranked(&searcher, q.as_ref(), opts.sort, n)?;
-            let mut seen: HashSet<&str> = HashSet::new();
-            let mut picked = Vec::new();
-            for (score, a) in &cands {
-                let k = keys.get(a).map(String::as_str).unwrap_or("");
-                if seen.insert(k) {
-                    picked.push((*score, *a, k.to_string()));
-                }
-            }
+            let mut seen: HashSet<u64> = HashSet::new();
+            let picked: Vec<(f32, DocAddress)> = cands
+                .into_iter()
+                .filter(|(_, a)| seen.insert(key_of(*a)))
+                .collect();
             if picked.len() >= want || n >= all.len() {
-                for (score, a, k) in picked
+                for (score, a) in picked
                     .into_iter()
                     .skip(opts.offset)
-                    .take(want - opts.offset.min(want))
+                    .take(want.saturating_sub(opts.offset))
                 {
-                    let mut hit = load_hit(&searcher, f, a, score)?;
-                    if all_with_key(&keys, &k) > 1 || k.starts_with("wx:") || k.starts_with("h:") {
-                        let mut others = paths_with_key(&searcher, f, &k);
-                        others.retain(|p| p != &hit.path);
-                        hit.duplicates = others;
-                    }
+                    let (mut hit, key) = load_hit(&searcher, f, a, score)?;
+                    let mut others = paths_with_key(&searcher, f, &key);
+                    others.retain(|p| p != &hit.path);
+                    hit.duplicates = others;
                     hits.push(hit);
                 }
                 break;
@@ -464,10 +497,6 @@ pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error
         total,
         facets,
     })
-}
-
-fn all_with_key(keys: &HashMap<DocAddress, String>, k: &str) -> usize {
-    keys.values().filter(|v| *v == k).count()
 }
 
 /// Counts of the matching documents by source and by month.

@@ -1,0 +1,233 @@
+//! Expanding the open ends of a query string through the term dictionary.
+//!
+//! A query word typed in full may sit inside a longer indexed word (`log4j`
+//! in `log4j2`, `ve-2024` after `c`): grep finds it, so we must. tantivy's
+//! regex automaton for `.*log4j.*` cannot prune anything and walks the whole
+//! term dictionary, ~1 M CJK bigrams included: ~90 ms on 10k articles
+//! (measured). [`WordAutomaton`] matches the same terms but refuses, at the
+//! first byte, every term that cannot be a word (CJK bigrams, punctuation),
+//! so only the word part of the dictionary is walked.
+
+use std::sync::Arc;
+
+use tantivy::query::{AutomatonWeight, EnableScoring, Query, Weight};
+use tantivy::schema::Field;
+use tantivy::Searcher;
+use tantivy_fst::Automaton;
+
+/// Where the needle must sit inside a matching term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    /// Anywhere (`.*x.*`).
+    Contains,
+    /// At the end (`.*x`).
+    Suffix,
+    /// At the start (`x.*`).
+    Prefix,
+}
+
+/// Matches word terms containing / ending with / starting with a needle,
+/// with a KMP matcher over the term's bytes.
+#[derive(Debug, Clone)]
+pub struct WordAutomaton {
+    needle: Vec<u8>,
+    fail: Vec<usize>,
+    anchor: Anchor,
+}
+
+/// Automaton state: `None` is dead; `Some((matched, depth, done))` where
+/// `matched` is the KMP state and `done` records a completed match for
+/// `Contains`.
+type State = Option<(usize, usize, bool)>;
+
+/// Whether a term starting with this byte can be a word token: ASCII
+/// letters/digits/underscore, or a lead byte of a non-CJK script. Lead bytes
+/// 0xE3–0xE9 (U+3000–U+9FFF) and 0xEA–0xED (hangul) and 4-byte chars hold
+/// the CJK bigrams, which never contain a word needle.
+fn word_lead(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || (0xC2..=0xE2).contains(&b)
+}
+
+impl WordAutomaton {
+    pub fn new(needle: &str, anchor: Anchor) -> Self {
+        let n = needle.as_bytes().to_vec();
+        let mut fail = vec![0; n.len()];
+        let mut k = 0;
+        for i in 1..n.len() {
+            while k > 0 && n[i] != n[k] {
+                k = fail[k - 1];
+            }
+            if n[i] == n[k] {
+                k += 1;
+            }
+            fail[i] = k;
+        }
+        WordAutomaton {
+            needle: n,
+            fail,
+            anchor,
+        }
+    }
+
+    fn step(&self, mut k: usize, b: u8) -> usize {
+        if k == self.needle.len() {
+            k = self.fail[k - 1];
+        }
+        while k > 0 && self.needle[k] != b {
+            k = self.fail[k - 1];
+        }
+        if self.needle[k] == b {
+            k + 1
+        } else {
+            0
+        }
+    }
+}
+
+impl Automaton for WordAutomaton {
+    type State = State;
+
+    fn start(&self) -> State {
+        Some((0, 0, false))
+    }
+
+    fn is_match(&self, s: &State) -> bool {
+        match s {
+            Some((k, _, done)) => *done || *k == self.needle.len(),
+            None => false,
+        }
+    }
+
+    fn can_match(&self, s: &State) -> bool {
+        s.is_some()
+    }
+
+    fn will_always_match(&self, s: &State) -> bool {
+        matches!(
+            (s, self.anchor),
+            (Some((_, _, true)), Anchor::Contains | Anchor::Prefix)
+        )
+    }
+
+    fn accept(&self, s: &State, b: u8) -> State {
+        let (k, depth, done) = (*s)?;
+        if depth == 0 && !word_lead(b) {
+            return None;
+        }
+        if self.needle.is_empty() {
+            return Some((0, depth + 1, true));
+        }
+        match self.anchor {
+            Anchor::Prefix => {
+                if done {
+                    return Some((k, depth + 1, true));
+                }
+                if self.needle[depth] != b {
+                    return None;
+                }
+                let d = depth + 1;
+                Some((d, d, d == self.needle.len()))
+            }
+            Anchor::Contains => {
+                if done {
+                    return Some((k, depth + 1, true));
+                }
+                let k = self.step(k, b);
+                Some((k, depth + 1, k == self.needle.len()))
+            }
+            Anchor::Suffix => Some((self.step(k, b), depth + 1, false)),
+        }
+    }
+}
+
+/// A query matching documents with any term accepted by a
+/// [`WordAutomaton`] (constant score, like tantivy's `RegexQuery`).
+#[derive(Debug, Clone)]
+pub struct WordQuery {
+    field: Field,
+    automaton: Arc<WordAutomaton>,
+}
+
+impl WordQuery {
+    pub fn new(field: Field, needle: &str, anchor: Anchor) -> Self {
+        WordQuery {
+            field,
+            automaton: Arc::new(WordAutomaton::new(needle, anchor)),
+        }
+    }
+}
+
+impl Query for WordQuery {
+    fn weight(&self, _: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(AutomatonWeight::<WordAutomaton>::new(
+            self.field,
+            Arc::clone(&self.automaton),
+        )))
+    }
+}
+
+/// Every term of `field`, over all segments, that the automaton accepts
+/// (sorted, deduplicated); stops early past `limit` and returns `None`.
+pub fn expand<A: Automaton>(
+    searcher: &Searcher,
+    field: Field,
+    automaton: &A,
+    limit: usize,
+) -> tantivy::Result<Option<Vec<String>>>
+where
+    A::State: Clone,
+{
+    let mut out: Vec<String> = Vec::new();
+    for seg in searcher.segment_readers() {
+        let ii = seg.inverted_index(field)?;
+        let mut stream = ii.terms().search(automaton).into_stream()?;
+        while stream.advance() {
+            if let Ok(s) = std::str::from_utf8(stream.key()) {
+                out.push(s.to_string());
+            }
+            if out.len() > limit * 2 {
+                out.sort_unstable();
+                out.dedup();
+                if out.len() > limit {
+                    return Ok(None);
+                }
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    if out.len() > limit {
+        return Ok(None);
+    }
+    Ok(Some(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(a: &WordAutomaton, s: &str) -> bool {
+        let mut st = a.start();
+        for &b in s.as_bytes() {
+            st = a.accept(&st, b);
+            if !a.can_match(&st) {
+                return false;
+            }
+        }
+        a.is_match(&st)
+    }
+
+    #[test]
+    fn contains_suffix_prefix() {
+        let c = WordAutomaton::new("log4j", Anchor::Contains);
+        assert!(run(&c, "log4j2") && run(&c, "xlog4j") && run(&c, "log4j"));
+        assert!(!run(&c, "log4") && !run(&c, "漏洞"));
+        let s = WordAutomaton::new("cve", Anchor::Suffix);
+        assert!(run(&s, "cve") && run(&s, "xcve") && run(&s, "cvecve"));
+        assert!(!run(&s, "cvex"));
+        let p = WordAutomaton::new("aab", Anchor::Suffix);
+        assert!(run(&p, "aaab"));
+        let p = WordAutomaton::new("apt", Anchor::Prefix);
+        assert!(run(&p, "apt29") && run(&p, "apt") && !run(&p, "xapt"));
+    }
+}
