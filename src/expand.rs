@@ -218,6 +218,20 @@ mod tests {
     }
 
     #[test]
+    fn vocabulary_matches_by_anchor() {
+        let v = Vocabulary {
+            text: "\napt\napt29\nlog4j\nlog4j2\nxcve\n".into(),
+        };
+        assert_eq!(
+            v.matching("log4j", Anchor::Contains),
+            vec!["log4j", "log4j2"]
+        );
+        assert_eq!(v.matching("cve", Anchor::Suffix), vec!["xcve"]);
+        assert_eq!(v.matching("apt", Anchor::Prefix), vec!["apt", "apt29"]);
+        assert!(v.matching("t\na", Anchor::Contains).is_empty());
+    }
+
+    #[test]
     fn contains_suffix_prefix() {
         let c = WordAutomaton::new("log4j", Anchor::Contains);
         assert!(run(&c, "log4j2") && run(&c, "xlog4j") && run(&c, "log4j"));
@@ -230,4 +244,89 @@ mod tests {
         let p = WordAutomaton::new("apt", Anchor::Prefix);
         assert!(run(&p, "apt29") && run(&p, "apt") && !run(&p, "xapt"));
     }
+}
+
+/// File, in the index directory, holding every word term of the recall
+/// fields, one a line, after a first line naming the commit it describes.
+pub const VOCABULARY_FILE: &str = "secsearch-words.txt";
+
+/// The word part of the index's vocabulary, kept as one flat text so that
+/// finding every word that contains a needle is a `memmem` scan (~0.1 ms
+/// for 10k articles) instead of an FST walk (~4 ms a segment and field).
+/// It is rebuilt after every commit; a file from another commit (a crash
+/// between the two) is ignored and the automaton is used instead, so a stale
+/// file can never lose a match.
+pub struct Vocabulary {
+    /// "\n" + terms joined by "\n" + "\n".
+    text: String,
+}
+
+impl Vocabulary {
+    /// Loads the vocabulary if it describes commit `opstamp`.
+    pub fn load(dir: &std::path::Path, opstamp: u64) -> Option<Vocabulary> {
+        let text = std::fs::read_to_string(dir.join(VOCABULARY_FILE)).ok()?;
+        let (head, rest) = text.split_once('\n')?;
+        if head != format!("secsearch-words opstamp={opstamp}") {
+            return None;
+        }
+        Some(Vocabulary {
+            text: format!("\n{rest}"),
+        })
+    }
+
+    /// Every word term matching `needle` at `anchor`.
+    pub fn matching(&self, needle: &str, anchor: Anchor) -> Vec<&str> {
+        let bytes = self.text.as_bytes();
+        let mut out: Vec<&str> = Vec::new();
+        let mut last_line_start = usize::MAX;
+        for at in memchr::memmem::find_iter(bytes, needle.as_bytes()) {
+            let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+            if start == last_line_start {
+                continue;
+            }
+            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+            if end < at + needle.len() {
+                continue; // the needle spans a line break: not inside one term
+            }
+            let ok = match anchor {
+                Anchor::Contains => true,
+                Anchor::Prefix => at == start,
+                Anchor::Suffix => at + needle.len() == end,
+            };
+            if ok {
+                last_line_start = start;
+                out.push(&self.text[start..end]);
+            }
+        }
+        out
+    }
+}
+
+/// Writes the vocabulary of `fields` for the searcher's commit, atomically
+/// (temporary file + rename).
+pub fn write_vocabulary(
+    dir: &std::path::Path,
+    searcher: &Searcher,
+    fields: &[Field],
+    opstamp: u64,
+) -> std::io::Result<()> {
+    let any = WordAutomaton::new("", Anchor::Contains);
+    let mut terms: Vec<String> = Vec::new();
+    for &f in fields {
+        if let Ok(Some(v)) = expand(searcher, f, &any, usize::MAX / 4) {
+            terms.extend(v);
+        }
+    }
+    terms.sort_unstable();
+    terms.dedup();
+    let mut text = format!("secsearch-words opstamp={opstamp}\n");
+    for t in terms {
+        if !t.contains('\n') {
+            text.push_str(&t);
+            text.push('\n');
+        }
+    }
+    let tmp = dir.join(format!("{VOCABULARY_FILE}.tmp"));
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, dir.join(VOCABULARY_FILE))
 }

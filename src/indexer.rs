@@ -473,11 +473,28 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
         path: opts.index_dir.clone(),
         msg: format!("merging segments failed: {e}"),
     })?;
-    summary.documents = opened
+    // The word vocabulary for fast infix search (see expand::Vocabulary).
+    let reader = opened
         .index
         .reader()
-        .map(|r| r.searcher().num_docs())
-        .unwrap_or(0);
+        .map_err(|e| Error::Other(e.to_string()))?;
+    let searcher = reader.searcher();
+    summary.documents = searcher.num_docs();
+    let opstamp = opened
+        .index
+        .load_metas()
+        .map(|m| m.opstamp)
+        .map_err(|e| Error::Other(e.to_string()))?;
+    crate::expand::write_vocabulary(
+        &opts.index_dir,
+        &searcher,
+        &[fields.title, fields.body, fields.source],
+        opstamp,
+    )
+    .map_err(|e| Error::Path {
+        path: opts.index_dir.join(crate::expand::VOCABULARY_FILE),
+        msg: format!("cannot write: {e}"),
+    })?;
     summary.seconds = start.elapsed().as_secs_f64();
     Ok(summary)
 }

@@ -216,6 +216,8 @@ pub struct Opened {
     pub fields: Fields,
     pub info: Option<IndexInfo>,
     pub dir: PathBuf,
+    /// Opstamp of the last commit when opened.
+    pub opstamp: u64,
 }
 
 fn tantivy_err(dir: &Path, e: tantivy::TantivyError) -> Error {
@@ -282,6 +284,7 @@ pub fn open(dir: &Path) -> Result<Opened, Error> {
         fields,
         info,
         dir: dir.to_path_buf(),
+        opstamp: metas.opstamp,
     })
 }
 
@@ -318,6 +321,7 @@ pub fn open_or_create(dir: &Path) -> Result<Opened, Error> {
         fields,
         info: None,
         dir: dir.to_path_buf(),
+        opstamp: 0,
     })
 }
 

@@ -21,7 +21,7 @@ use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::analyzer::{self, QueryUnit, UnitKind};
 use crate::error::Error;
-use crate::expand::{self, Anchor, WordAutomaton, WordQuery};
+use crate::expand::{Anchor, Vocabulary, WordQuery};
 use crate::query::{FieldSel, Query};
 use crate::schema::{self, Fields};
 
@@ -103,40 +103,44 @@ fn unit_match(q: &QueryUnit) -> UnitMatch {
 }
 
 /// Expansions above this many terms fall back to a (slower) regex.
-const MAX_ALTERNATIVES: usize = 2000;
+const MAX_ALTERNATIVES: usize = 40;
 
-/// The regex for one phrase position.
-fn unit_regex(searcher: &Searcher, field: Field, m: UnitMatch) -> Result<String, Error> {
-    Ok(match m {
+/// The regex for one phrase position. An open word becomes the list of
+/// vocabulary words it matches when that list is short (a small DFA that
+/// prunes the term dictionary walk); otherwise a pattern whose characters
+/// exclude CJK, so the walk still skips the bigrams.
+fn unit_regex(vocab: Option<&Vocabulary>, m: UnitMatch) -> String {
+    match m {
         UnitMatch::Exact(t) => escape(&t),
         UnitMatch::Pattern(p) => p,
         UnitMatch::Word(t, anchor) => {
-            let a = WordAutomaton::new(&t, anchor);
-            match expand::expand(searcher, field, &a, MAX_ALTERNATIVES)
-                .map_err(|e| Error::Other(format!("search failed: {e}")))?
-            {
-                // No term: the phrase cannot match; keep a pattern that
-                // matches nothing useful but is valid.
-                Some(terms) if terms.is_empty() => escape(&t),
-                Some(terms) => terms
-                    .iter()
-                    .map(|x| escape(x))
-                    .collect::<Vec<_>>()
-                    .join("|"),
-                None => match anchor {
-                    Anchor::Contains => format!(".*{}.*", escape(&t)),
-                    Anchor::Suffix => format!(".*{}", escape(&t)),
-                    Anchor::Prefix => format!("{}.*", escape(&t)),
-                },
+            if let Some(v) = vocab {
+                let terms = v.matching(&t, anchor);
+                if terms.is_empty() {
+                    return escape(&t);
+                }
+                if terms.len() <= MAX_ALTERNATIVES {
+                    return terms
+                        .iter()
+                        .map(|x| escape(x))
+                        .collect::<Vec<_>>()
+                        .join("|");
+                }
+            }
+            const NOT_CJK: &str = r"[\x{0}-\x{2FFF}]";
+            match anchor {
+                Anchor::Contains => format!("{0}.*|{1}*{0}.*", escape(&t), NOT_CJK),
+                Anchor::Suffix => format!("{1}*{0}", escape(&t), NOT_CJK),
+                Anchor::Prefix => format!("{}.*", escape(&t)),
             }
         }
-    })
+    }
 }
 
 /// The recall query for one string in one field: matches exactly the
 /// documents whose field contains the string (case-insensitively).
 pub fn recall_query(
-    searcher: &Searcher,
+    vocab: Option<&Vocabulary>,
     units: &[QueryUnit],
     field: Field,
 ) -> Result<Box<dyn TQuery>, Error> {
@@ -147,7 +151,14 @@ pub fn recall_query(
                 Term::from_field_text(field, &t),
                 IndexRecordOption::WithFreqs,
             )),
-            UnitMatch::Word(t, anchor) => Box::new(WordQuery::new(field, &t, anchor)),
+            UnitMatch::Word(t, anchor) => match vocab {
+                Some(v) => Box::new(TermSetQuery::new(
+                    v.matching(&t, anchor)
+                        .into_iter()
+                        .map(|w| Term::from_field_text(field, w)),
+                )),
+                None => Box::new(WordQuery::new(field, &t, anchor)),
+            },
             UnitMatch::Pattern(p) => Box::new(RegexQuery::from_pattern(&p, field).map_err(bad)?),
         });
     }
@@ -170,7 +181,7 @@ pub fn recall_query(
     }
     let mut terms = Vec::with_capacity(matches.len());
     for (p, m) in matches {
-        terms.push((p, unit_regex(searcher, field, m)?));
+        terms.push((p, unit_regex(vocab, m)));
     }
     let mut q = RegexPhraseQuery::new_with_offset(field, terms);
     q.set_max_expansions(MAX_EXPANSIONS);
@@ -243,6 +254,7 @@ fn date_term(field: Field, d: jiff::civil::Date) -> Result<Term, Error> {
 /// ranking clauses (should), and filters.
 pub fn build_query(
     searcher: &Searcher,
+    vocab: Option<&Vocabulary>,
     f: &Fields,
     opts: &Options,
 ) -> Result<Box<dyn TQuery>, Error> {
@@ -262,7 +274,7 @@ pub fn build_query(
                 FieldSel::Source => vec![(f.source, 1.0)],
             };
             for (field, boost) in targets {
-                let q = recall_query(searcher, &units, field)?;
+                let q = recall_query(vocab, &units, field)?;
                 alternatives.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
             }
             if clause.negated {
@@ -437,7 +449,8 @@ pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error
         })?;
     let searcher = reader.searcher();
     let f = &opened.fields;
-    let q = build_query(&searcher, f, opts)?;
+    let vocab = Vocabulary::load(index_dir, opened.opstamp);
+    let q = build_query(&searcher, vocab.as_ref(), f, opts)?;
 
     // All matching documents, grouped by duplicate key: the total counts
     // articles, not files.
