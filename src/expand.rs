@@ -202,50 +202,6 @@ where
     Ok(Some(out))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn run(a: &WordAutomaton, s: &str) -> bool {
-        let mut st = a.start();
-        for &b in s.as_bytes() {
-            st = a.accept(&st, b);
-            if !a.can_match(&st) {
-                return false;
-            }
-        }
-        a.is_match(&st)
-    }
-
-    #[test]
-    fn vocabulary_matches_by_anchor() {
-        let v = Vocabulary {
-            text: "\napt\napt29\nlog4j\nlog4j2\nxcve\n".into(),
-        };
-        assert_eq!(
-            v.matching("log4j", Anchor::Contains),
-            vec!["log4j", "log4j2"]
-        );
-        assert_eq!(v.matching("cve", Anchor::Suffix), vec!["xcve"]);
-        assert_eq!(v.matching("apt", Anchor::Prefix), vec!["apt", "apt29"]);
-        assert!(v.matching("t\na", Anchor::Contains).is_empty());
-    }
-
-    #[test]
-    fn contains_suffix_prefix() {
-        let c = WordAutomaton::new("log4j", Anchor::Contains);
-        assert!(run(&c, "log4j2") && run(&c, "xlog4j") && run(&c, "log4j"));
-        assert!(!run(&c, "log4") && !run(&c, "漏洞"));
-        let s = WordAutomaton::new("cve", Anchor::Suffix);
-        assert!(run(&s, "cve") && run(&s, "xcve") && run(&s, "cvecve"));
-        assert!(!run(&s, "cvex"));
-        let p = WordAutomaton::new("aab", Anchor::Suffix);
-        assert!(run(&p, "aaab"));
-        let p = WordAutomaton::new("apt", Anchor::Prefix);
-        assert!(run(&p, "apt29") && run(&p, "apt") && !run(&p, "xapt"));
-    }
-}
-
 /// File, in the index directory, holding every word term of the recall
 /// fields, one a line, after a first line naming the commit it describes.
 pub const VOCABULARY_FILE: &str = "secsearch-words.txt";
@@ -329,4 +285,48 @@ pub fn write_vocabulary(
     let tmp = dir.join(format!("{VOCABULARY_FILE}.tmp"));
     std::fs::write(&tmp, text)?;
     std::fs::rename(&tmp, dir.join(VOCABULARY_FILE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(a: &WordAutomaton, s: &str) -> bool {
+        let mut st = a.start();
+        for &b in s.as_bytes() {
+            st = a.accept(&st, b);
+            if !a.can_match(&st) {
+                return false;
+            }
+        }
+        a.is_match(&st)
+    }
+
+    #[test]
+    fn vocabulary_matches_by_anchor() {
+        let v = Vocabulary {
+            text: "\napt\napt29\nlog4j\nlog4j2\nxcve\n".into(),
+        };
+        assert_eq!(
+            v.matching("log4j", Anchor::Contains),
+            vec!["log4j", "log4j2"]
+        );
+        assert_eq!(v.matching("cve", Anchor::Suffix), vec!["xcve"]);
+        assert_eq!(v.matching("apt", Anchor::Prefix), vec!["apt", "apt29"]);
+        assert!(v.matching("t\na", Anchor::Contains).is_empty());
+    }
+
+    #[test]
+    fn contains_suffix_prefix() {
+        let c = WordAutomaton::new("log4j", Anchor::Contains);
+        assert!(run(&c, "log4j2") && run(&c, "xlog4j") && run(&c, "log4j"));
+        assert!(!run(&c, "log4") && !run(&c, "漏洞"));
+        let s = WordAutomaton::new("cve", Anchor::Suffix);
+        assert!(run(&s, "cve") && run(&s, "xcve") && run(&s, "cvecve"));
+        assert!(!run(&s, "cvex"));
+        let p = WordAutomaton::new("aab", Anchor::Suffix);
+        assert!(run(&p, "aaab"));
+        let p = WordAutomaton::new("apt", Anchor::Prefix);
+        assert!(run(&p, "apt29") && run(&p, "apt") && !run(&p, "xapt"));
+    }
 }
