@@ -420,7 +420,14 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
     let info = IndexInfo::current(&spec, extra_dict.as_deref(), roots_all);
     let payload = serde_json::to_string(&info).map_err(|e| Error::Other(e.to_string()))?;
 
-    for chunk in todo.chunks(CHUNK) {
+    // Tests set SECSEARCH_COMMIT_EVERY (documents) to commit often, so that
+    // a kill lands between many commits and merges.
+    let commit_every_docs: Option<usize> = std::env::var("SECSEARCH_COMMIT_EVERY")
+        .ok()
+        .and_then(|v| v.parse().ok());
+    let chunk_size = commit_every_docs.map_or(CHUNK, |n| n.clamp(1, CHUNK));
+    let mut docs_since_commit = 0usize;
+    for chunk in todo.chunks(chunk_size) {
         if INTERRUPTED.load(Ordering::Relaxed) {
             summary.interrupted = true;
             break;
@@ -461,7 +468,11 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
             }
         }
         pb.inc(chunk.len() as u64);
-        if last_commit.elapsed() > COMMIT_EVERY {
+        docs_since_commit += chunk.len();
+        if last_commit.elapsed() > COMMIT_EVERY
+            || commit_every_docs.is_some_and(|n| docs_since_commit >= n)
+        {
+            docs_since_commit = 0;
             commit(&mut writer, &payload, opts)?;
             last_commit = Instant::now();
         }

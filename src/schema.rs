@@ -232,6 +232,18 @@ pub fn exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file()
 }
 
+impl Opened {
+    /// A reader on the last commit. A segment file that is missing or
+    /// damaged shows up here, and is reported with the `--rebuild` hint.
+    pub fn reader(&self) -> Result<tantivy::IndexReader, Error> {
+        self.index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| tantivy_err(&self.dir, e))
+    }
+}
+
 /// Opens an existing index for reading, checking that this binary can read
 /// it: the schema and analyzer version must match, or results would be
 /// silently wrong.

@@ -438,15 +438,7 @@ fn ranked(
 
 pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error> {
     let opened = schema::open(index_dir)?;
-    let reader = opened
-        .index
-        .reader_builder()
-        .reload_policy(tantivy::ReloadPolicy::Manual)
-        .try_into()
-        .map_err(|e| Error::NeedsRebuild {
-            path: index_dir.to_path_buf(),
-            why: format!("cannot be read ({e})"),
-        })?;
+    let reader = opened.reader()?;
     let searcher = reader.searcher();
     let f = &opened.fields;
     let vocab = Vocabulary::load(index_dir, opened.opstamp);
@@ -588,12 +580,7 @@ pub struct Stats {
 }
 
 pub fn stats(opened: &schema::Opened) -> Result<Stats, Error> {
-    let reader = opened
-        .index
-        .reader_builder()
-        .reload_policy(tantivy::ReloadPolicy::Manual)
-        .try_into()
-        .map_err(|e: tantivy::TantivyError| Error::Other(e.to_string()))?;
+    let reader = opened.reader()?;
     let searcher = reader.searcher();
     let mut all = HashSet::new();
     for (ord, seg) in searcher.segment_readers().iter().enumerate() {
