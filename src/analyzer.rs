@@ -26,7 +26,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 /// Bumped whenever tokenization changes in a way that changes index terms.
 /// An index built with another version is refused (see `schema`).
-pub const ANALYZER_VERSION: u32 = 1;
+pub const ANALYZER_VERSION: u32 = 2;
 
 pub const RECALL_TOKENIZER: &str = "secsearch_recall";
 pub const WORDS_TOKENIZER: &str = "secsearch_words";
@@ -90,42 +90,145 @@ pub fn push_normalized(c: char, out: &mut String) {
     }
 }
 
-/// Normalizes a whole text (see [`push_normalized`]); CRLF becomes one newline.
+/// Characters that exist only in traditional Chinese (3,798 of U+3400–U+9FFF,
+/// those zhconv's zh-Hans table changes), generated from zhconv and checked
+/// against it by a test.
+const HANT_CHARS: &str = include_str!("../index-schema/hant-chars.txt");
+
+/// Bitmap over U+3400–U+9FFF of [`HANT_CHARS`].
+static HANT: std::sync::LazyLock<Vec<u64>> = std::sync::LazyLock::new(|| {
+    let mut bits = vec![0u64; (0xA000 - 0x3400) / 64 + 1];
+    for c in HANT_CHARS.chars() {
+        let u = c as usize;
+        if (0x3400..0xA000).contains(&u) {
+            bits[(u - 0x3400) / 64] |= 1 << ((u - 0x3400) % 64);
+        }
+    }
+    bits
+});
+
+/// Whether `c` is written only in traditional Chinese.
+pub fn is_hant(c: char) -> bool {
+    let u = c as usize;
+    (0x3400..0xA000).contains(&u) && HANT[(u - 0x3400) / 64] & (1 << ((u - 0x3400) % 64)) != 0
+}
+
+/// Converts a line holding traditional characters to simplified Chinese
+/// with mainland vocabulary (`勒索軟體` → `勒索软件`, `網絡攻擊` → `网络攻击`),
+/// phrase-level as OpenCC's tw2sp does, with zhconv. Lines without a
+/// traditional-only character are left exactly as they are, so simplified
+/// text (nearly all of it) keeps grep's semantics to the byte; the same rule
+/// applies to each query string, which is a line of its own.
+fn to_simplified(line: &str) -> Option<String> {
+    if !line.chars().any(is_hant) {
+        return None;
+    }
+    Some(zhconv::zhconv(line, zhconv::Variant::ZhCN))
+}
+
+/// Normalizes a whole text (see [`push_normalized`] and [`to_simplified`]);
+/// CRLF becomes one newline.
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut prev_cr = false;
+    let mut line_start = 0;
+    let mut has_hant = false;
     for c in text.chars() {
         if c == '\n' && prev_cr {
             prev_cr = false;
             continue;
         }
         prev_cr = c == '\r';
+        if c == '\n' || c == '\r' {
+            if has_hant {
+                simplify_tail(&mut out, line_start);
+            }
+            has_hant = false;
+            push_normalized(c, &mut out);
+            line_start = out.len();
+            continue;
+        }
+        has_hant |= is_hant(c);
         push_normalized(c, &mut out);
     }
+    if has_hant {
+        simplify_tail(&mut out, line_start);
+    }
     out
+}
+
+fn simplify_tail(out: &mut String, from: usize) {
+    if let Some(conv) = to_simplified(&out[from..]) {
+        out.truncate(from);
+        out.push_str(&conv);
+    }
 }
 
 /// Like [`normalize`] but also returns, for every byte of the output, the byte
 /// offset in `text` of the character it came from (plus one final entry for
 /// the end), so that matches found in normalized text can be highlighted in
-/// the original.
+/// the original. Where a traditional line converts to a different number of
+/// characters (rare: `部落格` → `博客`), positions inside it are spread
+/// proportionally.
 pub fn normalize_with_map(text: &str) -> (String, Vec<u32>) {
     let mut out = String::with_capacity(text.len());
-    let mut map = Vec::with_capacity(text.len() + 1);
+    let mut map: Vec<u32> = Vec::with_capacity(text.len() + 1);
     let mut prev_cr = false;
+    let mut line_out = 0usize; // where the current line starts in `out`
+    let mut line_in = 0usize; // and in `text`
+    let mut has_hant = false;
     for (i, c) in text.char_indices() {
         if c == '\n' && prev_cr {
             prev_cr = false;
             continue;
         }
         prev_cr = c == '\r';
-        let before = out.len();
+        if c == '\n' || c == '\r' {
+            if has_hant {
+                convert_line(&mut out, &mut map, line_out, line_in);
+            }
+            has_hant = false;
+        }
         push_normalized(c, &mut out);
         map.resize(out.len(), i as u32);
-        debug_assert!(out.len() >= before);
+        if c == '\n' || c == '\r' {
+            line_out = out.len();
+            line_in = i + 1;
+        } else if !has_hant && is_hant(c) {
+            has_hant = true;
+        }
+    }
+    if has_hant {
+        convert_line(&mut out, &mut map, line_out, line_in);
     }
     map.push(text.len() as u32);
     (out, map)
+}
+
+/// Replaces `out[line_out..]` (one line) by its simplified form, keeping
+/// `map` in step.
+fn convert_line(out: &mut String, map: &mut Vec<u32>, line_out: usize, line_in: usize) {
+    let Some(conv) = to_simplified(&out[line_out..]) else {
+        return;
+    };
+    let old_map: Vec<u32> = map[line_out..].to_vec();
+    let old_chars: Vec<usize> = out[line_out..].char_indices().map(|(i, _)| i).collect();
+    let new_count = conv.chars().count().max(1);
+    out.truncate(line_out);
+    map.truncate(line_out);
+    for (k, c) in conv.chars().enumerate() {
+        let src = if new_count == old_chars.len() {
+            old_chars[k]
+        } else {
+            old_chars
+                .get(k * old_chars.len() / new_count)
+                .copied()
+                .unwrap_or(0)
+        };
+        let orig = old_map.get(src).copied().unwrap_or(line_in as u32);
+        out.push(c);
+        map.resize(out.len(), orig);
+    }
 }
 
 /// One unit of the recall representation.
@@ -471,6 +574,32 @@ mod tests {
     #[test]
     fn full_width_is_folded() {
         assert_eq!(normalize("ＣＶＥ－２０２４　Log4J"), "cve-2024 log4j");
+    }
+
+    #[test]
+    fn traditional_lines_become_simplified_and_simplified_stays() {
+        assert_eq!(normalize("勒索軟體"), "勒索软件");
+        assert_eq!(normalize("網絡攻擊"), "网络攻击");
+        assert_eq!(normalize("显著\n著名"), "显著\n著名");
+        let (n, map) = normalize_with_map("甲\n資料庫外洩");
+        assert_eq!(n, "甲\n数据库外泄");
+        // highlights map back into the original line
+        let at = n.find("外泄").unwrap();
+        assert_eq!(map[at] as usize, "甲\n資料庫".len());
+    }
+
+    #[test]
+    fn shipped_traditional_list_matches_zhconv() {
+        let mut want = String::new();
+        for u in 0x3400u32..=0x9FFF {
+            if let Some(c) = char::from_u32(u) {
+                let s = c.to_string();
+                if zhconv::zhconv(&s, zhconv::Variant::ZhHans) != s {
+                    want.push(c);
+                }
+            }
+        }
+        assert_eq!(HANT_CHARS.trim_end(), want);
     }
 
     #[test]
