@@ -6,8 +6,7 @@
 //!   text, so that a phrase query over it behaves like `grep -F -i`. CJK runs
 //!   become overlapping bigrams (a lone CJK character becomes a unigram), runs
 //!   of letters/digits become one lowercase word, every other visible
-//!   character is a one-character token, a newline is a token of its own and
-//!   each other whitespace character advances the position without a token.
+//!   character (whitespace included) is a one-character token.
 //!   Because nothing is dropped or merged, "these units at these relative
 //!   positions" is equivalent to "this string occurs here"; only the two ends
 //!   of a query string need expansion (a partial word, a lone CJK character),
@@ -26,7 +25,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 /// Bumped whenever tokenization changes in a way that changes index terms.
 /// An index built with another version is refused (see `schema`).
-pub const ANALYZER_VERSION: u32 = 2;
+pub const ANALYZER_VERSION: u32 = 4;
 
 pub const RECALL_TOKENIZER: &str = "secsearch_recall";
 pub const WORDS_TOKENIZER: &str = "secsearch_words";
@@ -48,7 +47,8 @@ pub enum Class {
     /// A line break: a token, so that a phrase never spans lines (grep is
     /// line-based).
     Newline,
-    /// Other whitespace: advances the position, no token.
+    /// Other whitespace: a token of its own (each character), so that the
+    /// representation stays exact.
     Space,
 }
 
@@ -113,69 +113,42 @@ pub fn is_hant(c: char) -> bool {
     (0x3400..0xA000).contains(&u) && HANT[(u - 0x3400) / 64] & (1 << ((u - 0x3400) % 64)) != 0
 }
 
-/// Converts a line holding traditional characters to simplified Chinese
-/// with mainland vocabulary (`勒索軟體` → `勒索软件`, `網絡攻擊` → `网络攻击`),
-/// phrase-level as OpenCC's tw2sp does, with zhconv. Lines without a
-/// traditional-only character are left exactly as they are, so simplified
-/// text (nearly all of it) keeps grep's semantics to the byte; the same rule
-/// applies to each query string, which is a line of its own.
-fn to_simplified(line: &str) -> Option<String> {
-    if !line.chars().any(is_hant) {
-        return None;
-    }
-    Some(zhconv::zhconv(line, zhconv::Variant::ZhCN))
+/// Converts a run of CJK characters holding a traditional-only character to
+/// simplified Chinese with mainland vocabulary (`勒索軟體` → `勒索软件`,
+/// `網絡攻擊` → `网络攻击`), phrase-level as OpenCC's tw2sp does, with zhconv.
+/// Only CJK runs are converted (punctuation such as 「」 stays as written),
+/// and only runs with a traditional-only character, so simplified text —
+/// nearly all of it — keeps grep's semantics to the byte. The same rule
+/// applies to query strings.
+fn to_simplified(run: &str) -> String {
+    zhconv::zhconv(run, zhconv::Variant::ZhCN)
 }
 
 /// Normalizes a whole text (see [`push_normalized`] and [`to_simplified`]);
 /// CRLF becomes one newline.
 pub fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut prev_cr = false;
-    let mut line_start = 0;
-    let mut has_hant = false;
-    for c in text.chars() {
-        if c == '\n' && prev_cr {
-            prev_cr = false;
-            continue;
-        }
-        prev_cr = c == '\r';
-        if c == '\n' || c == '\r' {
-            if has_hant {
-                simplify_tail(&mut out, line_start);
-            }
-            has_hant = false;
-            push_normalized(c, &mut out);
-            line_start = out.len();
-            continue;
-        }
-        has_hant |= is_hant(c);
-        push_normalized(c, &mut out);
-    }
-    if has_hant {
-        simplify_tail(&mut out, line_start);
-    }
-    out
-}
-
-fn simplify_tail(out: &mut String, from: usize) {
-    if let Some(conv) = to_simplified(&out[from..]) {
-        out.truncate(from);
-        out.push_str(&conv);
-    }
+    normalize_impl(text, None)
 }
 
 /// Like [`normalize`] but also returns, for every byte of the output, the byte
 /// offset in `text` of the character it came from (plus one final entry for
 /// the end), so that matches found in normalized text can be highlighted in
-/// the original. Where a traditional line converts to a different number of
+/// the original. Where a traditional run converts to a different number of
 /// characters (rare: `部落格` → `博客`), positions inside it are spread
 /// proportionally.
 pub fn normalize_with_map(text: &str) -> (String, Vec<u32>) {
+    let mut map = Vec::with_capacity(text.len() + 1);
+    let out = normalize_impl(text, Some(&mut map));
+    map.push(text.len() as u32);
+    (out, map)
+}
+
+fn normalize_impl(text: &str, mut map: Option<&mut Vec<u32>>) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut map: Vec<u32> = Vec::with_capacity(text.len() + 1);
     let mut prev_cr = false;
-    let mut line_out = 0usize; // where the current line starts in `out`
-    let mut line_in = 0usize; // and in `text`
+    // The current CJK run: where it starts in `out`, and whether it holds a
+    // traditional-only character.
+    let mut run: Option<usize> = None;
     let mut has_hant = false;
     for (i, c) in text.char_indices() {
         if c == '\n' && prev_cr {
@@ -183,39 +156,43 @@ pub fn normalize_with_map(text: &str) -> (String, Vec<u32>) {
             continue;
         }
         prev_cr = c == '\r';
-        if c == '\n' || c == '\r' {
-            if has_hant {
-                convert_line(&mut out, &mut map, line_out, line_in);
+        let cjk = class(c) == Class::Cjk;
+        if !cjk {
+            if let Some(start) = run.take() {
+                if has_hant {
+                    convert_run(&mut out, map.as_deref_mut(), start);
+                }
+                has_hant = false;
             }
-            has_hant = false;
+        } else if run.is_none() {
+            run = Some(out.len());
         }
         push_normalized(c, &mut out);
-        map.resize(out.len(), i as u32);
-        if c == '\n' || c == '\r' {
-            line_out = out.len();
-            line_in = i + 1;
-        } else if !has_hant && is_hant(c) {
-            has_hant = true;
+        if let Some(m) = map.as_deref_mut() {
+            m.resize(out.len(), i as u32);
         }
+        has_hant |= cjk && is_hant(c);
     }
-    if has_hant {
-        convert_line(&mut out, &mut map, line_out, line_in);
+    if let (Some(start), true) = (run, has_hant) {
+        convert_run(&mut out, map, start);
     }
-    map.push(text.len() as u32);
-    (out, map)
+    out
 }
 
-/// Replaces `out[line_out..]` (one line) by its simplified form, keeping
+/// Replaces `out[from..]` (one CJK run) by its simplified form, keeping
 /// `map` in step.
-fn convert_line(out: &mut String, map: &mut Vec<u32>, line_out: usize, line_in: usize) {
-    let Some(conv) = to_simplified(&out[line_out..]) else {
+fn convert_run(out: &mut String, map: Option<&mut Vec<u32>>, from: usize) {
+    let conv = to_simplified(&out[from..]);
+    let Some(map) = map else {
+        out.truncate(from);
+        out.push_str(&conv);
         return;
     };
-    let old_map: Vec<u32> = map[line_out..].to_vec();
-    let old_chars: Vec<usize> = out[line_out..].char_indices().map(|(i, _)| i).collect();
+    let old_map: Vec<u32> = map[from..].to_vec();
+    let old_chars: Vec<usize> = out[from..].char_indices().map(|(i, _)| i).collect();
     let new_count = conv.chars().count().max(1);
-    out.truncate(line_out);
-    map.truncate(line_out);
+    out.truncate(from);
+    map.truncate(from);
     for (k, c) in conv.chars().enumerate() {
         let src = if new_count == old_chars.len() {
             old_chars[k]
@@ -225,7 +202,7 @@ fn convert_line(out: &mut String, map: &mut Vec<u32>, line_out: usize, line_in: 
                 .copied()
                 .unwrap_or(0)
         };
-        let orig = old_map.get(src).copied().unwrap_or(line_in as u32);
+        let orig = old_map.get(src).copied().unwrap_or(0);
         out.push(c);
         map.resize(out.len(), orig);
     }
@@ -252,6 +229,9 @@ pub enum UnitKind {
     Word,
     Punct,
     Newline,
+    /// One whitespace character, kept as itself: a space is not a tab, and
+    /// `勒索 软件` must not match `勒索软件`.
+    Space,
 }
 
 /// Streams the recall units of normalized text, calling `emit` for each.
@@ -312,7 +292,11 @@ pub fn recall_units(norm: &str, mut emit: impl FnMut(usize, UnitKind, &str, usiz
                 emit(pos, UnitKind::Newline, "\n", i, i + 1);
                 pos += 1;
             }
-            Class::Space => pos += 1,
+            Class::Space => {
+                let end = i + c.len_utf8();
+                emit(pos, UnitKind::Space, &norm[i..end], i, end);
+                pos += 1;
+            }
             Class::Cjk => {}
         }
     }
@@ -566,8 +550,9 @@ mod tests {
     }
 
     #[test]
-    fn whitespace_is_a_gap_and_newline_a_token() {
-        assert_eq!(units("a b"), u(&[(0, "a"), (2, "b")]));
+    fn whitespace_and_newlines_are_tokens() {
+        assert_eq!(units("a b"), u(&[(0, "a"), (1, " "), (2, "b")]));
+        assert_eq!(units("勒索 软件"), u(&[(0, "勒索"), (1, " "), (2, "软件")]));
         assert_eq!(units("a\r\nb"), u(&[(0, "a"), (1, "\n"), (2, "b")]));
     }
 
@@ -581,6 +566,8 @@ mod tests {
         assert_eq!(normalize("勒索軟體"), "勒索软件");
         assert_eq!(normalize("網絡攻擊"), "网络攻击");
         assert_eq!(normalize("显著\n著名"), "显著\n著名");
+        // punctuation around a converted run stays as written
+        assert_eq!(normalize("「aaronp」據郭明錤"), "「aaronp」据郭明𫓹");
         let (n, map) = normalize_with_map("甲\n資料庫外洩");
         assert_eq!(n, "甲\n数据库外泄");
         // highlights map back into the original line

@@ -149,6 +149,8 @@ pub fn search(args: SearchArgs) -> Outcome {
         until: args.until.as_deref().map(parse_date).transpose()?,
         sort: args.sort,
         facets: args.facets,
+        fold_duplicates: mode != Mode::Paths,
+        paths_only: mode == Mode::Paths,
     };
     let results = search::run(&dir, &opts)?;
     let needles = snippet::needles(opts.query.positive_terms().map(|t| t.text.as_str()));

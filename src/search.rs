@@ -41,6 +41,12 @@ pub struct Options {
     pub until: Option<jiff::civil::Date>,
     pub sort: Sort,
     pub facets: bool,
+    /// Show the same article saved twice once (the others listed as its
+    /// duplicates); off for `-l`, which lists every matching file.
+    pub fold_duplicates: bool,
+    /// Only paths are needed (`-l`): read them from the fast field instead
+    /// of decompressing stored documents.
+    pub paths_only: bool,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -411,6 +417,30 @@ fn load_hit(
     Ok((hit, stored_str(&doc, f.dup_key)))
 }
 
+/// A hit with only its path, from the `path` fast field.
+fn path_hit(searcher: &Searcher, a: DocAddress, score: f32) -> Hit {
+    let mut path = String::new();
+    if let Ok(Some(col)) = searcher
+        .segment_reader(a.segment_ord)
+        .fast_fields()
+        .str("path")
+    {
+        if let Some(ord) = col.term_ords(a.doc_id).next() {
+            let _ = col.ord_to_str(ord, &mut path);
+        }
+    }
+    Hit {
+        path,
+        title: String::new(),
+        source: String::new(),
+        date: None,
+        url: String::new(),
+        score,
+        body: String::new(),
+        duplicates: Vec::new(),
+    }
+}
+
 /// Ranked candidates, best first: (score, address).
 fn ranked(
     searcher: &Searcher,
@@ -455,10 +485,14 @@ pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error
         .map(|s| s.fast_fields().u64("dup_hash").ok())
         .collect();
     let key_of = |a: DocAddress| -> u64 {
+        let unique = ((a.segment_ord as u64) << 32) | a.doc_id as u64;
+        if !opts.fold_duplicates {
+            return unique;
+        }
         cols.get(a.segment_ord as usize)
             .and_then(|c| c.as_ref())
             .and_then(|c| c.first(a.doc_id))
-            .unwrap_or(((a.segment_ord as u64) << 32) | a.doc_id as u64)
+            .unwrap_or(unique)
     };
     let distinct: HashSet<u64> = all.iter().map(|&a| key_of(a)).collect();
     let total = distinct.len() as u64;
@@ -486,10 +520,16 @@ pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error
                     .skip(opts.offset)
                     .take(want.saturating_sub(opts.offset))
                 {
+                    if opts.paths_only {
+                        hits.push(path_hit(&searcher, a, score));
+                        continue;
+                    }
                     let (mut hit, key) = load_hit(&searcher, f, a, score)?;
-                    let mut others = paths_with_key(&searcher, f, &key);
-                    others.retain(|p| p != &hit.path);
-                    hit.duplicates = others;
+                    if opts.fold_duplicates {
+                        let mut others = paths_with_key(&searcher, f, &key);
+                        others.retain(|p| p != &hit.path);
+                        hit.duplicates = others;
+                    }
                     hits.push(hit);
                 }
                 break;

@@ -1,0 +1,418 @@
+//! Recall: for every query, the files `secsearch search` makes reachable must
+//! be exactly the files in which the query string occurs (in the title or in
+//! the body), as `grep -F -i` would find it — computed here independently
+//! over `../shared/corpus/sample` (1,041 real articles).
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use common::{normalize, BuiltIndex, Doc};
+
+static INDEX: OnceLock<BuiltIndex> = OnceLock::new();
+static DOCS: OnceLock<Vec<Doc>> = OnceLock::new();
+
+/// The index of `sample/` and its articles, or None (skip) without data.
+fn sample() -> Option<(&'static BuiltIndex, &'static [Doc])> {
+    let corpus = common::shared_corpus()?.join("sample");
+    let idx = common::index_once(&INDEX, &corpus);
+    let docs = DOCS.get_or_init(|| common::read_corpus(&idx.root));
+    Some((idx, docs.as_slice()))
+}
+
+/// What a query means, evaluated against one article.
+#[derive(Debug, Clone)]
+enum E {
+    /// The string occurs in the title or in the body.
+    Any(&'static str),
+    Title(&'static str),
+    Body(&'static str),
+    And(Vec<E>),
+    Or(Vec<E>),
+    Not(Box<E>),
+}
+
+impl E {
+    fn eval(&self, d: &Doc) -> bool {
+        match self {
+            E::Any(s) => d.has(&normalize(s)),
+            E::Title(s) => d.title_has(&normalize(s)),
+            E::Body(s) => d.body_has(&normalize(s)),
+            E::And(v) => v.iter().all(|e| e.eval(d)),
+            E::Or(v) => v.iter().any(|e| e.eval(d)),
+            E::Not(e) => !e.eval(d),
+        }
+    }
+}
+
+struct Case {
+    kind: &'static str,
+    /// The query as argv elements after `search`.
+    args: Vec<String>,
+    expr: E,
+}
+
+/// One term, one argv element (no spaces).
+fn term(kind: &'static str, s: &'static str) -> Case {
+    assert!(!s.contains(' '), "{s:?}: use phrase()");
+    Case {
+        kind,
+        args: vec![s.to_string()],
+        expr: E::Any(s),
+    }
+}
+
+/// A quoted phrase, one argv element: `"a b"`.
+fn phrase(kind: &'static str, s: &'static str) -> Case {
+    Case {
+        kind,
+        args: vec![format!("\"{s}\"")],
+        expr: E::Any(s),
+    }
+}
+
+/// Words that must all occur, as one argv element with spaces (unquoted).
+fn and_str(kind: &'static str, s: &'static str) -> Case {
+    Case {
+        kind,
+        args: vec![s.to_string()],
+        expr: E::And(s.split(' ').map(E::Any).collect()),
+    }
+}
+
+/// Words that must all occur, as separate argv elements.
+fn and_args(kind: &'static str, words: &[&'static str]) -> Case {
+    Case {
+        kind,
+        args: words.iter().map(|w| w.to_string()).collect(),
+        expr: E::And(words.iter().map(|w| E::Any(w)).collect()),
+    }
+}
+
+/// Any query string with its meaning spelled out.
+fn raw(kind: &'static str, args: &[&str], expr: E) -> Case {
+    Case {
+        kind,
+        args: args.iter().map(|a| a.to_string()).collect(),
+        expr,
+    }
+}
+
+fn cases() -> Vec<Case> {
+    use E::*;
+    vec![
+        // Two-character Chinese.
+        term("zh2", "漏洞"),
+        term("zh2", "勒索"),
+        term("zh2", "攻击"),
+        term("zh2", "数据"),
+        term("zh2", "木马"),
+        term("zh2", "暗网"),
+        term("zh2", "护网"),
+        // Three or more characters, across jieba word boundaries.
+        term("zh3+", "应急大"),
+        term("zh3+", "全漏洞利"),
+        term("zh3+", "安全漏洞"),
+        term("zh3+", "工业和信息化部"),
+        term("zh3+", "网络安全法"),
+        term("zh3+", "勒索软件"),
+        term("zh3+", "零日漏洞"),
+        term("zh3+", "远程代码执行漏洞"),
+        term("zh3+", "个人信息保护法"),
+        term("zh3+", "供应链攻击"),
+        term("zh3+", "息安"),
+        term("zh3+", "络安全"),
+        term("zh3+", "据安全法"),
+        term("zh3+", "洞利用"),
+        term("zh3+", "件攻击"),
+        // One character.
+        term("zh1", "洞"),
+        term("zh1", "黑"),
+        term("zh1", "的"),
+        term("zh1", "龘"),
+        // Long names.
+        term("zh-long", "国家互联网信息办公室"),
+        term("zh-long", "中华人民共和国网络安全法"),
+        term("zh-long", "关键信息基础设施"),
+        // CVE ids, whole and partial, any case.
+        term("cve", "CVE-2024-3094"),
+        term("cve", "CVE-2024-38077"),
+        term("cve", "cve-2025-0108"),
+        term("cve", "CVE-2022-39947"),
+        term("cve", "cve-2023-"),
+        term("cve", "CVE-2024-"),
+        term("cve", "2024-38077"),
+        term("cve", "VE-2023-2"),
+        // Words inside words.
+        term("infix", "Log4j"),
+        term("infix", "log4j2"),
+        term("infix", "ransom"),
+        term("infix", "soft"),
+        term("infix", "icro"),
+        term("infix", "Ware"),
+        // Addresses.
+        term("ip", "192.168.1.1"),
+        term("ip", "168.1"),
+        term("ip", "127.0.0.1"),
+        term("ip", "8.8.8.8"),
+        term("ip", "192.168."),
+        term("ip", ".0.1"),
+        // Latin and CJK mixed.
+        term("mixed", "APT34组织"),
+        term("mixed", "APT组织"),
+        term("mixed", "apt3"),
+        term("mixed", "APT28"),
+        term("mixed", "AI大模型"),
+        term("mixed", "GPT-4"),
+        term("mixed", "等保2.0"),
+        term("mixed", "2024年"),
+        term("mixed", "T28的"),
+        // English words and phrases.
+        term("en", "security"),
+        term("en", "vulnerability"),
+        term("en", "exploit"),
+        phrase("en-phrase", "remote code execution"),
+        phrase("en-phrase", "open source"),
+        phrase("en-phrase", "of the"),
+        phrase("en-phrase", "supply chain"),
+        phrase("en-phrase", "Cyber Security"),
+        phrase("en-phrase", "Windows Server"),
+        phrase("en-phrase", "Palo Alto"),
+        phrase("en-phrase", "iPhone 14"),
+        phrase("phrase", "SQL 注入"),
+        phrase("phrase", "勒索 软件"),
+        phrase("phrase", "漏洞 利用"),
+        term("en", "zero-day"),
+        // Punctuation.
+        term("punct", "《网络安全法》"),
+        term("punct", "【安全圈】"),
+        term("punct", "【漏洞通告】"),
+        term("punct", "(CVE-"),
+        term("punct", "（CVE-"),
+        term("punct", "“"),
+        term("punct", "！"),
+        term("punct", "..."),
+        term("punct", "mp.weixin.qq.com"),
+        term("punct", "https://mp.weixin"),
+        term("punct", "「aaronp613」"),
+        term("punct", "“aaronp613”"),
+        term("zh-hant", "郭明錤"),
+        term("punct", "C++"),
+        term("punct", ".NET"),
+        term("punct", "100%"),
+        term("punct", "github.com"),
+        term("punct", "·"),
+        term("punct", "……"),
+        term("punct", "&"),
+        term("punct", "v1."),
+        term("punct", "_"),
+        // Case variants.
+        term("case", "LockBit"),
+        term("case", "LOCKBIT"),
+        term("case", "lockbit"),
+        term("case", "ChatGPT"),
+        term("case", "chatgpt"),
+        term("case", "DEEPSEEK"),
+        term("case", "DeepSeek"),
+        // Full-width input folds to ASCII.
+        term("fullwidth", "ＣＶＥ－２０２４"),
+        term("fullwidth", "Ｌｏｇ４ｊ"),
+        // No hit at all.
+        term("none", "zzqxjv"),
+        term("none", "龘靐齉"),
+        term("none", "CVE-1999-99999"),
+        // AND, as one argument with spaces and as separate arguments.
+        and_str("and", "勒索 医院"),
+        and_str("and", "漏洞 CVE-2024-"),
+        and_str("and", "数据泄露 暗网"),
+        and_args("and", &["LockBit", "勒索软件"]),
+        and_args("and", &["漏洞", "黑"]),
+        and_args("and", &["Microsoft", "漏洞", "2024"]),
+        // OR, NOT, fields.
+        raw(
+            "or",
+            &["Kimsuky OR Mirai"],
+            Or(vec![Any("Kimsuky"), Any("Mirai")]),
+        ),
+        raw(
+            "or",
+            &["勒索软件", "OR", "挖矿"],
+            Or(vec![Any("勒索软件"), Any("挖矿")]),
+        ),
+        raw(
+            "not",
+            &["漏洞", "-勒索"],
+            And(vec![Any("漏洞"), Not(Box::new(Any("勒索")))]),
+        ),
+        raw(
+            "not",
+            &["勒索 -LockBit"],
+            And(vec![Any("勒索"), Not(Box::new(Any("LockBit")))]),
+        ),
+        raw("field", &["title:漏洞"], Title("漏洞")),
+        raw("field", &["body:勒索软件"], Body("勒索软件")),
+        raw("field", &["title:CVE-"], Title("CVE-")),
+        raw("field", &["title:\"Palo Alto\""], Title("Palo Alto")),
+        raw(
+            "field",
+            &["title:安全", "body:漏洞"],
+            And(vec![Title("安全"), Body("漏洞")]),
+        ),
+    ]
+}
+
+#[test]
+fn search_finds_exactly_the_files_containing_the_query() {
+    let Some((idx, docs)) = sample() else {
+        return;
+    };
+    assert!(docs.len() > 1000, "sample has {} articles", docs.len());
+    let cases = cases();
+    let mut failures = Vec::new();
+    let mut total_expected = 0usize;
+    let mut with_hits = 0usize;
+    let mut foreign_duplicates = 0usize;
+    // The searches run in parallel; the comparison below is sequential.
+    let answers = common::par_map(&cases, |c| {
+        let args: Vec<&str> = c.args.iter().map(String::as_str).collect();
+        common::try_search_json(&idx.path, &args)
+    });
+    for (c, answer) in cases.iter().zip(answers) {
+        let expected: BTreeSet<String> = docs
+            .iter()
+            .filter(|d| c.expr.eval(d))
+            .map(|d| d.path.clone())
+            .collect();
+        let hits = match answer {
+            Ok(h) => h,
+            Err(e) => {
+                eprintln!("{:<10} {:<34} ERROR", c.kind, format!("{:?}", c.args));
+                total_expected += expected.len();
+                with_hits += usize::from(!expected.is_empty());
+                failures.push(format!(
+                    "query {:?} ({}): expected {} files, the search failed: {e}",
+                    c.args,
+                    c.kind,
+                    expected.len()
+                ));
+                continue;
+            }
+        };
+        let shown: BTreeSet<String> = hits.iter().map(common::hit_path).collect();
+        // `-l` lists every matching file, duplicates included: it must be
+        // exactly grep's set.
+        let mut l_args: Vec<&str> = c.args.iter().map(String::as_str).collect();
+        l_args.extend(["-l", "-n", "0"]);
+        let listed: BTreeSet<String> = common::stdout(&common::search(&idx.path, &l_args))
+            .lines()
+            .map(str::to_string)
+            .collect();
+        if listed != expected {
+            failures.push(format!(
+                "query {:?} ({}): -l lists {} files, expected {}\n  missing:\n{}\n  extra:\n{}",
+                c.args,
+                c.kind,
+                listed.len(),
+                expected.len(),
+                common::some(expected.difference(&listed), 5),
+                common::some(listed.difference(&expected), 5),
+            ));
+        }
+        let reachable = common::reachable(&hits);
+        // Each hit is itself a match; every match is a hit or a hit's
+        // duplicate. (A duplicate that does not itself match is only counted.)
+        let extra: Vec<&String> = shown.difference(&expected).collect();
+        let missing: Vec<&String> = expected.difference(&reachable).collect();
+        foreign_duplicates += reachable.difference(&expected).count();
+        eprintln!(
+            "{:<10} {:<34} expected {:>4}  hits {:>4}  reachable {:>4}{}",
+            c.kind,
+            format!("{:?}", c.args),
+            expected.len(),
+            shown.len(),
+            reachable.len(),
+            if extra.is_empty() && missing.is_empty() {
+                ""
+            } else {
+                "  MISMATCH"
+            }
+        );
+        total_expected += expected.len();
+        with_hits += usize::from(!expected.is_empty());
+        if !extra.is_empty() || !missing.is_empty() {
+            failures.push(format!(
+                "query {:?} ({}): expected {} files, search reached {} ({} hits)\n  missing ({}):\n{}\n  extra ({}):\n{}",
+                c.args,
+                c.kind,
+                expected.len(),
+                reachable.len(),
+                shown.len(),
+                missing.len(),
+                common::some(missing.iter().copied(), 5),
+                extra.len(),
+                common::some(extra.iter().copied(), 5),
+            ));
+        }
+    }
+    eprintln!(
+        "recall: {} queries ({} with hits), {} expected file matches in total, {} failing; {} reachable duplicates not matching themselves",
+        cases.len(),
+        with_hits,
+        total_expected,
+        failures.len(),
+        foreign_duplicates
+    );
+    assert!(cases.len() >= 60);
+    assert!(
+        with_hits * 4 >= cases.len() * 3,
+        "too few queries with hits: {with_hits} of {}",
+        cases.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {} queries differ from substring matching:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+/// `-l` prints the hits' paths (at least those `--json` shows, at most those
+/// and their duplicates) and `-c` the number of distinct matching articles
+/// (= the number of `--json -n 0` hits).
+#[test]
+fn files_and_count_agree_with_json() {
+    let Some((idx, _)) = sample() else {
+        return;
+    };
+    for q in ["漏洞", "勒索软件", "CVE-2024-", "Log4j", "的"] {
+        let hits = common::search_json(&idx.path, &[q]);
+        let json_paths: Vec<String> = hits.iter().map(common::hit_path).collect();
+        let o = common::search(&idx.path, &[q, "-l"]);
+        assert_eq!(o.status.code(), Some(0), "search {q} -l");
+        let out = common::stdout(&o);
+        let listed: BTreeSet<String> = out.lines().map(str::to_string).collect();
+        assert_eq!(
+            listed.len(),
+            out.lines().count(),
+            "search {q} -l repeats a path"
+        );
+        // Every hit is listed; duplicates of a hit may or may not be.
+        let json_set: BTreeSet<String> = json_paths.iter().cloned().collect();
+        let reachable = common::reachable(&hits);
+        assert!(
+            json_set.is_subset(&listed) && listed.is_subset(&reachable),
+            "search {q} -l vs --json -n 0:\n  hits not listed:\n{}\n  listed, not reachable:\n{}",
+            common::some(json_set.difference(&listed), 5),
+            common::some(listed.difference(&reachable), 5)
+        );
+        let o = common::search(&idx.path, &[q, "-c"]);
+        assert_eq!(o.status.code(), Some(0), "search {q} -c");
+        let n: usize = common::stdout(&o)
+            .trim()
+            .parse()
+            .unwrap_or_else(|e| panic!("search {q} -c: not a number: {e}"));
+        assert_eq!(n, hits.len(), "search {q} -c vs --json -n 0");
+    }
+}
