@@ -480,6 +480,21 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
     pb.set_message("committing");
     commit(&mut writer, &payload, opts)?;
     pb.finish_and_clear();
+    // A run that wrote a large part of the index merges it into one
+    // segment: one term dictionary instead of one a thread (smaller index;
+    // a search looks terms up once). Small incremental runs leave merging to
+    // tantivy's merge policy, so they stay fast.
+    let written = summary.added + summary.updated;
+    if !summary.interrupted && written > 0 && written * 4 >= known.len() as u64 + summary.added {
+        let ids = opened
+            .index
+            .searchable_segment_ids()
+            .map_err(|e| Error::Other(format!("cannot list segments: {e}")))?;
+        if ids.len() > 1 {
+            pb.set_message("merging");
+            let _ = writer.merge(&ids).wait();
+        }
+    }
     writer.wait_merging_threads().map_err(|e| Error::Path {
         path: opts.index_dir.clone(),
         msg: format!("merging segments failed: {e}"),

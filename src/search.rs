@@ -411,10 +411,41 @@ fn load_hit(
         date,
         url: stored_str(&doc, f.url),
         score,
-        body: stored_str(&doc, f.body),
+        body: String::new(),
         duplicates: Vec::new(),
     };
+    let mut hit = hit;
+    hit.body = without_title_lines(&current_body(&hit.path), &hit.title);
     Ok((hit, stored_str(&doc, f.dup_key)))
+}
+
+/// The cleaned body of a hit, read again from its file for the snippet: the
+/// index does not store bodies (they would double its size), the archive
+/// itself is the store. A file gone since indexing gives no snippet.
+fn current_body(path: &str) -> String {
+    let stem = std::path::Path::new(path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    std::fs::read(path)
+        .ok()
+        .and_then(|b| crate::article::read(&b, &stem).ok())
+        .map(|a| a.body)
+        .unwrap_or_default()
+}
+
+/// The body without the lines that only repeat the title (WeChat pages
+/// open with it once or twice): the title is shown already, and a snippet
+/// should show the article.
+fn without_title_lines(body: &str, title: &str) -> String {
+    let t = title.trim();
+    body.lines()
+        .filter(|l| {
+            let l = l.trim().trim_start_matches('#').trim();
+            t.is_empty() || l != t
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A hit with only its path, from the `path` fast field.
