@@ -6,7 +6,8 @@
 //!   text, so that a phrase query over it behaves like `grep -F -i`. CJK runs
 //!   become overlapping bigrams (a lone CJK character becomes a unigram), runs
 //!   of letters/digits become one lowercase word, every other visible
-//!   character (whitespace included) is a one-character token.
+//!   character is a one-character token, a run of spaces is a token of its
+//!   own, and a run of whitespace holding a line break is one newline token.
 //!   Because nothing is dropped or merged, "these units at these relative
 //!   positions" is equivalent to "this string occurs here"; only the two ends
 //!   of a query string need expansion (a partial word, a lone CJK character),
@@ -25,7 +26,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 /// Bumped whenever tokenization changes in a way that changes index terms.
 /// An index built with another version is refused (see `schema`).
-pub const ANALYZER_VERSION: u32 = 4;
+pub const ANALYZER_VERSION: u32 = 5;
 
 pub const RECALL_TOKENIZER: &str = "secsearch_recall";
 pub const WORDS_TOKENIZER: &str = "secsearch_words";
@@ -47,7 +48,7 @@ pub enum Class {
     /// A line break: a token, so that a phrase never spans lines (grep is
     /// line-based).
     Newline,
-    /// Other whitespace: a token of its own (each character), so that the
+    /// Other whitespace: a run of it is a token of its own, so that the
     /// representation stays exact.
     Space,
 }
@@ -229,8 +230,8 @@ pub enum UnitKind {
     Word,
     Punct,
     Newline,
-    /// One whitespace character, kept as itself: a space is not a tab, and
-    /// `勒索 软件` must not match `勒索软件`.
+    /// A run of whitespace on one line, kept as itself: a space is not a
+    /// tab, and `勒索 软件` must not match `勒索软件`.
     Space,
 }
 
@@ -288,13 +289,26 @@ pub fn recall_units(norm: &str, mut emit: impl FnMut(usize, UnitKind, &str, usiz
                 emit(pos, UnitKind::Punct, &norm[i..end], i, end);
                 pos += 1;
             }
-            Class::Newline => {
-                emit(pos, UnitKind::Newline, "\n", i, i + 1);
-                pos += 1;
-            }
-            Class::Space => {
-                let end = i + c.len_utf8();
-                emit(pos, UnitKind::Space, &norm[i..end], i, end);
+            Class::Newline | Class::Space => {
+                // A whitespace run is one token: itself when it stays on one
+                // line (so `a  b` ≠ `a b`, as for grep), a newline when it
+                // crosses lines (a barrier: queries never hold one).
+                let mut end = i + c.len_utf8();
+                let mut newline = cls == Class::Newline;
+                while let Some(&(j, d)) = iter.peek() {
+                    match class(d) {
+                        Class::Space => {}
+                        Class::Newline => newline = true,
+                        _ => break,
+                    }
+                    end = j + d.len_utf8();
+                    iter.next();
+                }
+                if newline {
+                    emit(pos, UnitKind::Newline, "\n", i, end);
+                } else {
+                    emit(pos, UnitKind::Space, &norm[i..end], i, end);
+                }
                 pos += 1;
             }
             Class::Cjk => {}
@@ -554,6 +568,8 @@ mod tests {
         assert_eq!(units("a b"), u(&[(0, "a"), (1, " "), (2, "b")]));
         assert_eq!(units("勒索 软件"), u(&[(0, "勒索"), (1, " "), (2, "软件")]));
         assert_eq!(units("a\r\nb"), u(&[(0, "a"), (1, "\n"), (2, "b")]));
+        assert_eq!(units("a \n\n b"), u(&[(0, "a"), (1, "\n"), (2, "b")]));
+        assert_eq!(units("a  b"), u(&[(0, "a"), (1, "  "), (2, "b")]));
     }
 
     #[test]

@@ -485,7 +485,11 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
     // a search looks terms up once). Small incremental runs leave merging to
     // tantivy's merge policy, so they stay fast.
     let written = summary.added + summary.updated;
-    if !summary.interrupted && written > 0 && written * 4 >= known.len() as u64 + summary.added {
+    if std::env::var_os("SECSEARCH_NO_MERGE").is_none()
+        && !summary.interrupted
+        && written > 0
+        && written * 4 >= known.len() as u64 + summary.added
+    {
         let ids = opened
             .index
             .searchable_segment_ids()
