@@ -12,6 +12,7 @@ use crate::search::Sort;
 #[command(
     name = "secsearch",
     version,
+    args_override_self = true,
     about = "Search a folder of security-event articles (Chinese and English) as exactly as grep, ranked, in milliseconds",
     after_help = "Examples:\n  secsearch index ~/articles\n  secsearch search 勒索软件 医院\n  secsearch search CVE-2024-3094 --json\n  secsearch stats"
 )]
