@@ -158,11 +158,22 @@ impl Fields {
                 .get_field(name)
                 .map_err(|_| Error::Other(format!("index schema has no field '{name}'")))
         };
+        // SECSEARCH_BOOSTS="title_words=4,body=0.5" overrides boosts for
+        // ranking experiments (see tests/quality.rs) without a rebuild:
+        // boosts apply at query time.
+        let overrides = std::env::var("SECSEARCH_BOOSTS").unwrap_or_default();
         let boost = |name: &str| {
-            spec.fields
-                .iter()
-                .find(|s| s.name == name)
-                .and_then(|s| s.boost)
+            overrides
+                .split(',')
+                .filter_map(|kv| kv.split_once('='))
+                .find(|(k, _)| k.trim() == name)
+                .and_then(|(_, v)| v.trim().parse().ok())
+                .or_else(|| {
+                    spec.fields
+                        .iter()
+                        .find(|s| s.name == name)
+                        .and_then(|s| s.boost)
+                })
                 .unwrap_or(1.0)
         };
         Ok(Fields {
