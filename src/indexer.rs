@@ -497,6 +497,8 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
         if ids.len() > 1 {
             pb.set_message("merging");
             let _ = writer.merge(&ids).wait();
+            // Remove the merged-away segment files now, not at the next run.
+            let _ = writer.garbage_collect_files().wait();
         }
     }
     writer.wait_merging_threads().map_err(|e| Error::Path {

@@ -448,27 +448,38 @@ fn without_title_lines(body: &str, title: &str) -> String {
         .join("\n")
 }
 
-/// A hit with only its path, from the `path` fast field.
-fn path_hit(searcher: &Searcher, a: DocAddress, score: f32) -> Hit {
-    let mut path = String::new();
-    if let Ok(Some(col)) = searcher
-        .segment_reader(a.segment_ord)
-        .fast_fields()
-        .str("path")
-    {
-        if let Some(ord) = col.term_ords(a.doc_id).next() {
-            let _ = col.ord_to_str(ord, &mut path);
-        }
+/// The `path` fast field of each segment, opened once, for hits that need
+/// only their path (`-l`).
+struct PathColumns(Vec<Option<tantivy::columnar::StrColumn>>);
+
+impl PathColumns {
+    fn new(searcher: &Searcher) -> Self {
+        PathColumns(
+            searcher
+                .segment_readers()
+                .iter()
+                .map(|s| s.fast_fields().str("path").ok().flatten())
+                .collect(),
+        )
     }
-    Hit {
-        path,
-        title: String::new(),
-        source: String::new(),
-        date: None,
-        url: String::new(),
-        score,
-        body: String::new(),
-        duplicates: Vec::new(),
+
+    fn hit(&mut self, a: DocAddress, score: f32) -> Hit {
+        let mut path = String::new();
+        if let Some(Some(col)) = self.0.get(a.segment_ord as usize) {
+            if let Some(ord) = col.term_ords(a.doc_id).next() {
+                let _ = col.ord_to_str(ord, &mut path);
+            }
+        }
+        Hit {
+            path,
+            title: String::new(),
+            source: String::new(),
+            date: None,
+            url: String::new(),
+            score,
+            body: String::new(),
+            duplicates: Vec::new(),
+        }
     }
 }
 
@@ -534,6 +545,21 @@ pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error
         None => all.len(),
     };
     let mut hits = Vec::new();
+    if opts.paths_only && opts.limit.is_none() && opts.sort == Sort::Relevance {
+        // Every matching file, like `grep -l`: no ranking to do; sorted by
+        // path so that output is deterministic.
+        let mut all: Vec<DocAddress> = all.into_iter().collect();
+        all.sort_unstable();
+        let mut paths = PathColumns::new(&searcher);
+        hits = all.into_iter().map(|a| paths.hit(a, 0.0)).collect();
+        hits.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        return Ok(Results {
+            hits,
+            total,
+            facets,
+        });
+    }
+    let mut path_cols = PathColumns::new(&searcher);
     if want > 0 {
         // Duplicates are folded after ranking, so fetch enough candidates
         // that `want` distinct articles remain.
@@ -552,7 +578,7 @@ pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error
                     .take(want.saturating_sub(opts.offset))
                 {
                     if opts.paths_only {
-                        hits.push(path_hit(&searcher, a, score));
+                        hits.push(path_cols.hit(a, score));
                         continue;
                     }
                     let (mut hit, key) = load_hit(&searcher, f, a, score)?;
