@@ -251,7 +251,13 @@ fn damaged_or_foreign_indexes_ask_for_rebuild() {
     // Analyzer version from another binary.
     let meta = idx.join("meta.json");
     let original = fs::read_to_string(&meta).unwrap();
-    let foreign = original.replace("analyzer_version\\\":1", "analyzer_version\\\":999");
+    let key = "analyzer_version\\\":";
+    let at = original.find(key).expect("payload holds analyzer_version") + key.len();
+    let digits = original[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .count();
+    let foreign = format!("{}999{}", &original[..at], &original[at + digits..]);
     assert_ne!(foreign, original, "payload holds analyzer_version");
     fs::write(&meta, &foreign).unwrap();
     let o = run(&["search", "漏洞"], &idx);
