@@ -6,7 +6,6 @@
 //! closed pipe (`| head`) is handled once, in `main`, by ending quietly.
 
 use std::io::{self, IsTerminal, Write};
-use std::path::Path;
 
 use anstyle::{AnsiColor, Style};
 
@@ -40,6 +39,9 @@ pub struct Printer {
     color: bool,
     /// Terminal columns for snippets.
     pub width: usize,
+    /// The current directory with a trailing separator: paths below it are
+    /// shown relative to it (looked up once, not once a path).
+    cwd: Option<String>,
 }
 
 impl Printer {
@@ -53,7 +55,11 @@ impl Printer {
             }
         };
         Printer {
-            out: io::BufWriter::new(stdout),
+            out: io::BufWriter::with_capacity(64 * 1024, stdout),
+            cwd: std::env::current_dir().ok().and_then(|d| {
+                d.to_str()
+                    .map(|s| format!("{}{}", s.trim_end_matches('/'), std::path::MAIN_SEPARATOR))
+            }),
             color,
             width: 160,
         }
@@ -94,7 +100,9 @@ impl Printer {
             Mode::Count => writeln!(self.out, "{}", r.total)?,
             Mode::Paths => {
                 for h in &r.hits {
-                    writeln!(self.out, "{}", display_path(&h.path))?;
+                    let p = self.display_path(&h.path);
+                    self.out.write_all(p.as_bytes())?;
+                    self.out.write_all(b"\n")?;
                 }
             }
             Mode::Json => {
@@ -152,7 +160,8 @@ impl Printer {
         if !meta.is_empty() {
             write!(self.out, "  ")?;
         }
-        self.styled(PATH, &display_path(&h.path))?;
+        let path = self.display_path(&h.path).to_string();
+        self.styled(PATH, &path)?;
         if !h.duplicates.is_empty() {
             let n = h.duplicates.len();
             self.styled(
@@ -188,18 +197,16 @@ impl Printer {
         Ok(())
     }
 
+    /// A stored absolute path shown relative to the current directory when
+    /// it lies below it, as ripgrep shows paths.
+    fn display_path<'a>(&self, p: &'a str) -> &'a str {
+        match &self.cwd {
+            Some(cwd) => p.strip_prefix(cwd.as_str()).unwrap_or(p),
+            None => p,
+        }
+    }
+
     pub fn line(&mut self, s: &str) -> io::Result<()> {
         writeln!(self.out, "{s}")
     }
-}
-
-/// A stored absolute path shown relative to the current directory when it
-/// lies below it, as ripgrep shows paths.
-pub fn display_path(p: &str) -> String {
-    if let Ok(cwd) = std::env::current_dir() {
-        if let Ok(rel) = Path::new(p).strip_prefix(&cwd) {
-            return rel.display().to_string();
-        }
-    }
-    p.to_string()
 }

@@ -470,16 +470,47 @@ impl PathColumns {
                 let _ = col.ord_to_str(ord, &mut path);
             }
         }
-        Hit {
-            path,
-            title: String::new(),
-            source: String::new(),
-            date: None,
-            url: String::new(),
-            score,
-            body: String::new(),
-            duplicates: Vec::new(),
+        path_only(path, score)
+    }
+
+    /// The paths of many documents, sorted: the ordinals of each segment
+    /// are sorted and resolved in one pass over its dictionary, instead of
+    /// one dictionary block lookup a document.
+    fn all_sorted(&self, docs: &HashSet<DocAddress>) -> Vec<String> {
+        let mut ords: Vec<Vec<u64>> = vec![Vec::new(); self.0.len()];
+        for a in docs {
+            if let Some(Some(col)) = self.0.get(a.segment_ord as usize) {
+                if let Some(ord) = col.term_ords(a.doc_id).next() {
+                    ords[a.segment_ord as usize].push(ord);
+                }
+            }
         }
+        let mut out = Vec::with_capacity(docs.len());
+        for (seg, mut o) in ords.into_iter().enumerate() {
+            let Some(Some(col)) = self.0.get(seg) else {
+                continue;
+            };
+            o.sort_unstable();
+            let _ = col
+                .dictionary()
+                .sorted_ords_to_term_cb(&o, |b| out.push(String::from_utf8_lossy(b).into_owned()));
+        }
+        out.sort_unstable();
+        out
+    }
+}
+
+/// A hit that carries only its path.
+fn path_only(path: String, score: f32) -> Hit {
+    Hit {
+        path,
+        title: String::new(),
+        source: String::new(),
+        date: None,
+        url: String::new(),
+        score,
+        body: String::new(),
+        duplicates: Vec::new(),
     }
 }
 
@@ -536,8 +567,14 @@ pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error
             .and_then(|c| c.first(a.doc_id))
             .unwrap_or(unique)
     };
-    let distinct: HashSet<u64> = all.iter().map(|&a| key_of(a)).collect();
-    let total = distinct.len() as u64;
+    let total = if opts.fold_duplicates {
+        all.iter()
+            .map(|&a| key_of(a))
+            .collect::<HashSet<u64>>()
+            .len() as u64
+    } else {
+        all.len() as u64
+    };
     let facets = opts.facets.then(|| facets(&searcher, f, &all));
 
     let want = match opts.limit {
@@ -548,11 +585,8 @@ pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error
     if opts.paths_only && opts.limit.is_none() && opts.sort == Sort::Relevance {
         // Every matching file, like `grep -l`: no ranking to do; sorted by
         // path so that output is deterministic.
-        let mut all: Vec<DocAddress> = all.into_iter().collect();
-        all.sort_unstable();
-        let mut paths = PathColumns::new(&searcher);
-        hits = all.into_iter().map(|a| paths.hit(a, 0.0)).collect();
-        hits.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        let paths = PathColumns::new(&searcher).all_sorted(&all);
+        hits = paths.into_iter().map(|p| path_only(p, 0.0)).collect();
         return Ok(Results {
             hits,
             total,
