@@ -66,6 +66,9 @@ pub enum Command {
     )]
     Search(SearchArgs),
     /// Show how text is segmented: the recall units and the jieba words
+    #[command(
+        after_help = "Examples:\n  secsearch tokenize 勒索软件攻击医院\n  secsearch tokenize 'APT29组织利用CVE-2024-3094'\n  secsearch tokenize 勒索軟體   # traditional folds to simplified"
+    )]
     Tokenize {
         /// Text to analyze
         #[arg(required = true)]
