@@ -87,3 +87,15 @@ extract_corpus() {
     esac
     printf '%s\n' "$dest"
 }
+
+# setup_workdir NAME: a temporary directory in $TMP (removed at exit) holding
+# a private release build of secsearch, $TMP/secsearch, so that a rebuild by
+# someone else during the run cannot change the binary being measured.
+setup_workdir() {
+    TMP="$(mktemp -d "${TMPDIR:-/tmp}/secsearch-$1.XXXXXX")"
+    trap 'rm -rf "$TMP"' EXIT
+    trap 'exit 130' INT TERM
+    say "building secsearch (cargo build --release) ..."
+    (cd "$REPO" && cargo build --release --quiet)
+    cp "$REPO/target/release/secsearch" "$TMP/secsearch"
+}

@@ -49,14 +49,7 @@ need_tools rg sqlite3 zstd python3 gnu-time cargo
 case "$RUNS$INDEX_RUNS" in *[!0-9]*) say "RUNS and INDEX_RUNS must be numbers"; exit 2 ;; esac
 
 # ---------------------------------------------------------------- 2. build, extract
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/secsearch-bench.XXXXXX")"
-trap 'rm -rf "$TMP"' EXIT
-trap 'exit 130' INT TERM
-
-say "building secsearch (cargo build --release) ..."
-(cd "$REPO" && cargo build --release --quiet)
-# a private copy: a rebuild by someone else during the run cannot change it
-cp "$REPO/target/release/secsearch" "$TMP/secsearch"
+setup_workdir bench
 
 DATA="$(extract_corpus "$CORPUS" "$TMP/corpus")"
 mkdir -p "$(dirname "$OUT")"

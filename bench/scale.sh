@@ -43,13 +43,7 @@ tools=(zstd python3 gnu-time cargo)
 need_tools "${tools[@]}"
 [ -e "$CORPUS" ] || { say "corpus not found: $CORPUS (set CORPUS=...)"; exit 2; }
 
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/secsearch-scale.XXXXXX")"
-trap 'rm -rf "$TMP"' EXIT
-trap 'exit 130' INT TERM
-
-say "building secsearch (cargo build --release) ..."
-(cd "$REPO" && cargo build --release --quiet)
-cp "$REPO/target/release/secsearch" "$TMP/secsearch"
+setup_workdir scale
 
 SRC="$(extract_corpus "$CORPUS" "$TMP/src")"
 if [ -n "${KEEP:-}" ]; then
