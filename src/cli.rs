@@ -34,31 +34,7 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  secsearch index ~/articles                 # incremental: only changed files are read\n  secsearch index ~/wechat ~/cert-notices     # several roots in one index\n  secsearch index --rebuild ~/articles       # start from an empty index"
     )]
-    Index {
-        /// Folders to index (.md, .markdown, .txt; hidden folders are skipped)
-        #[arg(required = true, value_name = "DIR")]
-        dirs: Vec<PathBuf>,
-        #[command(flatten)]
-        index: IndexArg,
-        /// Start from an empty index
-        #[arg(long)]
-        rebuild: bool,
-        /// Exit with code 2 if any file was skipped
-        #[arg(long)]
-        strict: bool,
-        /// Skip files larger than this many bytes
-        #[arg(long, default_value_t = 32 * 1024 * 1024, value_name = "BYTES")]
-        max_filesize: u64,
-        /// Indexing threads [default: number of CPUs]
-        #[arg(short = 'j', long)]
-        threads: Option<usize>,
-        /// Extra jieba dictionary (lines of `word [freq [tag]]`)
-        #[arg(long, value_name = "FILE")]
-        user_dict: Option<PathBuf>,
-        /// No progress bar and no summary line
-        #[arg(short, long)]
-        quiet: bool,
-    },
+    Index(IndexArgs),
     /// Search the index
     #[command(
         visible_alias = "q",
@@ -91,6 +67,33 @@ pub enum Command {
     /// Print the man page (roff)
     #[command(after_help = "Example:\n  secsearch man > secsearch.1 && man ./secsearch.1")]
     Man,
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Folders to index (.md, .markdown, .txt; hidden folders are skipped)
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Start from an empty index
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Exit with code 2 if any file was skipped
+    #[arg(long)]
+    pub strict: bool,
+    /// Skip files larger than this many bytes
+    #[arg(long, default_value_t = 32 * 1024 * 1024, value_name = "BYTES")]
+    pub max_filesize: u64,
+    /// Indexing threads [default: number of CPUs]
+    #[arg(short = 'j', long)]
+    pub threads: Option<usize>,
+    /// Extra jieba dictionary (lines of `word [freq [tag]]`)
+    #[arg(long, value_name = "FILE")]
+    pub user_dict: Option<PathBuf>,
+    /// No progress bar and no summary line
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

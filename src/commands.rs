@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::CommandFactory;
 
-use crate::cli::{Cli, Command, IndexArg, SearchArgs};
+use crate::cli::{Cli, IndexArg, IndexArgs, SearchArgs};
 use crate::error::Error;
 use crate::output::{Mode, Printer};
 use crate::{analyzer, indexer, query, schema, search, snippet};
@@ -61,8 +61,8 @@ pub fn index_dir(arg: &IndexArg) -> Result<PathBuf, Error> {
         })
 }
 
-pub fn index(cmd: Command) -> Outcome {
-    let Command::Index {
+pub fn index(args: IndexArgs) -> Outcome {
+    let IndexArgs {
         dirs,
         index,
         rebuild,
@@ -71,10 +71,7 @@ pub fn index(cmd: Command) -> Outcome {
         threads,
         user_dict,
         quiet,
-    } = cmd
-    else {
-        return Ok(2);
-    };
+    } = args;
     let threads = threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())

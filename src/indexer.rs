@@ -334,7 +334,7 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
         _ => Vec::new(),
     };
     if let (Some(info), false) = (&opened.info, opts.rebuild) {
-        let want = analyzer_dict_hash(extra_dict.as_deref());
+        let want = crate::analyzer::dict_hash(extra_dict.as_deref());
         if info.dict_hash != want {
             return Err(Error::NeedsRebuild {
                 path: opts.index_dir.clone(),
@@ -518,10 +518,6 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
     })?;
     summary.seconds = start.elapsed().as_secs_f64();
     Ok(summary)
-}
-
-fn analyzer_dict_hash(extra: Option<&str>) -> String {
-    crate::analyzer::dict_hash(extra)
 }
 
 fn commit(writer: &mut IndexWriter, payload: &str, opts: &Options) -> Result<(), Error> {

@@ -10,7 +10,7 @@ use secsearch::commands;
 fn main() -> ExitCode {
     let cli = Cli::parse_from(secsearch::cli::rewrite_args(std::env::args_os().collect()));
     let result = match cli.command {
-        Command::Index { .. } => commands::index(cli.command),
+        Command::Index(args) => commands::index(args),
         Command::Search(args) => commands::search(args),
         Command::Tokenize { text } => commands::tokenize(&text.join(" ")),
         Command::Stats { index, json } => commands::stats(index, json),

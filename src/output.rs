@@ -205,8 +205,4 @@ impl Printer {
             None => p,
         }
     }
-
-    pub fn line(&mut self, s: &str) -> io::Result<()> {
-        writeln!(self.out, "{s}")
-    }
 }

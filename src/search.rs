@@ -11,7 +11,7 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
 
-use tantivy::collector::{Count, DocSetCollector, TopDocs};
+use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery,
     RegexPhraseQuery, RegexQuery, TermQuery, TermSetQuery,
@@ -575,7 +575,7 @@ pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error
     } else {
         all.len() as u64
     };
-    let facets = opts.facets.then(|| facets(&searcher, f, &all));
+    let facets = opts.facets.then(|| facets(&searcher, &all));
 
     let want = match opts.limit {
         Some(l) => (opts.offset + l).min(all.len()),
@@ -636,7 +636,7 @@ pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error
 }
 
 /// Counts of the matching documents by source and by month.
-fn facets(searcher: &Searcher, _f: &Fields, docs: &HashSet<DocAddress>) -> Facets {
+fn facets(searcher: &Searcher, docs: &HashSet<DocAddress>) -> Facets {
     let mut by_source: HashMap<String, u64> = HashMap::new();
     let mut by_month: HashMap<String, u64> = HashMap::new();
     let mut buf = String::new();
@@ -667,14 +667,6 @@ fn facets(searcher: &Searcher, _f: &Fields, docs: &HashSet<DocAddress>) -> Facet
     let mut months: Vec<_> = by_month.into_iter().collect();
     months.sort_by(|a, b| b.0.cmp(&a.0));
     Facets { sources, months }
-}
-
-/// Total document count, for `stats`.
-pub fn count_all(searcher: &Searcher) -> u64 {
-    searcher
-        .search(&tantivy::query::AllQuery, &Count)
-        .map(|c| c as u64)
-        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -719,7 +711,7 @@ pub fn stats(opened: &schema::Opened) -> Result<Stats, Error> {
             all.insert(DocAddress::new(ord as u32, d));
         }
     }
-    let f = facets(&searcher, &opened.fields, &all);
+    let f = facets(&searcher, &all);
     let dated: Vec<&String> = f
         .months
         .iter()
