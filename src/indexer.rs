@@ -553,3 +553,49 @@ fn remove_index(dir: &Path) -> Result<(), Error> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields() -> Fields {
+        let spec = schema::spec().unwrap();
+        let s = schema::build(&spec).unwrap();
+        Fields::resolve(&s, &spec).unwrap()
+    }
+
+    #[test]
+    fn a_file_removed_between_walk_and_read_is_a_reported_skip() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("gone.md");
+        std::fs::write(&p, "---\ntitle: x\n---\nbody").unwrap();
+        let (files, _) = walker::walk(dir.path());
+        assert_eq!(files.len(), 1);
+        std::fs::remove_file(&p).unwrap();
+        match read_one(&files[0], "k", None, &fields(), 1 << 20) {
+            Parsed::Skip(SkipReason::Io(e)) => {
+                assert_eq!(e.kind(), std::io::ErrorKind::NotFound)
+            }
+            _ => panic!("expected an I/O skip"),
+        }
+    }
+
+    #[test]
+    fn duplicate_keys_use_the_wechat_id_or_the_body() {
+        let mut a = article::parse(
+            "---\ntitle: t\nurl: https://mp.weixin.qq.com/s?__biz=QQ==&mid=7&idx=2&sn=x\n---\nbody",
+            "f",
+        );
+        assert_eq!(dup_key(&a, "/p"), "wx:QQ==:7:2");
+        a.url.clear();
+        assert_eq!(
+            dup_key(&a, "/p"),
+            "p:/p",
+            "short bodies are only duplicates by path"
+        );
+        a.body = "长".repeat(300);
+        let k = dup_key(&a, "/p");
+        a.body = format!(" {} \n", "长".repeat(300));
+        assert_eq!(dup_key(&a, "/q"), k, "whitespace does not matter");
+    }
+}
