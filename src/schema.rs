@@ -316,6 +316,14 @@ pub fn open_or_create(dir: &Path) -> Result<Opened, Error> {
     if exists(dir) {
         return open(dir);
     }
+    // Never scatter index files into somebody's folder (say, a mistyped
+    // `--index ~/articles`): a new index goes into an empty or new directory.
+    if std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some()) {
+        return Err(Error::Path {
+            path: dir.to_path_buf(),
+            msg: "is not an index (no meta.json) and not empty; choose an empty or new directory for --index".into(),
+        });
+    }
     std::fs::create_dir_all(dir).map_err(|e| Error::Path {
         path: dir.to_path_buf(),
         msg: format!("cannot create index directory: {e}"),

@@ -450,3 +450,17 @@ fn sigkill_at_twenty_points_never_corrupts() {
     eprintln!("killed {killed_mid_run} of 20 runs mid-way (full run {full:?})");
     assert!(killed_mid_run >= 10, "most kills must land during a run");
 }
+
+#[test]
+fn an_index_is_never_created_in_a_folder_of_other_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let notes = dir.path().join("notes");
+    fs::create_dir_all(&notes).unwrap();
+    fs::write(notes.join("todo.txt"), "mine").unwrap();
+    let o = run(&["index", corpus.to_str().unwrap()], &notes);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not an index"), "{}", stderr(&o));
+    let left: Vec<_> = fs::read_dir(&notes).unwrap().collect();
+    assert_eq!(left.len(), 1, "nothing written beside the user's file");
+}
