@@ -349,7 +349,22 @@ fn one_writer_at_a_time_and_search_meanwhile() {
         .success());
     // Frequent commits make this run last a few seconds.
     let mut first = spawn_index(&sample, &idx, &[], "20");
-    std::thread::sleep(Duration::from_millis(400));
+    // Wait until the first run holds the lock and has committed once (its
+    // commit payload then lists the sample root), however slow the machine.
+    let root = sample.canonicalize().unwrap();
+    let root = root.to_str().unwrap().replace('\\', "\\\\");
+    let t = Instant::now();
+    while !fs::read_to_string(idx.join("meta.json")).is_ok_and(|m| m.contains(&root)) {
+        assert!(
+            t.elapsed() < Duration::from_secs(60),
+            "first writer never committed"
+        );
+        assert!(
+            first.try_wait().unwrap().is_none(),
+            "first writer ended too early"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let second = run(&["index", corpus.to_str().unwrap()], &idx);
     let s = search_during(&idx);
     let status = first.wait().unwrap();
