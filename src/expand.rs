@@ -166,42 +166,6 @@ impl Query for WordQuery {
     }
 }
 
-/// Every term of `field`, over all segments, that the automaton accepts
-/// (sorted, deduplicated); stops early past `limit` and returns `None`.
-pub fn expand<A: Automaton>(
-    searcher: &Searcher,
-    field: Field,
-    automaton: &A,
-    limit: usize,
-) -> tantivy::Result<Option<Vec<String>>>
-where
-    A::State: Clone,
-{
-    let mut out: Vec<String> = Vec::new();
-    for seg in searcher.segment_readers() {
-        let ii = seg.inverted_index(field)?;
-        let mut stream = ii.terms().search(automaton).into_stream()?;
-        while stream.advance() {
-            if let Ok(s) = std::str::from_utf8(stream.key()) {
-                out.push(s.to_string());
-            }
-            if out.len() > limit * 2 {
-                out.sort_unstable();
-                out.dedup();
-                if out.len() > limit {
-                    return Ok(None);
-                }
-            }
-        }
-    }
-    out.sort_unstable();
-    out.dedup();
-    if out.len() > limit {
-        return Ok(None);
-    }
-    Ok(Some(out))
-}
-
 /// File, in the index directory, holding every word term of the recall
 /// fields, one a line, after a first line naming the commit it describes.
 pub const VOCABULARY_FILE: &str = "secsearch-words.txt";
@@ -266,11 +230,18 @@ pub fn write_vocabulary(
     fields: &[Field],
     opstamp: u64,
 ) -> std::io::Result<()> {
+    // The empty needle accepts every term that can be a word.
     let any = WordAutomaton::new("", Anchor::Contains);
     let mut terms: Vec<String> = Vec::new();
-    for &f in fields {
-        if let Ok(Some(v)) = expand(searcher, f, &any, usize::MAX / 4) {
-            terms.extend(v);
+    for seg in searcher.segment_readers() {
+        for &f in fields {
+            let ii = seg.inverted_index(f).map_err(std::io::Error::other)?;
+            let mut stream = ii.terms().search(&any).into_stream()?;
+            while stream.advance() {
+                if let Ok(t) = std::str::from_utf8(stream.key()) {
+                    terms.push(t.to_string());
+                }
+            }
         }
     }
     terms.sort_unstable();

@@ -593,7 +593,7 @@ pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error
             facets,
         });
     }
-    let mut path_cols = PathColumns::new(&searcher);
+    let mut path_cols = opts.paths_only.then(|| PathColumns::new(&searcher));
     if want > 0 {
         // Duplicates are folded after ranking, so fetch enough candidates
         // that `want` distinct articles remain.
@@ -611,8 +611,8 @@ pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error
                     .skip(opts.offset)
                     .take(want.saturating_sub(opts.offset))
                 {
-                    if opts.paths_only {
-                        hits.push(path_cols.hit(a, score));
+                    if let Some(cols) = path_cols.as_mut() {
+                        hits.push(cols.hit(a, score));
                         continue;
                     }
                     let (mut hit, key) = load_hit(&searcher, f, a, score)?;
@@ -712,12 +712,6 @@ pub fn stats(opened: &schema::Opened) -> Result<Stats, Error> {
         }
     }
     let f = facets(&searcher, &all);
-    let dated: Vec<&String> = f
-        .months
-        .iter()
-        .map(|(m, _)| m)
-        .filter(|m| *m != "unknown")
-        .collect();
     let (mut first, mut last) = (None::<i64>, None::<i64>);
     for seg in searcher.segment_readers() {
         if let Ok(col) = seg.fast_fields().date("date") {
@@ -735,7 +729,6 @@ pub fn stats(opened: &schema::Opened) -> Result<Stats, Error> {
             .ok()
             .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date().to_string())
     };
-    let _ = dated;
     let index_bytes = std::fs::read_dir(&opened.dir)
         .map(|rd| {
             rd.filter_map(Result::ok)

@@ -87,10 +87,7 @@ pub fn make(body: &str, needles: &[String], max_cols: usize) -> Snippet {
 
     // Window start in the original text: back to the sentence start, but
     // not so far that the match falls off the end.
-    let (anchor, anchor_end) = match best {
-        Some((_, _, i)) => (to_orig(matches[i].0), to_orig(matches[i].1)),
-        None => (0, 0),
-    };
+    let anchor = best.map_or(0, |(_, _, i)| to_orig(matches[i].0));
     let mut start = anchor;
     let mut cols = 0;
     for (i, c) in body[..anchor].char_indices().rev() {
@@ -101,7 +98,6 @@ pub fn make(body: &str, needles: &[String], max_cols: usize) -> Snippet {
         cols += width(c);
         start = i;
     }
-    let _ = anchor_end;
 
     // Original-text highlight ranges.
     let hl: Vec<(usize, usize)> = matches
