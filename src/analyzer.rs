@@ -237,7 +237,7 @@ pub enum UnitKind {
 
 /// Streams the recall units of normalized text, calling `emit` for each.
 /// This one function defines the recall representation for both documents
-/// (through [`RecallTokenizer`]) and queries (through [`query_units`]).
+/// (through [`FieldTokenizer`]) and queries (through [`query_units`]).
 pub fn recall_units(norm: &str, mut emit: impl FnMut(usize, UnitKind, &str, usize, usize)) {
     let mut pos = 0usize;
     // The previous CJK char of the current run and its byte offset.
@@ -359,13 +359,38 @@ pub fn query_units(norm: &str) -> Vec<QueryUnit> {
         .collect()
 }
 
-/// tantivy tokenizer for the recall fields.
-#[derive(Clone, Default)]
-pub struct RecallTokenizer {
+/// Which representation a [`FieldTokenizer`] produces.
+#[derive(Clone, Copy, Debug)]
+enum Representation {
+    Recall,
+    Words,
+}
+
+/// The tantivy tokenizer of both field families: [`recall_units`] for the
+/// recall fields, [`ranking_words`] for the ranking fields.
+#[derive(Clone)]
+pub struct FieldTokenizer {
+    representation: Representation,
     tokens: Vec<Token>,
 }
 
-/// A token stream over a precomputed token list. Recall tokens are cheap to
+impl FieldTokenizer {
+    pub fn recall() -> Self {
+        FieldTokenizer {
+            representation: Representation::Recall,
+            tokens: Vec::new(),
+        }
+    }
+
+    pub fn words() -> Self {
+        FieldTokenizer {
+            representation: Representation::Words,
+            tokens: Vec::new(),
+        }
+    }
+}
+
+/// A token stream over a precomputed token list. Tokens are cheap to
 /// compute, and precomputing lets one function ([`recall_units`]) define the
 /// representation for documents and queries alike.
 pub struct VecTokenStream<'a> {
@@ -390,13 +415,34 @@ impl TokenStream for VecTokenStream<'_> {
     }
 }
 
-impl Tokenizer for RecallTokenizer {
+thread_local! {
+    /// The last text normalized on this thread and its normal form. Each
+    /// title and body is tokenized twice in a row (recall field, then words
+    /// field) on the same indexing thread; this makes the second time free.
+    static LAST_NORMALIZED: std::cell::RefCell<(String, String)> =
+        const { std::cell::RefCell::new((String::new(), String::new())) };
+}
+
+/// Runs `f` on the normalized form of `text`, normalizing it only if it is
+/// not the text this thread normalized last.
+fn with_normalized<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
+    LAST_NORMALIZED.with(|cell| {
+        let mut last = cell.borrow_mut();
+        if last.0 != text {
+            last.1 = normalize(text);
+            last.0.clear();
+            last.0.push_str(text);
+        }
+        f(&last.1)
+    })
+}
+
+impl Tokenizer for FieldTokenizer {
     type TokenStream<'a> = VecTokenStream<'a>;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream<'a> {
         self.tokens.clear();
-        let norm = normalize(text);
         let tokens = &mut self.tokens;
-        recall_units(&norm, |position, _kind, t, from, to| {
+        let mut push = |position: usize, t: &str, from: usize, to: usize| {
             tokens.push(Token {
                 offset_from: from,
                 offset_to: to,
@@ -404,37 +450,19 @@ impl Tokenizer for RecallTokenizer {
                 text: t.to_string(),
                 position_length: 1,
             })
-        });
-        VecTokenStream {
-            tokens: &mut self.tokens,
-            next: 0,
-        }
-    }
-}
-
-/// tantivy tokenizer for the ranking fields: jieba words for CJK runs,
-/// lowercase words for the rest, punctuation and whitespace dropped.
-#[derive(Clone, Default)]
-pub struct WordsTokenizer {
-    tokens: Vec<Token>,
-}
-
-impl Tokenizer for WordsTokenizer {
-    type TokenStream<'a> = VecTokenStream<'a>;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream<'a> {
-        self.tokens.clear();
-        let norm = normalize(text);
-        let tokens = &mut self.tokens;
-        let mut position = 0;
-        ranking_words(&norm, |w, from, to| {
-            tokens.push(Token {
-                offset_from: from,
-                offset_to: to,
-                position,
-                text: w.to_string(),
-                position_length: 1,
-            });
-            position += 1;
+        };
+        let representation = self.representation;
+        with_normalized(text, |norm| match representation {
+            Representation::Recall => {
+                recall_units(norm, |position, _, t, from, to| push(position, t, from, to))
+            }
+            Representation::Words => {
+                let mut position = 0;
+                ranking_words(norm, |w, from, to| {
+                    push(position, w, from, to);
+                    position += 1;
+                });
+            }
         });
         VecTokenStream {
             tokens: &mut self.tokens,
@@ -526,8 +554,8 @@ pub fn dict_hash(extra: Option<&str>) -> String {
 /// Registers both tokenizers on an index; must happen on every open.
 pub fn register(index: &tantivy::Index) {
     let mgr = index.tokenizers();
-    mgr.register(RECALL_TOKENIZER, RecallTokenizer::default());
-    mgr.register(WORDS_TOKENIZER, WordsTokenizer::default());
+    mgr.register(RECALL_TOKENIZER, FieldTokenizer::recall());
+    mgr.register(WORDS_TOKENIZER, FieldTokenizer::words());
 }
 
 #[cfg(test)]
@@ -632,6 +660,25 @@ mod tests {
         assert_eq!(q.len(), 3);
         assert!(q[0].open_left && !q[0].open_right);
         assert!(q[2].open_right && !q[2].open_left);
+    }
+
+    fn stream(t: &mut FieldTokenizer, text: &str) -> Vec<String> {
+        let mut s = t.token_stream(text);
+        let mut v = Vec::new();
+        while s.advance() {
+            v.push(s.token().text.clone());
+        }
+        v
+    }
+
+    #[test]
+    fn both_field_tokenizers_share_one_normalization_per_text() {
+        let (mut r, mut w) = (FieldTokenizer::recall(), FieldTokenizer::words());
+        assert_eq!(stream(&mut r, "ＬＯＧ4J漏洞"), vec!["log4j", "漏洞"]);
+        assert_eq!(stream(&mut w, "ＬＯＧ4J漏洞"), vec!["log4j", "漏洞"]);
+        // a different text is normalized afresh, not served from the cache
+        assert_eq!(stream(&mut w, "勒索軟體"), vec!["勒索软件"]);
+        assert_eq!(stream(&mut r, "ab"), vec!["ab"]);
     }
 
     #[test]
