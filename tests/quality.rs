@@ -20,9 +20,10 @@
 //! regardless.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
+
+mod common;
 
 /// The queries, `query<TAB>target` (target relative to `sample/`).
 const QUERIES: &str = include_str!("quality/queries.tsv");
@@ -71,26 +72,8 @@ fn queries() -> Vec<Query> {
 /// `sample/`, or None (skip) when the shared corpus is absent; absent under
 /// `CI` is a failure.
 fn sample() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/sample");
-    if p.is_dir() {
-        return Some(p.canonicalize().expect("canonical corpus path"));
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!(
-            "../shared/corpus/sample not found at {} (CI is set)",
-            p.display()
-        );
-    }
-    eprintln!("skipped: ../shared/corpus not found");
-    None
-}
-
-fn secsearch() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_secsearch"));
-    c.env_remove("SECSEARCH_INDEX")
-        .env_remove("CLICOLOR_FORCE")
-        .env("NO_COLOR", "1");
-    c
+    let p = common::shared_corpus()?.join("sample");
+    Some(p.canonicalize().expect("canonical corpus path"))
 }
 
 /// The front-matter title of an article, for the report.
@@ -134,36 +117,18 @@ fn known_item_ranking() {
         );
     }
 
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let index = dir.path().join("index");
-    let out = secsearch()
-        .arg("index")
-        .arg("--index")
-        .arg(&index)
-        .arg(&root)
-        .output()
-        .expect("run secsearch index");
-    assert!(
-        out.status.success(),
-        "secsearch index failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let built = common::build_index(&root);
+    let index = &built.path;
 
     let mut at1 = 0usize;
     let mut at10 = 0usize;
     let mut rr = 0.0f64;
     let mut misses = Vec::new();
     for q in &queries {
-        let out = secsearch()
-            .arg("search")
-            .arg("--index")
-            .arg(&index)
-            .arg("--json")
-            .arg("-n")
-            .arg(DEPTH.to_string())
-            .args(&q.words)
-            .output()
-            .expect("run secsearch search");
+        let mut args: Vec<&str> = q.words.iter().map(String::as_str).collect();
+        let depth = DEPTH.to_string();
+        args.extend(["--json", "-n", &depth]);
+        let out = common::search(index, &args);
         // Exit codes follow ripgrep: 0 hits, 1 no hit, 2 error.
         assert!(
             matches!(out.status.code(), Some(0 | 1)),
@@ -171,22 +136,18 @@ fn known_item_ranking() {
             q.line,
             q.words,
             out.status,
-            String::from_utf8_lossy(&out.stderr)
+            common::stderr(&out)
         );
-        let hits: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        let hits: Vec<Value> = common::stdout(&out)
             .lines()
             .filter(|l| !l.trim().is_empty())
             .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
             .collect();
         let target = Path::new(&q.target);
         let rank = hits.iter().take(DEPTH).position(|h| {
-            let path = h["path"].as_str().unwrap_or_default();
-            is_target(path, &root, target)
-                || h["duplicates"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
+            is_target(&common::hit_path(h), &root, target)
+                || common::hit_duplicates(h)
+                    .iter()
                     .any(|d| is_target(d, &root, target))
         });
         if let Some(r) = rank {
