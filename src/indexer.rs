@@ -22,7 +22,7 @@ use tantivy::{IndexWriter, Term};
 
 use crate::article::{self, Article};
 use crate::error::{Error, SkipReason};
-use crate::schema::{self, Fields, IndexInfo};
+use crate::schema::{self, name, Fields, IndexInfo};
 use crate::walker::{self, FileEntry};
 
 /// Set by the Ctrl-C handler; the indexer commits what it has and stops.
@@ -107,12 +107,12 @@ fn known_files(index: &tantivy::Index) -> Result<HashMap<String, Known>, tantivy
     let mut buf = String::new();
     for seg in searcher.segment_readers() {
         let ff = seg.fast_fields();
-        let Some(paths) = ff.str("path")? else {
+        let Some(paths) = ff.str(name::PATH)? else {
             continue;
         };
-        let sizes = ff.u64("size")?;
-        let mtimes = ff.i64("mtime")?;
-        let hashes = ff.u64("hash")?;
+        let sizes = ff.u64(name::SIZE)?;
+        let mtimes = ff.i64(name::MTIME)?;
+        let hashes = ff.u64(name::HASH)?;
         for doc in seg.doc_ids_alive() {
             let Some(ord) = paths.term_ords(doc).next() else {
                 continue;

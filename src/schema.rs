@@ -20,6 +20,43 @@ use tantivy::Index;
 use crate::analyzer;
 use crate::error::Error;
 
+/// Every field's name, spelled once in Rust. `tests` check that each one is
+/// in `index-schema/schema.json` and the other way round.
+pub mod name {
+    pub const PATH: &str = "path";
+    pub const TITLE: &str = "title";
+    pub const TITLE_WORDS: &str = "title_words";
+    pub const BODY: &str = "body";
+    pub const BODY_WORDS: &str = "body_words";
+    pub const SOURCE: &str = "source";
+    pub const SOURCE_EXACT: &str = "source_exact";
+    pub const URL: &str = "url";
+    pub const DATE: &str = "date";
+    pub const DUP_KEY: &str = "dup_key";
+    pub const DUP_HASH: &str = "dup_hash";
+    pub const SIZE: &str = "size";
+    pub const MTIME: &str = "mtime";
+    pub const HASH: &str = "hash";
+
+    /// All of them, in schema order, for the consistency check.
+    pub const ALL: &[&str] = &[
+        PATH,
+        TITLE,
+        TITLE_WORDS,
+        BODY,
+        BODY_WORDS,
+        SOURCE,
+        SOURCE_EXACT,
+        URL,
+        DATE,
+        DUP_KEY,
+        DUP_HASH,
+        SIZE,
+        MTIME,
+        HASH,
+    ];
+}
+
 pub const SCHEMA_JSON: &str = include_str!("../index-schema/schema.json");
 
 #[derive(Debug, Deserialize)]
@@ -177,24 +214,24 @@ impl Fields {
                 .unwrap_or(1.0)
         };
         Ok(Fields {
-            path: f("path")?,
-            title: f("title")?,
-            title_words: f("title_words")?,
-            body: f("body")?,
-            body_words: f("body_words")?,
-            source: f("source")?,
-            source_exact: f("source_exact")?,
-            url: f("url")?,
-            date: f("date")?,
-            dup_key: f("dup_key")?,
-            dup_hash: f("dup_hash")?,
-            size: f("size")?,
-            mtime: f("mtime")?,
-            hash: f("hash")?,
-            boost_title: boost("title"),
-            boost_title_words: boost("title_words"),
-            boost_body: boost("body"),
-            boost_body_words: boost("body_words"),
+            path: f(name::PATH)?,
+            title: f(name::TITLE)?,
+            title_words: f(name::TITLE_WORDS)?,
+            body: f(name::BODY)?,
+            body_words: f(name::BODY_WORDS)?,
+            source: f(name::SOURCE)?,
+            source_exact: f(name::SOURCE_EXACT)?,
+            url: f(name::URL)?,
+            date: f(name::DATE)?,
+            dup_key: f(name::DUP_KEY)?,
+            dup_hash: f(name::DUP_HASH)?,
+            size: f(name::SIZE)?,
+            mtime: f(name::MTIME)?,
+            hash: f(name::HASH)?,
+            boost_title: boost(name::TITLE),
+            boost_title_words: boost(name::TITLE_WORDS),
+            boost_body: boost(name::BODY),
+            boost_body_words: boost(name::BODY_WORDS),
         })
     }
 }
@@ -366,6 +403,8 @@ mod tests {
         let schema = build(&spec).expect("schema builds");
         let fields = Fields::resolve(&schema, &spec).expect("all fields present");
         assert_eq!(schema.fields().count(), spec.fields.len());
+        let in_json: Vec<&str> = spec.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(in_json, name::ALL, "schema::name and schema.json disagree");
         assert!(fields.boost_title_words > fields.boost_body_words);
         for f in &spec.fields {
             let entry = schema.get_field_entry(schema.get_field(&f.name).unwrap());
@@ -373,13 +412,13 @@ mod tests {
             assert_eq!(entry.is_fast(), f.fast, "fast flag of {}", f.name);
         }
         // recall fields need positions for phrase queries
-        for name in ["title", "body", "source"] {
-            let entry = schema.get_field_entry(schema.get_field(name).unwrap());
+        for field in [name::TITLE, name::BODY, name::SOURCE] {
+            let entry = schema.get_field_entry(schema.get_field(field).unwrap());
             let opts = entry.field_type().get_index_record_option();
             assert_eq!(
                 opts,
                 Some(IndexRecordOption::WithFreqsAndPositions),
-                "{name}"
+                "{field}"
             );
         }
     }

@@ -23,7 +23,7 @@ use crate::analyzer::{self, QueryUnit, UnitKind};
 use crate::error::Error;
 use crate::expand::{Anchor, Vocabulary, WordQuery};
 use crate::query::{FieldSel, Query};
-use crate::schema::{self, Fields};
+use crate::schema::{self, name, Fields};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Sort {
@@ -458,7 +458,7 @@ impl PathColumns {
             searcher
                 .segment_readers()
                 .iter()
-                .map(|s| s.fast_fields().str("path").ok().flatten())
+                .map(|s| s.fast_fields().str(name::PATH).ok().flatten())
                 .collect(),
         )
     }
@@ -530,7 +530,7 @@ fn ranked(
             .search(
                 q,
                 &TopDocs::with_limit(n.max(1))
-                    .order_by_fast_field::<tantivy::DateTime>("date", Order::Desc),
+                    .order_by_fast_field::<tantivy::DateTime>(name::DATE, Order::Desc),
             )
             .map_err(err)?
             .into_iter()
@@ -555,7 +555,7 @@ pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error
     let cols: Vec<Option<tantivy::columnar::Column<u64>>> = searcher
         .segment_readers()
         .iter()
-        .map(|s| s.fast_fields().u64("dup_hash").ok())
+        .map(|s| s.fast_fields().u64(name::DUP_HASH).ok())
         .collect();
     let key_of = |a: DocAddress| -> u64 {
         let unique = ((a.segment_ord as u64) << 32) | a.doc_id as u64;
@@ -643,14 +643,14 @@ fn facets(searcher: &Searcher, docs: &HashSet<DocAddress>) -> Facets {
     for a in docs {
         let seg = searcher.segment_reader(a.segment_ord);
         let ff = seg.fast_fields();
-        if let Ok(Some(col)) = ff.str("source_exact") {
+        if let Ok(Some(col)) = ff.str(name::SOURCE_EXACT) {
             buf.clear();
             if let Some(ord) = col.term_ords(a.doc_id).next() {
                 let _ = col.ord_to_str(ord, &mut buf);
             }
             *by_source.entry(buf.clone()).or_default() += 1;
         }
-        if let Ok(col) = ff.date("date") {
+        if let Ok(col) = ff.date(name::DATE) {
             let month = col
                 .first(a.doc_id)
                 .and_then(|d| jiff::Timestamp::from_second(d.into_timestamp_secs()).ok())
@@ -714,7 +714,7 @@ pub fn stats(opened: &schema::Opened) -> Result<Stats, Error> {
     let f = facets(&searcher, &all);
     let (mut first, mut last) = (None::<i64>, None::<i64>);
     for seg in searcher.segment_readers() {
-        if let Ok(col) = seg.fast_fields().date("date") {
+        if let Ok(col) = seg.fast_fields().date(name::DATE) {
             for d in seg.doc_ids_alive() {
                 if let Some(v) = col.first(d) {
                     let s = v.into_timestamp_secs();
