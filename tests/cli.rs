@@ -11,17 +11,16 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use common::{normalize, BuiltIndex, Doc};
+use common::{normalize, BuiltIndex, Doc, IndexedCorpus};
 
-static INDEX: OnceLock<BuiltIndex> = OnceLock::new();
-static DOCS: OnceLock<Vec<Doc>> = OnceLock::new();
+static CORPUS: OnceLock<IndexedCorpus> = OnceLock::new();
 
 fn idx() -> &'static BuiltIndex {
-    common::index_once(&INDEX, &common::project_corpus())
+    &common::indexed_once(&CORPUS, &common::project_corpus()).index
 }
 
 fn docs() -> &'static [Doc] {
-    DOCS.get_or_init(|| common::read_corpus(&idx().root))
+    &common::indexed_once(&CORPUS, &common::project_corpus()).docs
 }
 
 /// `secsearch search --index IDX ARGS...`
@@ -111,8 +110,7 @@ fn index_exits_0_with_a_summary_on_stderr() {
 
 #[test]
 fn index_is_incremental() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let index = dir.path().join("idx");
+    let (_dir, index) = common::scratch_index();
     let run = || {
         common::bin()
             .arg("index")

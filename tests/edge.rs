@@ -7,17 +7,14 @@ mod common;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use common::{BuiltIndex, Doc};
+use common::{BuiltIndex, Doc, IndexedCorpus};
 
-static INDEX: OnceLock<BuiltIndex> = OnceLock::new();
-static DOCS: OnceLock<Vec<Doc>> = OnceLock::new();
+static CORPUS: OnceLock<IndexedCorpus> = OnceLock::new();
 
 /// The index of `edge/` (built once) and its articles, read by the test.
 fn edge() -> (&'static BuiltIndex, &'static [Doc]) {
-    let (root, _) = common::shared_folder("edge");
-    let idx = common::index_once(&INDEX, &root);
-    let docs = DOCS.get_or_init(|| common::read_corpus(&idx.root));
-    (idx, docs.as_slice())
+    let c = common::indexed_once(&CORPUS, &common::shared_folder("edge").0);
+    (&c.index, &c.docs)
 }
 
 fn is_cjk(c: char) -> bool {

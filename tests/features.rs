@@ -166,8 +166,7 @@ fn traditional_and_full_width_queries_find_simplified_text() {
 
 #[test]
 fn a_user_dictionary_is_recorded_and_changes_ask_for_rebuild() {
-    let dir = tempfile::tempdir().unwrap();
-    let idx = dir.path().join("idx");
+    let (dir, idx) = common::scratch_index();
     let dict = dir.path().join("words.txt");
     std::fs::write(&dict, "潮汐僵尸网络 50000 n\n").unwrap();
     let corpus = common::project_corpus();

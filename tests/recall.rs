@@ -8,17 +8,14 @@ mod common;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-use common::{normalize, BuiltIndex, Doc};
+use common::{normalize, BuiltIndex, Doc, IndexedCorpus};
 
-static INDEX: OnceLock<BuiltIndex> = OnceLock::new();
-static DOCS: OnceLock<Vec<Doc>> = OnceLock::new();
+static CORPUS: OnceLock<IndexedCorpus> = OnceLock::new();
 
 /// The index of `sample/` (built once) and its articles, read by the test.
 fn sample() -> (&'static BuiltIndex, &'static [Doc]) {
-    let (root, _) = common::shared_folder("sample");
-    let idx = common::index_once(&INDEX, &root);
-    let docs = DOCS.get_or_init(|| common::read_corpus(&idx.root));
-    (idx, docs.as_slice())
+    let c = common::indexed_once(&CORPUS, &common::shared_folder("sample").0);
+    (&c.index, &c.docs)
 }
 
 /// What a query means, evaluated against one article.

@@ -311,8 +311,7 @@ fn signal(child: &std::process::Child, sig: &str) {
 #[ignore = "needs ../shared/corpus"]
 fn one_writer_at_a_time_and_search_meanwhile() {
     let (sample, _) = common::shared_folder("sample");
-    let dir = tempfile::tempdir().unwrap();
-    let idx = dir.path().join("idx");
+    let (_dir, idx) = common::scratch_index();
     let corpus = common::project_corpus();
     assert!(run(&["index", corpus.to_str().unwrap()], &idx)
         .status
@@ -355,8 +354,7 @@ fn search_during(idx: &Path) -> Option<i32> {
 #[ignore = "needs ../shared/corpus"]
 fn ctrl_c_commits_and_the_next_run_continues() {
     let (sample, files) = common::shared_folder("sample");
-    let dir = tempfile::tempdir().unwrap();
-    let idx = dir.path().join("idx");
+    let (_dir, idx) = common::scratch_index();
     let child = spawn_index(&sample, &idx, &[], "50");
     std::thread::sleep(Duration::from_millis(700));
     signal(&child, "-INT");
@@ -399,8 +397,7 @@ impl WaitStderr for std::process::Child {
 #[ignore = "needs ../shared/corpus"]
 fn sigkill_at_twenty_points_never_corrupts() {
     let (sample, files) = common::shared_folder("sample");
-    let dir = tempfile::tempdir().unwrap();
-    let idx = dir.path().join("idx");
+    let (_dir, idx) = common::scratch_index();
     // Time a full run to spread the kill points over it.
     let t = Instant::now();
     let o = run(&["index", sample.to_str().unwrap()], &idx);

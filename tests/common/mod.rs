@@ -141,6 +141,33 @@ pub fn index_once(cell: &'static OnceLock<BuiltIndex>, corpus: &Path) -> &'stati
     cell.get_or_init(|| build_index(corpus))
 }
 
+/// A corpus indexed once for a test binary, with its articles as the tests
+/// read them (the expected results are computed from these).
+pub struct IndexedCorpus {
+    pub index: BuiltIndex,
+    pub docs: Vec<Doc>,
+}
+
+/// The [`IndexedCorpus`] of `corpus` held in `cell`, built on first use.
+pub fn indexed_once(
+    cell: &'static OnceLock<IndexedCorpus>,
+    corpus: &Path,
+) -> &'static IndexedCorpus {
+    cell.get_or_init(|| {
+        let index = build_index(corpus);
+        let docs = read_corpus(&index.root);
+        IndexedCorpus { index, docs }
+    })
+}
+
+/// A temporary folder and the path of a (not yet created) index inside it;
+/// the folder goes when the guard is dropped.
+pub fn scratch_index() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let index = dir.path().join("idx");
+    (dir, index)
+}
+
 /// A working directory that is no ancestor of any corpus, so that `-l`
 /// prints absolute paths (paths below the working directory are shown
 /// relative to it).
