@@ -16,8 +16,9 @@
 //!   (`bin/opensearch-plugin install analysis-smartcn`) before the index is
 //!   created, or `PUT` fails with "analyzer [smartcn] has not been configured".
 //! * `keyword` for exact values (`source`, `path`, `url`, `indicators`; an
-//!   array needs no special type), `date` with `"format": "strict_date"`
-//!   (`yyyy-MM-dd`, the articles' header format).
+//!   array needs no special type). "Date field type": `format` takes the
+//!   built-in formats; `strict_date` is `yyyy-MM-dd` with exactly 4-2-2
+//!   digits, the articles' header format.
 //! * Bulk API: NDJSON, "each action is specified on one line, and if the
 //!   action requires source data ... the source data is provided on the
 //!   following line"; every line ends with `\n`, the last one too; `index`

@@ -19,6 +19,8 @@
 //!   be of type `datetime`"; the datetime field is `fast: true` and parses
 //!   `input_formats: [rfc3339]`, as in the `stackoverflow` tutorial config
 //!   shipped with Quickwit 0.9 (`version: 0.8`, `fast_precision: seconds`).
+//!   Quickwit 0.9 reads config versions 0.7, 0.8 and 0.9 alike (serde
+//!   aliases in `quickwit-config`), so 0.8 loads into 0.8 and 0.9 nodes.
 //! * Load with `quickwit index create --index-config` and
 //!   `quickwit index ingest --index … --input-path … --force`
 //!   (docs "Ingest API" tutorial; the CLI retries when the queue is full).
@@ -32,11 +34,14 @@ use super::{date_ymd, write_json_line, ExportDoc};
 pub(super) const CONFIG_FILE: &str = "index-config.yaml";
 pub(super) const DATA_FILE: &str = "docs.ndjson";
 
-/// Quickwit rejects a document without its timestamp field (the indexer
-/// treats it as required: quickwit-oss/quickwit#5164), and secsearch never
-/// drops an article for an odd header. An undated article therefore gets the
-/// Unix epoch, far before any real article: `date:<1971-01-01` lists them,
-/// and any `--since`-style range leaves them out, as secsearch does.
+/// Quickwit rejects a document without its timestamp field (its indexer's
+/// `extract_timestamp` fails with "timestamp field is required",
+/// `quickwit-indexing/src/actors/doc_processor.rs`; see also
+/// quickwit-oss/quickwit#5164), and secsearch never drops an article for an
+/// odd header. An undated article therefore gets the
+/// Unix epoch, far before any real article: a range on exactly that instant
+/// lists them, and any `--since`-style range leaves them out, as secsearch
+/// does.
 pub const UNDATED: &str = "1970-01-01T00:00:00Z";
 
 /// One line of `docs.ndjson`. Field order is the config's order.
