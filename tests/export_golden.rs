@@ -503,3 +503,133 @@ fn measure_export_of_a_real_archive() {
         );
     }
 }
+
+/// A stand-in for `curl` / `quickwit` that logs its arguments (and, for
+/// `_bulk` calls, the body it was given) and answers like the engine would.
+#[cfg(unix)]
+fn fake_tool(bin: &Path, name: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    let script = r#"#!/bin/sh
+echo "$0 $*" >> "$FAKE_LOG/calls"
+out=""; data=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -o) out="$2"; shift ;;
+    --data-binary) data="${2#@}"; shift ;;
+  esac
+  shift
+done
+case "$data" in *bulk.*) cat "$data" >> "$FAKE_LOG/bulk_sent" ;; esac
+if [ -n "$out" ]; then echo "{\"took\":1,\"errors\":${FAKE_ERRORS:-false},\"items\":[]}" > "$out"; fi
+exit 0
+"#;
+    let path = bin.join(name);
+    fs::write(&path, script).expect("fake tool");
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+#[cfg(unix)]
+fn run_load_script(dir: &Path, bin: &Path, log: &Path, errors: bool) -> bool {
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let status = std::process::Command::new("sh")
+        .arg(dir.join("load.sh"))
+        .env("PATH", path)
+        .env("FAKE_LOG", log)
+        .env("FAKE_ERRORS", if errors { "true" } else { "false" })
+        .env_remove("OPENSEARCH_URL")
+        .env_remove("QW_ENDPOINT")
+        .env_remove("CURL_OPTS")
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("run load.sh");
+    status.success()
+}
+
+/// The OpenSearch load script sends the mapping, then every bulk line exactly
+/// once in pieces under the size cap, each action still with its source,
+/// and stops when a piece reports errors.
+#[cfg(unix)]
+#[test]
+fn opensearch_load_script_sends_everything_in_pieces() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (bin, log, out) = (
+        tmp.path().join("bin"),
+        tmp.path().join("log"),
+        tmp.path().join("out"),
+    );
+    fs::create_dir(&bin).expect("bin");
+    fs::create_dir(&log).expect("log");
+    fake_tool(&bin, "curl");
+    let template = crafted_docs();
+    let docs: Vec<ExportDoc> = (0..12_000)
+        .map(|i| ExportDoc {
+            id: ExportDoc::content_id(format!("doc {i}").as_bytes()),
+            ..template[i % 2].clone()
+        })
+        .collect();
+    export(Target::OpenSearch, &out, &docs);
+    assert!(run_load_script(&out, &bin, &log, false), "load.sh failed");
+    let calls = read(&log.join("calls"));
+    let calls: Vec<&str> = calls.lines().collect();
+    assert!(
+        calls[0].contains("-X PUT http://localhost:9200/secsearch"),
+        "{}",
+        calls[0]
+    );
+    assert!(calls[0].ends_with("@mapping.json"), "{}", calls[0]);
+    let bulk_calls = calls.iter().filter(|c| c.contains("/_bulk")).count();
+    assert_eq!(bulk_calls, 3, "24,000 lines in pieces of 10,000");
+    assert!(calls.last().expect("calls").contains("/secsearch/_refresh"));
+    assert_eq!(read(&log.join("bulk_sent")), read(&out.join("bulk.ndjson")));
+
+    fs::remove_file(log.join("calls")).expect("reset log");
+    assert!(
+        !run_load_script(&out, &bin, &log, true),
+        "errors must fail the load"
+    );
+    let calls = read(&log.join("calls"));
+    assert_eq!(
+        calls.lines().filter(|c| c.contains("/_bulk")).count(),
+        1,
+        "stops at once"
+    );
+
+    // An empty export creates the index and sends no bulk request.
+    let empty = tmp.path().join("empty");
+    export(Target::OpenSearch, &empty, &[]);
+    fs::remove_file(log.join("calls")).expect("reset log");
+    assert!(
+        run_load_script(&empty, &bin, &log, false),
+        "empty load.sh failed"
+    );
+    let calls = read(&log.join("calls"));
+    assert!(!calls.contains("/_bulk"), "{calls}");
+    assert!(calls.contains("@mapping.json"), "{calls}");
+}
+
+#[cfg(unix)]
+#[test]
+fn quickwit_load_script_creates_then_ingests() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (bin, log, out) = (
+        tmp.path().join("bin"),
+        tmp.path().join("log"),
+        tmp.path().join("out"),
+    );
+    fs::create_dir(&bin).expect("bin");
+    fs::create_dir(&log).expect("log");
+    fake_tool(&bin, "quickwit");
+    export(Target::Quickwit, &out, &[]);
+    assert!(run_load_script(&out, &bin, &log, false), "load.sh failed");
+    let calls = read(&log.join("calls"));
+    let calls: Vec<&str> = calls.lines().collect();
+    assert_eq!(calls.len(), 2);
+    assert!(calls[0].contains(
+        "index create --endpoint http://127.0.0.1:7280 --index-config index-config.yaml"
+    ));
+    assert!(calls[1].contains("index ingest --endpoint http://127.0.0.1:7280 --index secsearch --input-path docs.ndjson --force"));
+}

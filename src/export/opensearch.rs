@@ -93,17 +93,21 @@ pub(super) fn mapping() -> String {
         "analyzer": "cjk",
         "fields": { "smartcn": { "type": "text", "analyzer": "smartcn" } }
     });
+    // Lucene refuses a single term over 32,766 bytes and OpenSearch then
+    // rejects the whole document; `ignore_above` (in characters, up to 4
+    // bytes each) leaves such a value unindexed but keeps the article.
+    let keyword = json!({ "type": "keyword", "ignore_above": 8191 });
     let body = json!({
         "mappings": {
             "dynamic": "strict",
             "properties": {
-                "path": { "type": "keyword" },
+                "path": keyword,
                 "title": chinese,
-                "source": { "type": "keyword" },
+                "source": keyword,
                 "date": { "type": "date", "format": "strict_date" },
-                "url": { "type": "keyword" },
+                "url": keyword,
                 "body": chinese,
-                "indicators": { "type": "keyword" }
+                "indicators": keyword
             }
         }
     });
@@ -138,6 +142,7 @@ parts=$(mktemp -d)
 trap 'rm -rf \"$parts\"' EXIT
 split -l 10000 -a 6 bulk.ndjson \"$parts/bulk.\"
 for part in \"$parts\"/bulk.*; do
+  [ -e \"$part\" ] || continue  # an empty export: nothing to send
   curl -fsS $CURL_OPTS -X POST \"$URL/_bulk\" -H 'Content-Type: application/x-ndjson' \\
     --data-binary @\"$part\" -o \"$parts/response.json\"
   if grep -q '\"errors\":true' \"$parts/response.json\"; then

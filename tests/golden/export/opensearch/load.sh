@@ -14,6 +14,7 @@ parts=$(mktemp -d)
 trap 'rm -rf "$parts"' EXIT
 split -l 10000 -a 6 bulk.ndjson "$parts/bulk."
 for part in "$parts"/bulk.*; do
+  [ -e "$part" ] || continue  # an empty export: nothing to send
   curl -fsS $CURL_OPTS -X POST "$URL/_bulk" -H 'Content-Type: application/x-ndjson' \
     --data-binary @"$part" -o "$parts/response.json"
   if grep -q '"errors":true' "$parts/response.json"; then
