@@ -97,7 +97,7 @@ pub struct Summary {
     pub documents: u64,
     /// Size of the data file (`docs.ndjson` / `bulk.ndjson`) in bytes.
     pub data_bytes: u64,
-    /// Every file of the export, config first, in the order they were written.
+    /// The export's files: config (or mapping), data, load script.
     pub files: Vec<PathBuf>,
 }
 
