@@ -12,6 +12,7 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod expand;
+pub mod export;
 pub mod indexer;
 pub mod output;
 pub mod query;
