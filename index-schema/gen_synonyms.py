@@ -24,7 +24,8 @@ Why the filters: a query term that is in a group is searched together with the
 group's other terms, so one bad alias turns every search for an ordinary word
 into a search for a threat actor (and the other way round). Dropped:
 
-* ASCII terms shorter than 3 characters, CJK terms shorter than 2;
+* ASCII terms shorter than 3 characters, CJK terms shorter than 2, and
+  galaxy aliases of three letters (CCA, TSB: acronyms of many things);
 * MITRE ATT&CK group ids (G0050): nobody types them and they crowd the
   "also searched" line;
 * galaxy terms that are one ordinary English word (wordfreq Zipf >= 3.0:
@@ -97,7 +98,8 @@ APT_C = re.compile(r"^APT-C-\d+$")
 
 # Terms that name something else in security news: vendors, agencies, generic
 # acronyms.
-NOT_ALIASES = {"QiAnXin", "CIA", "CNC", "NSA", "SCWX CTU", "IBM", "UPS", "GOP", "SEA", "GIF89a"}
+NOT_ALIASES = {"QiAnXin", "CIA", "CNC", "NSA", "SCWX CTU", "IBM", "UPS", "GOP", "SEA", "GIF89a",
+               "Palo Alto", "Alibaba"}
 
 
 def key(term):
@@ -139,6 +141,8 @@ def junk(term, trusted):
     if trusted:
         return None
     if re.fullmatch(r"[A-Za-z]+", term):
+        if len(term) <= 3:
+            return "three-letter acronym"
         if term.lower() in ELEMENTS:
             return "chemical element"
         if zipf_frequency(term.lower(), "en") >= 3.0:
