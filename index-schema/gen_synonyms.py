@@ -40,8 +40,11 @@ Rule for a term in two groups:
   so a term claimed by several clusters names none of them: it stays only in
   the cluster whose value it is, and is dropped from the rest (from all, when
   it is no cluster's value);
-* a 360net or hand-written actor line joins the group with which it shares
-  the most terms; its terms already owned by another group are dropped;
+* a 360net line joins the group holding its APT-C id (360 assigns those ids;
+  two 360 lines never share one), else the group with which it shares the
+  most terms; its terms already in another group are dropped;
+* a hand-written actor line merges every group holding one of its terms
+  (it says they are one actor);
 * hand-written security terms win over any actor term.
 
 Groups left with fewer than two terms are dropped (nothing to expand).
@@ -253,6 +256,18 @@ class Groups:
         self.groups[g] = [x for x in self.groups[g] if key(x) != k]
         report.append((t, why))
 
+    def join(self, terms, report):
+        """Adds a hand-written line: every group holding one of its terms is
+        merged into one with it (the line says they are the same actor)."""
+        hit = sorted({self.owner[key(t)] for t in terms if key(t) in self.owner})
+        for g in hit[1:]:
+            for t in self.groups[g]:
+                self.owner[key(t)] = hit[0]
+                report.append((t, f"group joined by a hand-written line ({terms[0]})"))
+            self.groups[hit[0]] += self.groups[g]
+            self.groups[g] = []
+        self.add(terms, report, front=True)
+
     def add(self, terms, report, front=False, take=(), anchor=None):
         """Adds a line of terms. `front`: the line's terms lead the group, in
         the line's order. `take`: terms (all with take=True) that leave any
@@ -305,7 +320,7 @@ def build(report):
         if anchor is not None:
             claimed.add(out.owner[key(anchor)])
     for g in actors_zh:
-        out.add(clean(g, True, report), report, front=True, take=True)
+        out.join(clean(g, True, report), report)
     seen = set()
     for g in security:
         g = clean(g, True, report)
