@@ -19,4 +19,5 @@ pub mod query;
 pub mod schema;
 pub mod search;
 pub mod snippet;
+pub mod synonyms;
 pub mod walker;
