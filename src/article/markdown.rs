@@ -107,6 +107,80 @@ const BACKTICK_CACHE: usize = 16;
 /// Nesting depth of links inside link text that is still unwrapped.
 const MAX_LINK_DEPTH: u8 = 8;
 
+/// The line being rewritten by [`Cleaner::inline`] and where in it: passed
+/// whole to each step instead of five loose arguments.
+#[derive(Clone, Copy)]
+struct Span<'a> {
+    line: &'a str,
+    /// End of the range being rewritten (`]` of a link text, or line end).
+    hi: usize,
+    /// How many link texts this range is nested in.
+    depth: u8,
+    /// The text after this line, for comments that run over lines.
+    following: &'a str,
+}
+
+/// What the inline pass does at a special byte.
+enum Next {
+    /// Not a construct: the next `n` bytes stay literal.
+    Literal(usize),
+    /// A construct, rewritten by [`Cleaner::apply`].
+    Rewrite(Rewrite),
+}
+
+/// A construct found by the inline pass and what replaces it.
+enum Rewrite {
+    /// A Markdown backslash escape: the backslash goes.
+    Escape,
+    /// `` `code` `` up to `end`: literal, see [`Cleaner::push_code`].
+    CodeSpan { end: usize },
+    /// `[text](dest)` / `[text][ref]`: the text (rewritten in turn), whose
+    /// `]` is at `close`, stays; the rest up to `end` goes.
+    Link { close: usize, end: usize },
+    /// An HTML entity up to `end`, decoded.
+    Entity { ch: char, end: usize },
+    /// Up to `end` goes (an image, a URL, a tag, a comment), replaced by
+    /// `with` (a tag that breaks a line leaves a space).
+    Drop {
+        end: usize,
+        with: Option<&'static str>,
+    },
+}
+
+/// For backtick runs of length k: from this position on there is no closing
+/// run of that length. Remembering it keeps unmatched backticks linear;
+/// longer runs are never code-span openers here.
+struct NoCloseFrom([usize; BACKTICK_CACHE]);
+
+impl NoCloseFrom {
+    fn new() -> Self {
+        NoCloseFrom([usize::MAX; BACKTICK_CACHE])
+    }
+}
+
+/// A backtick run at `i`: a code span if a run of the same length closes it
+/// on this line, else the run stays literal.
+fn code_span(b: &[u8], i: usize, hi: usize, no_close: &mut NoCloseFrom) -> Next {
+    let k = b[i..hi].iter().take_while(|&&c| c == b'`').count();
+    let close = if k >= BACKTICK_CACHE || i >= no_close.0[k] {
+        None
+    } else {
+        find_backtick_run(b, i + k, hi, k)
+    };
+    match close {
+        Some(j) => Next::Rewrite(Rewrite::CodeSpan { end: j + k }),
+        None => {
+            if k < BACKTICK_CACHE {
+                no_close.0[k] = no_close.0[k].min(i);
+            }
+            Next::Literal(k)
+        }
+    }
+}
+
+/// The state of [`clean_body`]'s first pass. Kept in one struct so that the
+/// output buffer and the per-line scratch vectors are allocated once per
+/// article, not once per line.
 struct Cleaner {
     out: String,
     lines: Vec<LineSpan>,
@@ -243,101 +317,101 @@ impl Cleaner {
         self.inline(line, 0, line.len(), 0, following);
     }
 
-    /// Rewrites `line[lo..hi]` into `out`.
+    /// Rewrites `line[lo..hi]` into `out`: plain bytes are copied in runs,
+    /// and each byte that may start a construct ([`SPECIAL`]) is handed to
+    /// [`Cleaner::special`], which decides whether it is rewritten.
     fn inline(&mut self, line: &str, lo: usize, hi: usize, depth: u8, following: &str) {
         let b = line.as_bytes();
         let mut i = lo;
         let mut copied = lo;
-        // For backtick runs of length k: from this position on there is no
-        // closing run of that length (keeps unmatched backticks linear).
-        // Longer runs are never code-span openers here.
-        let mut no_close_from = [usize::MAX; BACKTICK_CACHE];
+        let mut no_close = NoCloseFrom::new();
         while i < hi {
             if !SPECIAL[b[i] as usize] {
                 i += 1;
                 continue;
             }
-            // Each arm either rewrites `line[i..end]` (flush, then continue
-            // at `end`) or leaves the byte literal.
-            let rewrite: Option<(usize, Option<&'static str>)> = match b[i] {
-                b'\\' => match b.get(i + 1) {
-                    Some(p) if i + 1 < hi && p.is_ascii_punctuation() => {
-                        self.flush(line, copied, i);
-                        copied = i + 1;
-                        i += 2;
-                        continue;
-                    }
-                    _ => None,
-                },
-                b'`' => {
-                    let k = b[i..hi].iter().take_while(|&&c| c == b'`').count();
-                    let close = if k >= BACKTICK_CACHE || i >= no_close_from[k] {
-                        None
-                    } else {
-                        find_backtick_run(b, i + k, hi, k)
-                    };
-                    match close {
-                        Some(j) => {
-                            self.flush(line, copied, i);
-                            self.push_code(line.get(i..j + k).unwrap_or(""));
-                            i = j + k;
-                            copied = i;
-                            continue;
-                        }
-                        None => {
-                            if k < BACKTICK_CACHE {
-                                no_close_from[k] = no_close_from[k].min(i);
-                            }
-                            i += k;
-                            continue;
-                        }
-                    }
-                }
-                b'!' if b.get(i + 1) == Some(&b'[') && i + 1 < hi => {
-                    match self.closing_bracket(i + 1) {
-                        Some(_) => self.bracketed(b, i + 1, hi).map(|(_, end)| (end, None)),
-                        // `![alt` cut off by a truncated file: the rest of
-                        // the line is the image.
-                        None => Some((hi, None)),
-                    }
-                }
-                b'[' if depth < MAX_LINK_DEPTH => match self.bracketed(b, i, hi) {
-                    Some((close, end)) => {
-                        self.flush(line, copied, i);
-                        self.inline(line, i + 1, close, depth + 1, following);
-                        i = end;
-                        copied = end;
-                        continue;
-                    }
-                    None => None,
-                },
-                b'<' => self.angle(b, i, hi, depth, following),
-                b'&' => match entity_at(&b[i..hi]) {
-                    Some((ch, len)) => {
-                        self.flush(line, copied, i);
-                        self.out.push(ch);
-                        i += len;
-                        copied = i;
-                        continue;
-                    }
-                    None => None,
-                },
-                b'h' | b'H' | b'w' | b'W' => url_end(b, i, hi).map(|end| (end, None)),
-                _ => None,
+            let at = Span {
+                line,
+                hi,
+                depth,
+                following,
             };
-            match rewrite {
-                Some((end, replacement)) => {
+            match self.special(at, i, &mut no_close) {
+                Next::Literal(n) => i += n,
+                Next::Rewrite(rewrite) => {
                     self.flush(line, copied, i);
-                    if let Some(r) = replacement {
-                        self.out.push_str(r);
-                    }
-                    i = end;
-                    copied = end;
+                    (i, copied) = self.apply(at, i, rewrite);
                 }
-                None => i += 1,
             }
         }
         self.flush(line, copied, hi);
+    }
+
+    /// What the construct starting at the special byte `line[i]` is. Only
+    /// reads (apart from an opening multi-line comment, see
+    /// [`Cleaner::angle`]); [`Cleaner::apply`] writes.
+    fn special(&mut self, at: Span<'_>, i: usize, no_close: &mut NoCloseFrom) -> Next {
+        let b = at.line.as_bytes();
+        let hi = at.hi;
+        let rewrite = match b[i] {
+            b'\\' => b
+                .get(i + 1)
+                .filter(|p| i + 1 < hi && p.is_ascii_punctuation())
+                .map(|_| Rewrite::Escape),
+            b'`' => return code_span(b, i, hi, no_close),
+            b'!' if b.get(i + 1) == Some(&b'[') && i + 1 < hi => self.image(b, i, hi),
+            b'[' if at.depth < MAX_LINK_DEPTH => self
+                .bracketed(b, i, hi)
+                .map(|(close, end)| Rewrite::Link { close, end }),
+            b'<' => self
+                .angle(b, i, hi, at.depth, at.following)
+                .map(|(end, with)| Rewrite::Drop { end, with }),
+            b'&' => entity_at(&b[i..hi]).map(|(ch, len)| Rewrite::Entity { ch, end: i + len }),
+            b'h' | b'H' | b'w' | b'W' => {
+                url_end(b, i, hi).map(|end| Rewrite::Drop { end, with: None })
+            }
+            _ => None,
+        };
+        rewrite.map_or(Next::Literal(1), Next::Rewrite)
+    }
+
+    /// `![` at `i`: the whole image goes. `![alt` cut off by a truncated
+    /// file: the rest of the line is the image.
+    fn image(&self, b: &[u8], i: usize, hi: usize) -> Option<Rewrite> {
+        let end = match self.closing_bracket(i + 1) {
+            Some(_) => self.bracketed(b, i + 1, hi)?.1,
+            None => hi,
+        };
+        Some(Rewrite::Drop { end, with: None })
+    }
+
+    /// Writes what replaces the construct at `i` (everything before `i` is
+    /// already written); returns where the scan goes on and the first byte
+    /// not yet copied.
+    fn apply(&mut self, at: Span<'_>, i: usize, rewrite: Rewrite) -> (usize, usize) {
+        match rewrite {
+            // The backslash goes; the escaped character is copied as it is,
+            // never read as the start of a construct.
+            Rewrite::Escape => (i + 2, i + 1),
+            Rewrite::CodeSpan { end } => {
+                self.push_code(at.line.get(i..end).unwrap_or(""));
+                (end, end)
+            }
+            Rewrite::Link { close, end } => {
+                self.inline(at.line, i + 1, close, at.depth + 1, at.following);
+                (end, end)
+            }
+            Rewrite::Entity { ch, end } => {
+                self.out.push(ch);
+                (end, end)
+            }
+            Rewrite::Drop { end, with } => {
+                if let Some(r) = with {
+                    self.out.push_str(r);
+                }
+                (end, end)
+            }
+        }
     }
 
     fn flush(&mut self, line: &str, from: usize, to: usize) {
