@@ -3,6 +3,9 @@
 //! (captcha, deleted article). Left in, every search for such a common word
 //! would list thousands of articles for text no reader counts as theirs.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use super::text::is_invisible;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -47,64 +50,33 @@ pub(super) fn classify(line: &str, code: bool) -> LineClass {
 const UI_ANCHORS: &[&str] = &["预览时标签不可点", "微信扫一扫可打开此内容，"];
 
 /// Text of the WeChat page around an article (buttons, prompts), one line
-/// each, as the crawler saved them; English equivalents of the same UI. The
-/// stub pages are here too: `环境异常 / 当前环境异常，完成验证后即可继续访问。 /
-/// 去验证` (the crawler met a captcha, ~11% of a 10k sample) and deleted or
-/// blocked articles; left in, every search for 异常 or 删除 would list them.
-const UI_LINES: &[&str] = &[
-    "微信扫一扫可打开此内容",
-    "使用完整服务",
-    "微信扫一扫",
-    "关注该公众号",
-    "微信扫一扫关注该公众号",
-    "使用小程序",
-    "微信扫一扫使用小程序",
-    "继续滑动看下一个",
-    "轻触阅读原文",
-    "轻触查看原文",
-    "向上滑动看下一个",
-    "阅读原文",
-    "知道了",
-    "取消",
-    "允许",
-    "×",
-    "分析",
-    "视频",
-    "小程序",
-    "赞",
-    "，轻点两下取消赞",
-    "在看",
-    "，轻点两下取消在看",
-    "分享",
-    "留言",
-    "收藏",
-    "听过",
-    "修改于",
-    "写留言",
-    "跳转二维码",
-    "作者头像",
-    "环境异常",
-    "当前环境异常，完成验证后即可继续访问。",
-    "去验证",
-    "该内容已被发布者删除",
-    "此内容因违规无法查看",
-    "微信公众平台运营中心",
-    "我要反馈",
-    "Scan to Follow",
-    "Scan with Weixin to use this Mini Program",
-    "Got It",
-    "Cancel",
-    "Allow",
-    "Mini Program",
-    "Video",
-    "Like",
-    "Wow",
-    "Share",
-    "Comment",
-    "Favorite",
-    "Listen",
-    "Read more",
-];
+/// each, as the crawler saved them; English equivalents of the same UI; the
+/// stub pages (captcha, deleted or blocked article). A data file because it
+/// is a word list that grows as the crawler meets new page variants, and it
+/// reads (and diffs) better as one entry a line than as Rust literals.
+const UI_LINES_FILE: &str = include_str!("ui-lines.txt");
+
+/// [`UI_LINES_FILE`] parsed once: a set for the exact test every body line
+/// goes through, and the list for the rarer prefix test of cut-off lines.
+struct UiLines {
+    set: HashSet<&'static str>,
+    list: Vec<&'static str>,
+    /// Bytes of the longest entry: a longer line skips the hashing.
+    longest: usize,
+}
+
+static UI_LINES: LazyLock<UiLines> = LazyLock::new(|| {
+    let list: Vec<&'static str> = UI_LINES_FILE
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    UiLines {
+        set: list.iter().copied().collect(),
+        longest: list.iter().map(|l| l.len()).max().unwrap_or(0),
+        list,
+    }
+});
 
 /// Is this trimmed line WeChat page UI? `Some(true)` for a footer anchor.
 /// Also counts: a short line of only `：，。、×,.:` and blanks, and a UI
@@ -113,7 +85,8 @@ pub fn is_ui_line(t: &str) -> Option<bool> {
     if UI_ANCHORS.contains(&t) {
         return Some(true);
     }
-    if UI_LINES.contains(&t) {
+    let ui = &*UI_LINES;
+    if t.len() <= ui.longest && ui.set.contains(t) {
         return Some(false);
     }
     if t.len() <= 24
@@ -128,7 +101,7 @@ pub fn is_ui_line(t: &str) -> Option<bool> {
         .filter(|p| !p.is_empty() && !p.ends_with('.'))?;
     UI_ANCHORS
         .iter()
-        .chain(UI_LINES)
+        .chain(&ui.list)
         .any(|ui| ui.starts_with(cut))
         .then_some(false)
 }
@@ -143,20 +116,37 @@ pub fn is_ui_line(t: &str) -> Option<bool> {
 ///   between them allowed). A single `分享` or `视频` line stays.
 pub(super) fn ui_lines_to_remove(class: &[LineClass]) -> Vec<bool> {
     let n = class.len();
-    let is_ui = |c: LineClass| matches!(c, LineClass::Ui(_));
-    let is_ui_or_blank = |c: LineClass| matches!(c, LineClass::Ui(_) | LineClass::Blank);
+    let mut cut = trailing_ui_block(class).unwrap_or(n);
+    if let Some(footer) = anchored_footer(class) {
+        cut = cut.min(footer);
+    }
+    let mut removed = vec![false; n];
+    removed[cut..].iter_mut().for_each(|r| *r = true);
+    remove_ui_runs(&class[..cut], &mut removed);
+    removed
+}
 
-    let mut cut = n;
-    let mut k = n;
+fn is_ui(c: LineClass) -> bool {
+    matches!(c, LineClass::Ui(_))
+}
+
+/// Start of the block of only UI and blank lines that ends the body, if it
+/// holds at least [`MIN_UI_RUN`] UI lines.
+fn trailing_ui_block(class: &[LineClass]) -> Option<usize> {
+    let mut k = class.len();
     let mut ui_count = 0;
-    while k > 0 && is_ui_or_blank(class[k - 1]) {
+    while k > 0 && matches!(class[k - 1], LineClass::Ui(_) | LineClass::Blank) {
         ui_count += usize::from(is_ui(class[k - 1]));
         k -= 1;
     }
-    if ui_count >= MIN_UI_RUN {
-        cut = k;
-    }
+    (ui_count >= MIN_UI_RUN).then_some(k)
+}
 
+/// Start of the footer: the region at the end of blank and UI lines and a
+/// few short ones, if it holds an anchor. It starts at its first UI line:
+/// the short lines above that may be the article's own last lines.
+fn anchored_footer(class: &[LineClass]) -> Option<usize> {
+    let n = class.len();
     let mut anchored = false;
     let mut free = 0;
     let mut j = n;
@@ -169,23 +159,19 @@ pub(super) fn ui_lines_to_remove(class: &[LineClass]) -> Vec<bool> {
         }
         j -= 1;
     }
-    if anchored {
-        // The footer starts at the first UI line of that region: the short
-        // lines above it may be the article's own last lines.
-        if let Some(first_ui) = (j..n).find(|&k| is_ui(class[k])) {
-            cut = cut.min(first_ui);
-        }
+    if !anchored {
+        return None;
     }
+    (j..n).find(|&k| is_ui(class[k]))
+}
 
-    let mut removed = vec![false; n];
-    removed[cut..].iter_mut().for_each(|r| *r = true);
-
-    // Runs of UI lines before the footer.
+/// Marks the runs of at least [`MIN_UI_RUN`] UI lines (blank lines between
+/// them allowed) in `class`, the lines before the footer.
+fn remove_ui_runs(class: &[LineClass], removed: &mut [bool]) {
     let mut run_start = None;
     let mut run_ui = 0;
-    for k in 0..=cut {
-        let c = if k < cut { Some(class[k]) } else { None };
-        match c {
+    for k in 0..=class.len() {
+        match class.get(k) {
             Some(LineClass::Ui(_)) => {
                 if run_start.is_none() {
                     run_start = Some(k);
@@ -197,20 +183,41 @@ pub(super) fn ui_lines_to_remove(class: &[LineClass]) -> Vec<bool> {
             _ => {
                 if let Some(s) = run_start.take() {
                     if run_ui >= MIN_UI_RUN {
-                        for r in removed[s..k].iter_mut() {
-                            *r = true;
-                        }
+                        removed[s..k].iter_mut().for_each(|r| *r = true);
                     }
                 }
             }
         }
     }
-    removed
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::clean_body;
+    use super::*;
+
+    #[test]
+    fn ui_lines_file_is_read_entry_by_entry() {
+        let ui = &*UI_LINES;
+        assert!(ui.list.len() >= 50, "only {} UI lines", ui.list.len());
+        assert_eq!(ui.set.len(), ui.list.len(), "duplicate UI lines");
+        for line in &ui.list {
+            assert!(!line.is_empty() && !line.starts_with('#'), "{line:?}");
+            assert_eq!(is_ui_line(line), Some(false), "{line:?}");
+        }
+        for anchor in UI_ANCHORS {
+            assert_eq!(is_ui_line(anchor), Some(true), "{anchor:?}");
+        }
+        // Entries with inner blanks stay whole; comments are not entries.
+        assert_eq!(
+            is_ui_line("Scan with Weixin to use this Mini Program"),
+            Some(false)
+        );
+        assert_eq!(is_ui_line("Scan with Weixin"), None);
+        assert_eq!(is_ui_line("Scan with Weixin..."), Some(false));
+        assert_eq!(is_ui_line("# Toolbar and reactions"), None);
+        assert_eq!(is_ui_line("这是一个视频"), None);
+    }
 
     const FOOTER: &str = "预览时标签不可点\n\n阅读原文\n\n![]()\n\n微信扫一扫\n关注该公众号\n\n继续滑动看下一个\n\n轻触阅读原文\n\n![](http://i.example/a.png)\n\n某某公众号\n\n向上滑动看下一个\n\n知道了\n\n![]()\n微信扫一扫\n使用小程序\n\n取消\n允许\n\n取消\n允许\n\n×\n分析\n\n![跳转二维码]()\n\n![作者头像](http://i.example/b.png)\n\n微信扫一扫可打开此内容，\n使用完整服务\n\n：\n，\n，\n。\n\n视频\n小程序\n赞\n，轻点两下取消赞\n在看\n，轻点两下取消在看\n分享\n留言\n收藏\n听过";
 
