@@ -1,6 +1,9 @@
 //! The Markdown body cleaner: the body as a reader sees it, which is what
 //! is indexed and what snippets show.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use super::entities::entity_at;
 use super::text::Lines;
 use super::wechat::{classify, ui_lines_to_remove, LineClass};
@@ -665,21 +668,37 @@ fn tag_end(b: &[u8], from: usize, limit: usize) -> Option<usize> {
     None
 }
 
-/// What a stripped tag leaves: nothing for inline formatting, a space for
-/// tags that break a line or a cell (so `a</td><td>b` stays two words).
-/// `None`: not a layout tag, keep it as text.
-fn tag_replacement(name: &[u8]) -> Option<&'static str> {
-    match name {
-        b"a" | b"abbr" | b"b" | b"big" | b"cite" | b"del" | b"em" | b"font" | b"i" | b"ins"
-        | b"mark" | b"s" | b"small" | b"span" | b"strike" | b"strong" | b"sub" | b"sup" | b"tt"
-        | b"u" | b"wbr" => Some(""),
-        b"article" | b"aside" | b"blockquote" | b"br" | b"caption" | b"center" | b"col"
-        | b"colgroup" | b"dd" | b"details" | b"div" | b"dl" | b"dt" | b"figcaption" | b"figure"
-        | b"footer" | b"h1" | b"h2" | b"h3" | b"h4" | b"h5" | b"h6" | b"header" | b"hr" | b"li"
-        | b"main" | b"nav" | b"ol" | b"p" | b"pre" | b"section" | b"summary" | b"table"
-        | b"tbody" | b"td" | b"tfoot" | b"th" | b"thead" | b"tr" | b"ul" => Some(" "),
-        _ => None,
+/// The layout tags, as data: see the comments in the file.
+const LAYOUT_TAGS_FILE: &str = include_str!("layout-tags.txt");
+
+/// [`LAYOUT_TAGS_FILE`] parsed once: tag name → what the stripped tag leaves.
+static LAYOUT_TAGS: LazyLock<HashMap<&'static [u8], &'static str>> = LazyLock::new(|| {
+    let mut tags = HashMap::new();
+    let mut leaves = None;
+    for line in LAYOUT_TAGS_FILE.lines().map(str::trim) {
+        match line {
+            "" => {}
+            _ if line.starts_with('#') => {}
+            "inline:" => leaves = Some(""),
+            "block:" => leaves = Some(" "),
+            _ => {
+                for name in line.split_whitespace() {
+                    if let Some(leaves) = leaves {
+                        tags.insert(name.as_bytes(), leaves);
+                    }
+                }
+            }
+        }
     }
+    tags
+});
+
+/// What a stripped tag (`name` lowercased) leaves: nothing for inline
+/// formatting, a space for tags that break a line or a cell (so
+/// `a</td><td>b` stays two words). `None`: not a layout tag, keep it as
+/// text.
+fn tag_replacement(name: &[u8]) -> Option<&'static str> {
+    LAYOUT_TAGS.get(name).copied()
 }
 
 /// `[label]: destination` on a line of its own (footnotes `[^1]: …` are text
@@ -699,6 +718,31 @@ fn is_reference_definition(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn layout_tags_file_drives_tag_stripping() {
+        let inline = ["a", "b", "span", "strong", "wbr"];
+        let block = ["br", "td", "section", "figcaption", "h6", "ul"];
+        assert!(LAYOUT_TAGS.len() >= 60, "only {} tags", LAYOUT_TAGS.len());
+        for (name, leaves) in LAYOUT_TAGS.iter() {
+            // The tag reader looks at names of at most 10 alphanumerics.
+            assert!(name.len() <= 10, "{name:?}");
+            assert!(name.iter().all(u8::is_ascii_alphanumeric), "{name:?}");
+            let name = std::str::from_utf8(name).unwrap();
+            let html = format!("x<{name} class=\"k\">y</{}>z", name.to_uppercase());
+            let want = if leaves.is_empty() { "xyz" } else { "x y z" };
+            assert_eq!(clean_body(&html), want, "{name}");
+        }
+        for name in inline {
+            assert_eq!(tag_replacement(name.as_bytes()), Some(""), "{name}");
+        }
+        for name in block {
+            assert_eq!(tag_replacement(name.as_bytes()), Some(" "), "{name}");
+        }
+        for name in ["script", "img", "iframe", "svg", "style", "inline", "block"] {
+            assert_eq!(tag_replacement(name.as_bytes()), None, "{name}");
+        }
+    }
 
     #[test]
     fn images_removed_entirely() {
