@@ -173,14 +173,15 @@ mod tests {
         Some((header_title(&value), n))
     }
 
-    #[test]
-    fn reads_every_shared_corpus_file() {
+    /// Every file of `edge/` and `sample/`, sorted; `None` (the test is
+    /// skipped) when the shared corpus is not there, except on CI.
+    fn corpus_files() -> Option<Vec<std::path::PathBuf>> {
         let Some(root) = corpus_dir() else {
             if std::env::var_os("CI").is_some() {
                 panic!("../shared/corpus not found (set SHARED_CORPUS)");
             }
             eprintln!("skipped: ../shared/corpus not found");
-            return;
+            return None;
         };
         let mut files = Vec::new();
         for kind in ["edge", "sample"] {
@@ -192,89 +193,122 @@ mod tests {
             "only {} files under {root:?}",
             files.len()
         );
+        Some(files)
+    }
 
-        let mut counts = std::collections::BTreeMap::<&str, usize>::new();
-        for what in [
-            "no front matter",
-            "empty or no title in header",
-            "title from heading or stem",
-            "multi-line title",
-            "title with ': '",
-            "title starting with [ or @",
-            "CRLF",
-            "lone CR",
-            "BOM",
-            "transcoded",
-            "U+FFFD",
-            "missing/bad date",
-            "empty cleaned body",
-        ] {
-            counts.insert(what, 0);
-        }
-        let (mut raw_bytes, mut body_in, mut body_out) = (0usize, 0usize, 0usize);
-        for path in &files {
-            let bytes = std::fs::read(path).unwrap();
-            let stem = path.file_stem().unwrap().to_str().unwrap();
-            let article =
-                read(&bytes, stem).unwrap_or_else(|e| panic!("{} skipped: {e}", path.display()));
-            let text = decode(&bytes).unwrap().0;
-            let shown = path.display();
-            assert!(!article.title.trim().is_empty(), "{shown}: empty title");
-            assert!(!article.body.contains("!["), "{shown}: image left");
-            assert!(!article.body.contains("http://"), "{shown}: http:// left");
-            assert!(!article.body.contains("https://"), "{shown}: https:// left");
-            assert!(
-                !article.body.contains("预览时标签不可点"),
-                "{shown}: footer left"
-            );
+    /// How many corpus files show each oddity the reader must survive, and
+    /// how many bytes cleaning removed: printed, so that a change in the
+    /// reader shows up as a change in these numbers.
+    struct Tally {
+        counts: std::collections::BTreeMap<&'static str, usize>,
+        raw_bytes: usize,
+        body_in: usize,
+        body_out: usize,
+    }
 
-            let (front, body) = split_front_matter(text.strip_prefix('\u{feff}').unwrap_or(&text));
-            match expected_title(&text) {
-                Some((t, lines)) if !t.is_empty() && front.is_some() => {
-                    assert_eq!(article.title, t, "{shown}");
-                    if lines > 1 {
-                        *counts.entry("multi-line title").or_default() += 1;
-                    }
-                    if t.contains(": ") {
-                        *counts.entry("title with ': '").or_default() += 1;
-                    }
-                    if t.starts_with(['[', '@']) {
-                        *counts.entry("title starting with [ or @").or_default() += 1;
-                    }
-                }
-                _ => *counts.entry("empty or no title in header").or_default() += 1,
-            }
-            let mut count = |what, yes: bool| {
-                if yes {
-                    *counts.entry(what).or_default() += 1;
-                }
-            };
-            count("no front matter", front.is_none());
-            count("CRLF", bytes.windows(2).any(|w| w == b"\r\n"));
-            count(
-                "lone CR",
-                bytes.windows(2).any(|w| w[0] == b'\r' && w[1] != b'\n'),
-            );
-            count("BOM", bytes.starts_with(b"\xEF\xBB\xBF"));
-            count("transcoded", article.encoding.is_some());
-            count("U+FFFD", text.contains('\u{fffd}'));
-            count("missing/bad date", article.date.is_none());
-            count("empty cleaned body", article.body.is_empty());
-            count(
+    impl Tally {
+        fn new() -> Self {
+            let mut counts = std::collections::BTreeMap::new();
+            for what in [
+                "no front matter",
+                "empty or no title in header",
                 "title from heading or stem",
-                front.as_ref().is_none_or(|f| f.title.trim().is_empty()),
+                "multi-line title",
+                "title with ': '",
+                "title starting with [ or @",
+                "CRLF",
+                "lone CR",
+                "BOM",
+                "transcoded",
+                "U+FFFD",
+                "missing/bad date",
+                "empty cleaned body",
+            ] {
+                counts.insert(what, 0);
+            }
+            Tally {
+                counts,
+                raw_bytes: 0,
+                body_in: 0,
+                body_out: 0,
+            }
+        }
+
+        fn count(&mut self, what: &'static str, yes: bool) {
+            if yes {
+                *self.counts.entry(what).or_default() += 1;
+            }
+        }
+
+        fn print(&self, files: usize) {
+            let (raw_bytes, body_in, body_out) = (self.raw_bytes, self.body_in, self.body_out);
+            eprintln!(
+                "{files} files, {raw_bytes} bytes; body {body_in} -> {body_out} bytes ({:.1}% removed by cleaning)",
+                100.0 * (body_in - body_out) as f64 / body_in as f64
             );
-            raw_bytes += bytes.len();
-            body_in += body.len();
-            body_out += article.body.len();
+            for (what, n) in &self.counts {
+                eprintln!("  {what}: {n}");
+            }
         }
-        eprintln!(
-            "{} files, {raw_bytes} bytes; body {body_in} -> {body_out} bytes ({:.1}% removed by cleaning)",
-            files.len(),
-            100.0 * (body_in - body_out) as f64 / body_in as f64
+    }
+
+    /// Reads one corpus file, asserts what must hold for every article, and
+    /// tallies its oddities.
+    fn check_file(path: &std::path::Path, tally: &mut Tally) {
+        let bytes = std::fs::read(path).unwrap();
+        let stem = path.file_stem().unwrap().to_str().unwrap();
+        let article =
+            read(&bytes, stem).unwrap_or_else(|e| panic!("{} skipped: {e}", path.display()));
+        let text = decode(&bytes).unwrap().0;
+        let shown = path.display();
+        assert!(!article.title.trim().is_empty(), "{shown}: empty title");
+        assert!(!article.body.contains("!["), "{shown}: image left");
+        assert!(!article.body.contains("http://"), "{shown}: http:// left");
+        assert!(!article.body.contains("https://"), "{shown}: https:// left");
+        assert!(
+            !article.body.contains("预览时标签不可点"),
+            "{shown}: footer left"
         );
-        for (what, n) in &counts {
-            eprintln!("  {what}: {n}");
+
+        let (front, body) = split_front_matter(text.strip_prefix('\u{feff}').unwrap_or(&text));
+        match expected_title(&text) {
+            Some((t, lines)) if !t.is_empty() && front.is_some() => {
+                assert_eq!(article.title, t, "{shown}");
+                tally.count("multi-line title", lines > 1);
+                tally.count("title with ': '", t.contains(": "));
+                tally.count("title starting with [ or @", t.starts_with(['[', '@']));
+            }
+            _ => tally.count("empty or no title in header", true),
         }
+        tally.count("no front matter", front.is_none());
+        tally.count("CRLF", bytes.windows(2).any(|w| w == b"\r\n"));
+        tally.count(
+            "lone CR",
+            bytes.windows(2).any(|w| w[0] == b'\r' && w[1] != b'\n'),
+        );
+        tally.count("BOM", bytes.starts_with(b"\xEF\xBB\xBF"));
+        tally.count("transcoded", article.encoding.is_some());
+        tally.count("U+FFFD", text.contains('\u{fffd}'));
+        tally.count("missing/bad date", article.date.is_none());
+        tally.count("empty cleaned body", article.body.is_empty());
+        tally.count(
+            "title from heading or stem",
+            front.as_ref().is_none_or(|f| f.title.trim().is_empty()),
+        );
+        tally.raw_bytes += bytes.len();
+        tally.body_in += body.len();
+        tally.body_out += article.body.len();
+    }
+
+    #[test]
+    fn reads_every_shared_corpus_file() {
+        let Some(files) = corpus_files() else {
+            return;
+        };
+        let mut tally = Tally::new();
+        for path in &files {
+            check_file(path, &mut tally);
+        }
+        tally.print(files.len());
     }
 }
