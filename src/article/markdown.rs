@@ -31,7 +31,7 @@ use super::wechat::{classify, ui_lines_to_remove, LineClass};
 ///   the article's images);
 /// * WeChat page UI text (the footer `预览时标签不可点 … 微信扫一扫可打开此内容，
 ///   … 视频 小程序 赞 …` and runs of such lines anywhere) is removed, see
-///   [`is_ui_line`];
+///   [`is_ui_line`](super::is_ui_line);
 /// * lines lose trailing blanks; 3+ newlines become 2; leading and trailing
 ///   blank lines go. Emphasis markers and heading hashes stay.
 pub fn clean_body(markdown: &str) -> String {

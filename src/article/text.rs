@@ -71,3 +71,39 @@ pub(super) fn collapse_whitespace(s: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_end_at_every_kind_of_line_end() {
+        let lines: Vec<&str> = Lines::new("a\nb\r\nc\rd").collect();
+        assert_eq!(lines, ["a", "b", "c", "d"]);
+        // A blank line between two line ends is a line; the end of the text
+        // after a line end is not.
+        let lines: Vec<&str> = Lines::new("a\r\n\r\nb\n").collect();
+        assert_eq!(lines, ["a", "", "b"]);
+        assert_eq!(Lines::new("").next(), None);
+        // `\n\r` is two line ends, not one.
+        assert_eq!(Lines::new("a\n\rb").count(), 3);
+    }
+
+    #[test]
+    fn rest_is_the_text_after_the_lines_returned() {
+        let mut lines = Lines::new("一\r\n二\n三");
+        assert_eq!(lines.next(), Some("一"));
+        assert_eq!(lines.rest(), "二\n三");
+        assert_eq!(lines.by_ref().count(), 2);
+        assert_eq!(lines.rest(), "");
+    }
+
+    #[test]
+    fn whitespace_and_zero_width_characters_collapse() {
+        assert_eq!(collapse_whitespace("  a \u{200b} b\t\n c  "), "a b c");
+        assert_eq!(collapse_whitespace("\u{feff}\u{200d}"), "");
+        assert_eq!(collapse_whitespace("中\u{3000}文"), "中 文");
+        assert!(is_invisible('\u{2060}'));
+        assert!(!is_invisible(' '));
+    }
+}
