@@ -103,6 +103,8 @@ pub(super) fn split_front_matter(text: &str) -> (Option<FrontMatter>, &str) {
     (None, text)
 }
 
+/// Ends the field being read: a block scalar's lines are taken as they are,
+/// any other value loses its quotes. Fields we do not use are dropped here.
 fn store_field(front: &mut FrontMatter, (key, raw, block): (Key, String, bool)) {
     let value = if block {
         raw

@@ -74,6 +74,8 @@ impl Fence {
         Some(Fence { ch, len })
     }
 
+    /// A closing line: up to 3 spaces, then at least as many of the same
+    /// character as opened it, and nothing else (CommonMark's rule).
     pub(super) fn closes(self, line: &str) -> bool {
         let t = line.trim_start_matches(' ');
         if line.len() - t.len() > 3 {
@@ -241,6 +243,9 @@ impl Cleaner {
         }
     }
 
+    /// Ends the output line begun at `start`: trailing blanks go (lines
+    /// are compared with UI text and joined later), and its span is kept for
+    /// the second pass.
     fn end_line(&mut self, start: usize, code: bool) {
         let kept = self.out[start..].trim_end().len();
         self.out.truncate(start + kept);
@@ -308,6 +313,7 @@ impl Cleaner {
         self.pairs.sort_unstable();
     }
 
+    /// The `]` paired with the `[` at `open`, if any (see [`Cleaner::pair_brackets`]).
     fn closing_bracket(&self, open: usize) -> Option<usize> {
         self.pairs
             .binary_search_by_key(&open, |&(o, _)| o)
@@ -315,6 +321,8 @@ impl Cleaner {
             .map(|k| self.pairs[k].1)
     }
 
+    /// One whole line outside code. The brackets are paired once a line, up
+    /// front, so that finding a link's `]` never rescans the line.
     fn inline_line(&mut self, line: &str, following: &str) {
         self.pair_brackets(line.as_bytes());
         self.inline(line, 0, line.len(), 0, following);
@@ -417,6 +425,7 @@ impl Cleaner {
         }
     }
 
+    /// Copies the literal text `line[from..to]` (between two rewrites).
     fn flush(&mut self, line: &str, from: usize, to: usize) {
         if from < to {
             self.out.push_str(line.get(from..to).unwrap_or(""));
@@ -650,6 +659,7 @@ fn url_end(b: &[u8], i: usize, hi: usize) -> Option<usize> {
     Some(i + scheme + len)
 }
 
+/// ASCII case-insensitive prefix test on bytes (`HTTPS://` is a URL too).
 fn starts_with_ignore_case(hay: &[u8], prefix: &[u8]) -> bool {
     hay.len() >= prefix.len() && hay[..prefix.len()].eq_ignore_ascii_case(prefix)
 }

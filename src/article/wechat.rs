@@ -8,13 +8,17 @@ use std::sync::LazyLock;
 
 use super::text::is_invisible;
 
+/// What a cleaned body line is, for the UI-removal pass: the footer and
+/// UI-run rules look at the kinds of lines, not their text.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum LineClass {
+    /// Empty, or only blanks and zero-width characters.
     Blank,
     /// Page UI text; `true` for the lines that open the footer.
     Ui(bool),
     /// Text of at most [`FREE_LINE_CHARS`] characters.
     Short,
+    /// Anything else, including every line of code.
     Text,
 }
 
@@ -27,6 +31,8 @@ const MAX_FREE_LINES: usize = 4;
 /// without a footer anchor.
 const MIN_UI_RUN: usize = 3;
 
+/// Classifies one output line (`code`: inside a fence, never UI). A UI
+/// line that the converter made a heading (`## 环境异常`) is still UI.
 pub(super) fn classify(line: &str, code: bool) -> LineClass {
     let t = line.trim_matches(|c: char| c.is_whitespace() || is_invisible(c));
     if t.is_empty() {
@@ -126,6 +132,7 @@ pub(super) fn ui_lines_to_remove(class: &[LineClass]) -> Vec<bool> {
     removed
 }
 
+/// A UI line of either kind (anchor or not).
 fn is_ui(c: LineClass) -> bool {
     matches!(c, LineClass::Ui(_))
 }
