@@ -9,6 +9,7 @@
 pub mod analyzer;
 pub mod article;
 pub mod cli;
+pub(crate) mod columns;
 pub mod commands;
 pub mod error;
 pub mod expand;
@@ -18,4 +19,5 @@ pub mod query;
 pub mod schema;
 pub mod search;
 pub mod snippet;
+pub mod stats;
 pub mod walker;

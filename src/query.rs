@@ -6,6 +6,7 @@
 //! `grep -F -i` would find it; the parser only decides which strings and how
 //! they combine.
 
+use crate::analyzer;
 use crate::error::Error;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +44,20 @@ impl Query {
             .iter()
             .filter(|c| !c.negated)
             .flat_map(|c| c.any_of.iter())
+    }
+
+    /// The positive terms normalized as recall normalizes them, sorted and
+    /// without repeats: the strings a snippet highlights, so that a
+    /// highlight never disagrees with why the document matched.
+    pub fn match_terms(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .positive_terms()
+            .map(|t| analyzer::normalize(&t.text).trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
     }
 }
 

@@ -48,15 +48,45 @@ pub fn find_matches(norm: &str, needles: &[String]) -> Vec<(usize, usize, usize)
     out
 }
 
-/// Normalized needles of the query's positive terms.
-pub fn needles<'a>(terms: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut v: Vec<String> = terms
-        .map(|t| analyzer::normalize(t).trim().to_string())
-        .filter(|t| !t.is_empty())
-        .collect();
-    v.sort();
-    v.dedup();
-    v
+/// The snippet of the article file at `path`, for a hit about to be
+/// printed. The body is read again from the file here, not carried in the
+/// hit: the index does not store bodies (they would double its size), the
+/// archive itself is the store, and only printed hits need one. A file gone
+/// or unreadable since indexing gives an empty snippet, not an error: the
+/// hit itself is still right.
+pub fn for_file(path: &str, title: &str, needles: &[String], max_cols: usize) -> Snippet {
+    make(
+        &without_title_lines(&current_body(path), title),
+        needles,
+        max_cols,
+    )
+}
+
+/// The cleaned body of the article file at `path` ("" when unreadable).
+fn current_body(path: &str) -> String {
+    let stem = std::path::Path::new(path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    std::fs::read(path)
+        .ok()
+        .and_then(|b| crate::article::read(&b, &stem).ok())
+        .map(|a| a.body)
+        .unwrap_or_default()
+}
+
+/// The body without the lines that only repeat the title (WeChat pages
+/// open with it once or twice): the title is shown already, and a snippet
+/// should show the article.
+fn without_title_lines(body: &str, title: &str) -> String {
+    let t = title.trim();
+    body.lines()
+        .filter(|l| {
+            let l = l.trim().trim_start_matches('#').trim();
+            t.is_empty() || l != t
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Builds a snippet of about `max_cols` terminal columns.
@@ -171,6 +201,29 @@ pub fn make(body: &str, needles: &[String], max_cols: usize) -> Snippet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Needles as `Query::match_terms` makes them.
+    fn needles<'a>(terms: impl Iterator<Item = &'a str>) -> Vec<String> {
+        terms.map(analyzer::normalize).collect()
+    }
+
+    #[test]
+    fn title_lines_are_left_out() {
+        let body = "# 标题\n标题\n正文第一句。";
+        assert_eq!(without_title_lines(body, "标题"), "正文第一句。");
+        assert_eq!(without_title_lines(body, ""), body);
+    }
+
+    #[test]
+    fn a_missing_file_gives_an_empty_snippet() {
+        let s = for_file(
+            "/nonexistent/secsearch/a.md",
+            "t",
+            &needles(["a"].into_iter()),
+            80,
+        );
+        assert_eq!(s, Snippet::default());
+    }
 
     #[test]
     fn highlights_the_original_text() {
