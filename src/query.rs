@@ -243,4 +243,24 @@ mod tests {
         assert_eq!(q.clauses[0].any_of[0].text, r#"a"b"#);
         assert_eq!(q.clauses[1].any_of[0].text, "title:");
     }
+
+    #[test]
+    fn match_terms_are_the_normalized_positive_terms_once() {
+        let q = parse("Log4J -微软 log4j title:漏洞 a OR Ｂ").unwrap();
+        let m = q.match_terms();
+        assert_eq!(
+            m,
+            vec![
+                analyzer::normalize("a"),
+                analyzer::normalize("Ｂ"),
+                analyzer::normalize("Log4J"),
+                analyzer::normalize("漏洞"),
+            ]
+            .into_iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect::<Vec<_>>()
+        );
+        assert!(!m.iter().any(|t| t.contains("微软")));
+    }
 }
