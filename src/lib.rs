@@ -4,7 +4,8 @@
 //! The pipeline, one module a stage: [`walker`] finds files, [`article`]
 //! reads them tolerantly, [`analyzer`] turns text into terms, [`schema`]
 //! defines the index, [`indexer`] writes it, [`query`] parses what the user
-//! typed, [`search`] answers, [`snippet`] and [`output`] show the answer.
+//! typed, [`search`] answers with finished hits, [`stats`] counts, and
+//! [`output`] (with [`snippet`]) shows the answer.
 
 pub mod analyzer;
 pub mod article;
