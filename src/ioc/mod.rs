@@ -29,6 +29,7 @@
 //! Everything is ASCII-oriented on purpose: indicators are ASCII, and a
 //! Chinese character is always a boundary.
 
+mod context;
 mod lists;
 mod refang;
 mod scan;

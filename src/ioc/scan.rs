@@ -7,6 +7,7 @@
 
 use std::ops::Range;
 
+use super::context;
 use super::lists::{ext_tlds, host_excluded, not_files, not_hosts, tlds, FILE_EXTS};
 use super::Kind;
 
@@ -175,7 +176,6 @@ fn dotted(t: &str, s: &mut Scan) {
         if !word.contains('.') {
             continue;
         }
-        let called = bytes.get(r.end) == Some(&b'(');
         // `微信.com`, `文件.com.cn`: a suffix glued to Chinese text.
         let debris = r.start > 0
             && bytes[r.start - 1] == b'.'
@@ -183,7 +183,9 @@ fn dotted(t: &str, s: &mut Scan) {
                 .get(r.start.wrapping_sub(2))
                 .is_some_and(|&b| b >= 0x80);
         if ipv4(word) {
-            s.push(Kind::Ipv4, word.to_string(), r);
+            if !context::version_like(t, &r) {
+                s.push(Kind::Ipv4, word.to_string(), r);
+            }
             continue;
         }
         if word.contains('-')
@@ -197,7 +199,7 @@ fn dotted(t: &str, s: &mut Scan) {
         }
         if file(word) {
             s.push(Kind::File, word.to_string(), r.clone());
-        } else if !called && !debris {
+        } else if !debris && !context::not_a_host(t, &r) {
             if let Some(d) = domain(word, Context::Prose) {
                 s.push(Kind::Domain, d, r);
             }

@@ -351,3 +351,61 @@ fn never_panics_on_odd_text() {
         let _ = defanged_spans(text);
     }
 }
+
+#[test]
+fn versions_in_context_are_not_ips() {
+    for text in [
+        "固件版本 1.0.2.60 已修复",
+        "Version=10.0.0.0, Culture=neutral",
+        "9.0.0.0 <= IBM WebSphere Application Server <= 9.0.5.7",
+        "RFC5246 的 7.4.4.1 章节",
+        "NTLM 规范的2.2.2.6部分",
+        "10.3.6.0、11.1.1.9版本最终",
+        "Metabase 0.46 < 0.46.6.1",
+        "该漏洞已在1.5.0.0 Beta 4版本中得到解决",
+    ] {
+        assert!(
+            values(text, Kind::Ipv4).is_empty(),
+            "{text}: {:?}",
+            extract(text)
+        );
+    }
+    // The same shapes as addresses stay addresses.
+    for (text, ip) in [
+        ("DNS server 8.8.8.8 响应", "8.8.8.8"),
+        ("C2 IP 45.33.2.1 活跃", "45.33.2.1"),
+        ("bind = 0.0.0.0", "0.0.0.0"),
+        ("用户ip为10.92.209.98。", "10.92.209.98"),
+    ] {
+        assert_eq!(values(text, Kind::Ipv4), [ip], "{text}");
+    }
+}
+
+#[test]
+fn code_tickers_and_list_items_are_not_domains() {
+    for text in [
+        "self.data = []",
+        "new URLSearchParams(location.search)",
+        "from werkzeug.security import x",
+        "import java.io.*;",
+        "connection=%fd.name",
+        "p->tss.es = 0",
+        "zip.id[number]",
+        "台积电 (TSM.US) 的帮助",
+        "3.IBM WebSphere",
+        "17.android经典漏洞",
+    ] {
+        assert!(
+            values(text, Kind::Domain).is_empty(),
+            "{text}: {:?}",
+            extract(text)
+        );
+    }
+    for (text, d) in [
+        ("推特 x.com 上", "x.com"),
+        ("短链 t.co/abc", "t.co"),
+        ("CS.MONEY 平台", "cs.money"),
+    ] {
+        assert_eq!(values(text, Kind::Domain), [d], "{text}");
+    }
+}
