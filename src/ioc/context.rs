@@ -110,7 +110,11 @@ fn version_here(t: &str, r: &Range<usize>) -> bool {
     }
     let (before, after) = window(t, r, 40);
     let before = before.to_lowercase();
-    let near_before = &before[before.len().saturating_sub(16)..];
+    let mut near = before.len().saturating_sub(16);
+    while !before.is_char_boundary(near) {
+        near += 1;
+    }
+    let near_before = &before[near..];
     let after = after.trim_start().to_lowercase();
     VERSION_BEFORE.iter().any(|w| {
         // Short, common words only count right before the number.

@@ -409,3 +409,22 @@ fn code_tickers_and_list_items_are_not_domains() {
         assert_eq!(values(text, Kind::Domain), [d], "{text}");
     }
 }
+
+#[test]
+fn never_panics_on_any_cut_of_mixed_text() {
+    // Every char-boundary window of text mixing CJK, defang markers and
+    // indicator shapes: the context rules slice around matches.
+    let text = "设置为host-only和版本1.2.3.4，固件 10.0.0.1、11.1.1.9版本 evil[.]com。\
+                hxxp://a。com/x，见T1059.001与cve-2024-3094及fe80::1:2:3 a@b。com 置1.1.1.1置";
+    let cuts: Vec<usize> = (0..=text.len())
+        .filter(|&i| text.is_char_boundary(i))
+        .collect();
+    for &a in &cuts {
+        for &b in cuts.iter().filter(|&&b| b >= a) {
+            let piece = &text[a..b];
+            for i in extract_all(piece) {
+                assert!(piece.get(i.span.clone()).is_some(), "{piece}: {i:?}");
+            }
+        }
+    }
+}
