@@ -104,23 +104,64 @@ fn next_in_list(t: &str, at: usize) -> Option<Range<usize>> {
 }
 
 fn version_here(t: &str, r: &Range<usize>) -> bool {
+    let quad = &t[r.clone()];
     // 0.x.y.z is not a routable address; `0.46.6.1` is Metabase's version.
-    if t[r.clone()].starts_with("0.") && &t[r.clone()] != "0.0.0.0" {
+    if quad.starts_with("0.") && quad != "0.0.0.0" {
         return true;
     }
-    let (before, after) = window(t, r, 40);
+    let (before, after_raw) = window(t, r, 40);
     let before = before.to_lowercase();
     let mut near = before.len().saturating_sub(16);
     while !before.is_char_boundary(near) {
         near += 1;
     }
     let near_before = &before[near..];
-    let after = after.trim_start().to_lowercase();
-    VERSION_BEFORE.iter().any(|w| {
+    let after = after_raw.trim_start().to_lowercase();
+    // `5.9.40.8-1`, `0.3.4.1-4`: a package revision.
+    let revision =
+        after_raw.starts_with('-') && after_raw[1..].starts_with(|c: char| c.is_ascii_digit());
+    let worded = VERSION_BEFORE.iter().any(|w| {
         // Short, common words only count right before the number.
-        let hay = if w.len() <= 3 { near_before } else { &before };
+        let hay = if w.len() <= 4 { near_before } else { &before };
         has_word(hay, w)
-    }) || VERSION_AFTER.iter().any(|w| after.starts_with(w))
+    }) || VERSION_AFTER.iter().any(|w| after.starts_with(w));
+    revision || worded || (small_quad(quad) && !address_context(&before, after_raw))
+}
+
+/// All octets ≤ 30 and not all equal: `6.3.0.2`, `2.2.1.1` (a section),
+/// unlike `1.1.1.1`, `8.8.8.8` or the private `10.0.2.15`.
+fn small_quad(quad: &str) -> bool {
+    let octets: Vec<u16> = quad.split('.').filter_map(|o| o.parse().ok()).collect();
+    octets.len() == 4
+        && octets.iter().all(|&o| o <= 30)
+        && octets.iter().any(|&o| o != octets[0])
+        && !matches!(octets[0], 10 | 127)
+}
+
+/// Words that say an address is meant: `IP 2.2.1.1`, `ping 1.2.3.4`,
+/// `host=`, an address with a port or a prefix length.
+fn address_context(before: &str, after: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "ip",
+        "地址",
+        "address",
+        "host",
+        "dns",
+        "server",
+        "ping",
+        "服务器",
+        "连接",
+        "c2",
+        "://",
+        "@",
+        "=",
+        "主机",
+        "网关",
+        "gateway",
+        "addr",
+    ];
+    WORDS.iter().any(|w| has_word(before, w))
+        || (after.starts_with([':', '/']) && after[1..].starts_with(|c: char| c.is_ascii_digit()))
 }
 
 /// First labels that make `a.b` a member access in code, not a host:

@@ -94,7 +94,9 @@ pub struct Indicator {
 /// kind). A URL also yields its host as a Domain/Ipv4 with the host's span.
 pub fn extract_all(text: &str) -> Vec<Indicator> {
     let r = refang::refang_mapped(text);
-    let found = scan::scan(&r.text);
+    let found = scan::scan(&r.text, &|range| {
+        r.original(range.clone()).len() != range.len()
+    });
     let mut out: Vec<Indicator> = found
         .found
         .into_iter()

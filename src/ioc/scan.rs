@@ -33,11 +33,14 @@ impl Scan {
 }
 
 /// Runs every pass over `t`.
-pub(crate) fn scan(t: &str) -> Scan {
+/// `defanged(range)` says whether the original of `range` was written
+/// defanged: an analyst's deliberate marking, which outweighs the context
+/// rules (`1.2.3[.]4` is an address even with no word around it).
+pub(crate) fn scan(t: &str, defanged: &dyn Fn(&Range<usize>) -> bool) -> Scan {
     let mut s = Scan::default();
     urls(t, &mut s);
     emails(t, &mut s);
-    dotted(t, &mut s);
+    dotted(t, &mut s, defanged);
     hashes(t, &mut s);
     ids(t, &mut s);
     ipv6(t, &mut s);
@@ -168,7 +171,7 @@ fn file(s: &str) -> bool {
 }
 
 /// Dotted words: IPv4 addresses, domains and file names.
-fn dotted(t: &str, s: &mut Scan) {
+fn dotted(t: &str, s: &mut Scan, defanged: &dyn Fn(&Range<usize>) -> bool) {
     let bytes = t.as_bytes();
     for run in runs(bytes, is_host_byte) {
         let r = trim_range(bytes, run, b".-_");
@@ -183,7 +186,7 @@ fn dotted(t: &str, s: &mut Scan) {
                 .get(r.start.wrapping_sub(2))
                 .is_some_and(|&b| b >= 0x80);
         if ipv4(word) {
-            if !context::version_like(t, &r) {
+            if defanged(&r) || !context::version_like(t, &r) {
                 s.push(Kind::Ipv4, word.to_string(), r);
             }
             continue;
@@ -207,12 +210,16 @@ fn dotted(t: &str, s: &mut Scan) {
     }
 }
 
+/// Both ends of `a-b` when both are addresses; `5.9.40.8-1` is a version
+/// with a package revision, not a range.
 fn ip_range(t: &str, r: Range<usize>, s: &mut Scan) {
+    let parts: Vec<&str> = t[r.clone()].split('-').collect();
+    if parts.len() != 2 || !parts.iter().all(|p| ipv4(p)) {
+        return;
+    }
     let mut at = r.start;
-    for part in t[r.clone()].split('-') {
-        if ipv4(part) {
-            s.push(Kind::Ipv4, part.to_string(), at..at + part.len());
-        }
+    for part in parts {
+        s.push(Kind::Ipv4, part.to_string(), at..at + part.len());
         at += part.len() + 1;
     }
 }

@@ -363,6 +363,10 @@ fn versions_in_context_are_not_ips() {
         "10.3.6.0、11.1.1.9版本最终",
         "Metabase 0.46 < 0.46.6.1",
         "该漏洞已在1.5.0.0 Beta 4版本中得到解决",
+        "version < 5.9.40.8-1",
+        "Struts 6.0.0至Struts 6.3.0.2",
+        "**1.4.3.1 第一部分**",
+        "2.2.1.1 SecureBootUEFI.dat分析",
     ] {
         assert!(
             values(text, Kind::Ipv4).is_empty(),
@@ -376,6 +380,8 @@ fn versions_in_context_are_not_ips() {
         ("C2 IP 45.33.2.1 活跃", "45.33.2.1"),
         ("bind = 0.0.0.0", "0.0.0.0"),
         ("用户ip为10.92.209.98。", "10.92.209.98"),
+        ("测试机 IP 2.2.1.1 上", "2.2.1.1"),
+        ("回连 3.4.5.6:443", "3.4.5.6"),
     ] {
         assert_eq!(values(text, Kind::Ipv4), [ip], "{text}");
     }
