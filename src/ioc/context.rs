@@ -202,6 +202,11 @@ const CODE_RECEIVERS: &[&str] = &[
     "proc",
 ];
 
+/// Generic TLDs from before 2013, under which capitalised names are hosts.
+const OLD_GTLDS: &[&str] = &[
+    "com", "net", "org", "info", "biz", "gov", "edu", "mil", "int", "xyz", "top", "name", "pro",
+];
+
 /// Stock-ticker suffixes: `NVDA.US`, `0700.HK`, `600519.SH` are tickers,
 /// not hosts, when the whole word is upper case or digits.
 const TICKER_SUFFIXES: &[&str] = &["us", "hk", "sh", "sz", "ss", "tw", "ks", "si", "to", "ax"];
@@ -227,8 +232,18 @@ pub(crate) fn not_a_host(t: &str, r: &Range<usize>) -> bool {
         || CODE_RECEIVERS.contains(&first.to_ascii_lowercase().as_str());
     // `3.IBM WebSphere`, `17.android经典漏洞`: a numbered list item.
     let numbered = two_labels && first.len() <= 2 && first.bytes().all(|b| b.is_ascii_digit());
+    // `Session.run`, `Foo.data`: a class member, not a host; real hosts
+    // written capitalised use the old TLDs (`Baidu.com`).
+    let member = two_labels
+        && first.starts_with(|c: char| c.is_ascii_uppercase())
+        && first.bytes().skip(1).any(|b| b.is_ascii_lowercase())
+        && tld.len() >= 3
+        && tld.bytes().all(|b| b.is_ascii_lowercase())
+        && !OLD_GTLDS.contains(&tld);
+    // `xiawei.bj@ccbft.com`: the local part of an e-mail address.
+    let local_part = after.first() == Some(&b'@');
     let ticker = two_labels
         && !word.bytes().any(|b| b.is_ascii_lowercase())
         && TICKER_SUFFIXES.contains(&tld.to_ascii_lowercase().as_str());
-    code || numbered || ticker
+    code || numbered || ticker || member || local_part
 }
