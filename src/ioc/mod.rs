@@ -30,6 +30,7 @@
 //! Chinese character is always a boundary.
 
 mod context;
+mod files;
 mod lists;
 mod refang;
 mod scan;

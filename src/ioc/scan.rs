@@ -27,7 +27,7 @@ pub(crate) struct Scan {
 }
 
 impl Scan {
-    fn push(&mut self, kind: Kind, value: String, span: Range<usize>) {
+    pub(crate) fn push(&mut self, kind: Kind, value: String, span: Range<usize>) {
         self.found.push(Found { kind, value, span });
     }
 }
@@ -41,6 +41,7 @@ pub(crate) fn scan(t: &str, defanged: &dyn Fn(&Range<usize>) -> bool) -> Scan {
     urls(t, &mut s);
     emails(t, &mut s);
     dotted(t, &mut s, defanged);
+    super::files::cjk_files(t, &mut s);
     hashes(t, &mut s);
     ids(t, &mut s);
     ipv6(t, &mut s);
@@ -200,7 +201,7 @@ fn dotted(t: &str, s: &mut Scan, defanged: &dyn Fn(&Range<usize>) -> bool) {
             ip_range(t, r.clone(), s);
             continue;
         }
-        if file(word) {
+        if file(word) && !debris {
             s.push(Kind::File, word.to_string(), r.clone());
         } else if !debris && !context::not_a_host(t, &r) {
             if let Some(d) = domain(word, Context::Prose) {

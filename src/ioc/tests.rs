@@ -435,3 +435,27 @@ fn never_panics_on_any_cut_of_mixed_text() {
         }
     }
 }
+
+#[test]
+fn chinese_file_names_need_enclosing_marks() {
+    for (text, name) in [
+        ("| **文件名称** | 英语成绩单.exe | |", "英语成绩单.exe"),
+        (
+            "解压出一个名为“违规远程控制软件人员名单.docx.lnk”的文件",
+            "违规远程控制软件人员名单.docx.lnk",
+        ),
+        (
+            "标题为“20240739人员名单信息.zip”",
+            "20240739人员名单信息.zip",
+        ),
+        ("《关于开展检查的通知.pdf》", "关于开展检查的通知.pdf"),
+    ] {
+        assert_eq!(values(text, Kind::File), [name], "{text}");
+    }
+    // No enclosing evidence: only the ASCII name, never the sentence.
+    assert_eq!(
+        values("攻击者通过将DLL注入svchost.exe，构建", Kind::File),
+        ["svchost.exe"]
+    );
+    assert!(values("详见附件.docx和说明", Kind::File).is_empty());
+}
