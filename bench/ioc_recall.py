@@ -11,7 +11,11 @@ reported it. The loose patterns over-generate on purpose; a person then
 reads each unmatched candidate in context and marks it as a real indicator
 (a miss) or not. Those judgments are in bench/ioc-recall.md.
 
-    python3 bench/ioc_recall.py /tmp/ioc-all.tsv CORPUS target/release/examples/ioc_text
+    python3 bench/ioc_recall.py /tmp/ioc-all.tsv CORPUS target/release/examples/ioc_text \
+        [SEED | bench/ioc-recall-articles.txt]
+
+The judged set is frozen in bench/ioc-recall-articles.txt (the first pick,
+seed 11), so that a changed extractor is re-checked on the same articles.
 """
 import random
 import re
@@ -41,16 +45,19 @@ def refang(s):
 
 def main():
     dump, corpus, text_bin = sys.argv[1:4]
-    seed = int(sys.argv[4]) if len(sys.argv) > 4 else 11
+    arg = sys.argv[4] if len(sys.argv) > 4 else "11"
     found = defaultdict(set)
     for line in open(dump, encoding="utf-8"):
         path, kind, value = line.rstrip("\n").split("\t")
         found[path].add((kind, value.lower()))
-    rng = random.Random(seed)
-    paths = sorted(found)
-    pick = rng.sample(paths, 25)
-    rich = sorted(p for p in paths if len(found[p]) >= 8 and p not in pick)
-    pick += rng.sample(rich, 25)
+    if arg.isdigit():
+        rng = random.Random(int(arg))
+        paths = sorted(found)
+        pick = rng.sample(paths, 25)
+        rich = sorted(p for p in paths if len(found[p]) >= 8 and p not in pick)
+        pick += rng.sample(rich, 25)
+    else:
+        pick = [l.rstrip("\n") for l in open(arg, encoding="utf-8") if l.strip()]
     out = subprocess.run([text_bin] + [f"{corpus}/{p}" for p in pick],
                          capture_output=True, text=True, check=True).stdout
     texts = {}

@@ -36,7 +36,7 @@ fn stop(c: char) -> bool {
         || QUOTES.iter().any(|&(o, e)| c == o || c == e)
         || matches!(
             c,
-            '|' | '、' | '，' | '。' | '：' | ':' | '；' | ';' | '/' | '\\' | '！' | '？' | ','
+            '|' | '、' | '，' | '。' | '：' | ':' | '；' | ';' | '/' | '\\' | ','
         )
 }
 
@@ -63,7 +63,9 @@ fn enclosed(t: &str, r: &Range<usize>) -> bool {
         Some(&(_, close)) => after == Some(close),
         None => {
             let alone = |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || c == '|');
-            alone(before) && alone(after)
+            // `附件名：通知.xlsx` — a label, then the name alone to the line end.
+            let labelled = matches!(before, Some('：' | ':'));
+            (alone(before) || labelled) && alone(after)
         }
     }
 }
@@ -72,9 +74,6 @@ fn enclosed(t: &str, r: &Range<usize>) -> bool {
 pub(crate) fn cjk_files(t: &str, s: &mut Scan) {
     let bytes = t.as_bytes();
     for dot in memchr::memchr_iter(b'.', bytes) {
-        if dot == 0 || bytes[dot - 1] < 0x80 {
-            continue;
-        }
         let Some(mut end) = ext_end(t, dot) else {
             continue;
         };
@@ -97,7 +96,7 @@ pub(crate) fn cjk_files(t: &str, s: &mut Scan) {
             .last()
             .map_or(dot, |(i, _)| i);
         let r = start..end;
-        if start < dot && end - start <= MAX_NAME && enclosed(t, &r) {
+        if !t[start..dot].is_ascii() && start < dot && end - start <= MAX_NAME && enclosed(t, &r) {
             s.push(Kind::File, t[r.clone()].to_string(), r);
         }
     }

@@ -32,10 +32,11 @@ list!(not_files, "not_files.txt");
 /// lures. Lowercase.
 pub(crate) const FILE_EXTS: &[&str] = &[
     "exe", "dll", "sys", "scr", "bat", "cmd", "ps1", "psm1", "vbs", "vbe", "js", "jse", "wsf",
-    "hta", "lnk", "msi", "msp", "jar", "apk", "ipa", "elf", "bin", "sh", "py", "pyc", "cpl", "ocx",
-    "chm", "one", "doc", "docx", "docm", "dot", "dotm", "xls", "xlsx", "xlsm", "xlam", "ppt",
-    "pptx", "pptm", "pdf", "rtf", "iso", "img", "vhd", "vhdx", "zip", "rar", "7z", "gz", "tgz",
-    "cab", "dmg", "pkg", "deb", "rpm", "so", "dylib", "php", "jsp", "jspx", "asp", "aspx", "war",
+    "hta", "lnk", "msi", "msp", "jar", "apk", "ipa", "elf", "bin", "dat", "sh", "py", "pyc", "cpl",
+    "ocx", "chm", "one", "doc", "docx", "docm", "dot", "dotm", "xls", "xlsx", "xlsm", "xlam",
+    "ppt", "pptx", "pptm", "pdf", "rtf", "iso", "img", "vhd", "vhdx", "zip", "rar", "7z", "gz",
+    "tgz", "cab", "dmg", "pkg", "deb", "rpm", "so", "dylib", "php", "jsp", "jspx", "asp", "aspx",
+    "war",
 ];
 
 /// Whether `host` is, or is under, a host that is never an indicator.

@@ -115,7 +115,25 @@ pub fn extract_all(text: &str) -> Vec<Indicator> {
         .collect();
     out.sort_by_key(|a| (a.span.start, a.kind, a.span.end));
     out.dedup();
+    drop_inner_files(&mut out);
     out
+}
+
+/// A file name inside a longer one is its tail, cut where the name turned
+/// Chinese or Korean (`…곽성환D.pdf.lnk` → `D.pdf.lnk`): only the whole name
+/// is an indicator.
+fn drop_inner_files(out: &mut Vec<Indicator>) {
+    let files: Vec<Range<usize>> = out
+        .iter()
+        .filter(|i| i.kind == Kind::File)
+        .map(|i| i.span.clone())
+        .collect();
+    out.retain(|i| {
+        i.kind != Kind::File
+            || !files
+                .iter()
+                .any(|f| f.start <= i.span.start && i.span.end <= f.end && *f != i.span)
+    });
 }
 
 /// Every distinct indicator, once per (kind, value), with the span of its

@@ -449,6 +449,19 @@ fn chinese_file_names_need_enclosing_marks() {
             "20240739人员名单信息.zip",
         ),
         ("《关于开展检查的通知.pdf》", "关于开展检查的通知.pdf"),
+        ("| 财政补贴7.22.docx | Word |", "财政补贴7.22.docx"),
+        (
+            "| 2024综合补贴文件申领t通知！.docx | encrypted |",
+            "2024综合补贴文件申领t通知！.docx",
+        ),
+        (
+            "附件名：综合津贴官方预约申领通知.xlsx\nMD5",
+            "综合津贴官方预约申领通知.xlsx",
+        ),
+        (
+            "文件名如“종신안내장V02_곽성환D.pdf.lnk”，",
+            "종신안내장V02_곽성환D.pdf.lnk",
+        ),
     ] {
         assert_eq!(values(text, Kind::File), [name], "{text}");
     }
