@@ -70,6 +70,14 @@ fn enclosed(t: &str, r: &Range<usize>) -> bool {
     }
 }
 
+/// The name ends in an ASCII word of its own (`执行ggaa`, `为agent.jar或remoting`):
+/// prose around an ASCII file name, which the ASCII pass reports. A short or
+/// numeric tail (`财政补贴7.22`, `现场视频MP4`, `…곽성환D`) is part of the name.
+fn ascii_word_tail(stem: &str) -> bool {
+    let tail = stem.rsplit(|c: char| !c.is_ascii()).next().unwrap_or("");
+    tail.len() >= 4 && tail.bytes().filter(u8::is_ascii_alphabetic).count() >= 3
+}
+
 /// Adds every enclosed file name that holds a non-ASCII character.
 pub(crate) fn cjk_files(t: &str, s: &mut Scan) {
     let bytes = t.as_bytes();
@@ -96,7 +104,12 @@ pub(crate) fn cjk_files(t: &str, s: &mut Scan) {
             .last()
             .map_or(dot, |(i, _)| i);
         let r = start..end;
-        if !t[start..dot].is_ascii() && start < dot && end - start <= MAX_NAME && enclosed(t, &r) {
+        if !t[start..dot].is_ascii()
+            && !ascii_word_tail(&t[start..dot])
+            && start < dot
+            && end - start <= MAX_NAME
+            && enclosed(t, &r)
+        {
             s.push(Kind::File, t[r.clone()].to_string(), r);
         }
     }

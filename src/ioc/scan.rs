@@ -165,8 +165,13 @@ fn file(s: &str) -> bool {
     let ext_ok = ext.len() <= 5 && FILE_EXTS.iter().any(|e| e.eq_ignore_ascii_case(ext));
     let one_case = ext.bytes().all(|b| !b.is_ascii_uppercase())
         || ext.bytes().all(|b| !b.is_ascii_lowercase());
+    // `2.PDF文档`, `6.LNK文件`: a numbered heading naming a file type.
+    let heading = stem.len() <= 2
+        && stem.bytes().all(|b| b.is_ascii_digit())
+        && ext.bytes().all(|b| !b.is_ascii_lowercase());
     ext_ok
         && one_case
+        && !heading
         && stem.bytes().any(|b| b.is_ascii_alphanumeric())
         && !not_files().contains(&*s.to_ascii_lowercase())
 }

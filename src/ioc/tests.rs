@@ -471,4 +471,23 @@ fn chinese_file_names_need_enclosing_marks() {
         ["svchost.exe"]
     );
     assert!(values("详见附件.docx和说明", Kind::File).is_empty());
+    for (text, name) in [
+        (
+            "Remoting 库（通常为agent.jar或remoting.jar）实现",
+            "remoting.jar",
+        ),
+        ("  加载驱动程序TPacket7.sys  ", "TPacket7.sys"),
+    ] {
+        assert!(
+            values(text, Kind::File).contains(&name.to_string()),
+            "{text}: {:?}",
+            extract(text)
+        );
+        assert!(
+            values(text, Kind::File).iter().all(|v| v.is_ascii()),
+            "{text}: {:?}",
+            extract(text)
+        );
+    }
+    assert!(values("**2.PDF文档** 与 6.LNK文件", Kind::File).is_empty());
 }
