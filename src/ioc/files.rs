@@ -110,7 +110,10 @@ pub(crate) fn cjk_files(t: &str, s: &mut Scan) {
             && end - start <= MAX_NAME
             && enclosed(t, &r)
         {
-            s.push(Kind::File, t[r.clone()].to_string(), r);
+            // `| *名单.docx |`: Markdown emphasis stars are not in the name.
+            let name = t[r.clone()].trim_start_matches('*');
+            let r = end - name.len()..end;
+            s.push(Kind::File, name.to_string(), r);
         }
     }
 }

@@ -451,6 +451,10 @@ fn chinese_file_names_need_enclosing_marks() {
         ("《关于开展检查的通知.pdf》", "关于开展检查的通知.pdf"),
         ("| 财政补贴7.22.docx | Word |", "财政补贴7.22.docx"),
         (
+            "| *企业员工春节返乡补贴申领通知.docx | Word |",
+            "企业员工春节返乡补贴申领通知.docx",
+        ),
+        (
             "| 2024综合补贴文件申领t通知！.docx | encrypted |",
             "2024综合补贴文件申领t通知！.docx",
         ),
