@@ -40,6 +40,33 @@ fn context(text: &str, span: &std::ops::Range<usize>) -> String {
     format!("{before}【{}】{after}", &text[span.clone()]).replace(['\n', '\t', '|'], " ")
 }
 
+/// Every file under `dir`, sorted so that the sample is reproducible.
+fn article_paths(dir: &str) -> Vec<std::path::PathBuf> {
+    let mut paths: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    paths.sort();
+    paths
+}
+
+fn print_counts(hits: &[Hit], counts: &BTreeMap<&str, usize>) {
+    let with: usize = hits
+        .iter()
+        .map(|h| &h.path)
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    println!(
+        "# {} distinct (article, indicator) pairs in {with} articles",
+        hits.len()
+    );
+    for (k, c) in counts {
+        println!("# {k}\t{c}");
+    }
+}
+
 struct Hit {
     kind: ioc::Kind,
     value: String,
@@ -63,13 +90,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .transpose()?
         .map(std::io::BufWriter::new);
 
-    let mut paths: Vec<_> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .collect();
-    paths.sort();
+    let paths = article_paths(dir);
 
     let (mut bytes, mut took, mut docs) = (0usize, Duration::ZERO, 0usize);
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
@@ -109,18 +130,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         bytes as f64 / 1e6,
         took.as_secs_f64()
     );
-    let with: usize = hits
-        .iter()
-        .map(|h| &h.path)
-        .collect::<std::collections::HashSet<_>>()
-        .len();
-    println!(
-        "# {} distinct (article, indicator) pairs in {with} articles",
-        hits.len()
-    );
-    for (k, c) in &counts {
-        println!("# {k}\t{c}");
-    }
+    print_counts(&hits, &counts);
     println!("kind\tvalue\tpath\tcontext");
     for _ in 0..n.min(hits.len()) {
         let i = (next(&mut seed) % hits.len() as u64) as usize;
