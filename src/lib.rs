@@ -16,6 +16,7 @@ pub mod error;
 pub mod expand;
 pub mod export;
 pub mod indexer;
+pub mod ioc;
 pub mod output;
 pub mod query;
 pub mod schema;

@@ -1,0 +1,179 @@
+//! Undoing defanging: `evil[.]com` → `evil.com`, `hxxp://` → `http://`.
+//!
+//! Analysts defang indicators so that nobody clicks them; a search and an
+//! extractor must see through it. The rewrite is done once into a copy of the
+//! text plus a byte map back to the original, so every extractor pass works on
+//! plain text and still reports the span of what the reader saw.
+
+use std::borrow::Cow;
+
+/// Text with defanging undone, and where each of its bytes came from.
+pub(crate) struct Refanged<'a> {
+    pub text: Cow<'a, str>,
+    /// `map[i]` = byte offset in the original of byte `i` of `text`; one extra
+    /// entry for `text.len()`. `None` when nothing was rewritten (identity).
+    map: Option<Vec<usize>>,
+}
+
+impl Refanged<'_> {
+    /// The original byte range of `range` in the refanged text. A rewritten
+    /// marker is one byte here (`[.]` → `.`), so a range never splits one.
+    pub fn original(&self, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        match &self.map {
+            None => range,
+            Some(map) => map[range.start]..map[range.end],
+        }
+    }
+}
+
+/// Markers whose replacement is a single byte, with what must surround them.
+/// Lowercase; matched ASCII case-insensitively.
+const MARKERS: &[(&str, u8, Around)] = &[
+    ("[.]", b'.', Around::Label),
+    ("(.)", b'.', Around::Label),
+    ("{.}", b'.', Around::Label),
+    ("[dot]", b'.', Around::Label),
+    ("(dot)", b'.', Around::Label),
+    ("{dot}", b'.', Around::Label),
+    ("[。]", b'.', Around::Label),
+    ("。", b'.', Around::Label),
+    ("．", b'.', Around::Label),
+    ("[@]", b'@', Around::Label),
+    ("(@)", b'@', Around::Label),
+    ("{@}", b'@', Around::Label),
+    ("[at]", b'@', Around::Label),
+    ("(at)", b'@', Around::Label),
+    ("{at}", b'@', Around::Label),
+    ("[:]", b':', Around::Colon),
+];
+
+/// Defanged URL schemes and their plain form; only rewritten before `://`.
+const SCHEMES: &[(&str, &str)] = &[
+    ("hxxps", "https"),
+    ("hxxp", "http"),
+    ("hxtps", "https"),
+    ("hxtp", "http"),
+    ("fxp", "ftp"),
+];
+
+/// What the neighbours of a marker must be for it to be a defang and not
+/// prose: `a[.]b` is; `(.)` in a regex or `[at]` in a sentence is not.
+#[derive(Clone, Copy)]
+enum Around {
+    /// ASCII letter/digit/`-`/`_` before, ASCII letter/digit after.
+    Label,
+    /// Letter/digit before, `/` or digit after (`hxxp[:]//`, `1.2.3.4[:]80`).
+    Colon,
+}
+
+fn starts_with_ci(hay: &[u8], needle: &str) -> bool {
+    hay.len() >= needle.len() && hay[..needle.len()].eq_ignore_ascii_case(needle.as_bytes())
+}
+
+fn neighbours_ok(bytes: &[u8], start: usize, end: usize, around: Around) -> bool {
+    let before = start.checked_sub(1).map(|i| bytes[i]);
+    let after = bytes.get(end).copied();
+    let label = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric());
+    match around {
+        Around::Label => {
+            before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                && label(after)
+        }
+        Around::Colon => label(before) && after.is_some_and(|b| b == b'/' || b.is_ascii_digit()),
+    }
+}
+
+/// The marker at `i`, if any: its length in the original and its replacement.
+fn marker_at(bytes: &[u8], i: usize) -> Option<(usize, &'static [u8])> {
+    let b = bytes[i];
+    if matches!(b, b'h' | b'H' | b'f' | b'F') {
+        let word_start = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        if !word_start {
+            return None;
+        }
+        for (bad, good) in SCHEMES {
+            let end = i + bad.len();
+            if starts_with_ci(&bytes[i..], bad) && is_scheme_sep(&bytes[end..]) {
+                return Some((bad.len(), good.as_bytes()));
+            }
+        }
+        return None;
+    }
+    if !matches!(b, b'[' | b'(' | b'{' | 0xE3 | 0xEF) {
+        return None;
+    }
+    MARKERS.iter().find_map(|(m, with, around)| {
+        let end = i + m.len();
+        (starts_with_ci(&bytes[i..], m) && neighbours_ok(bytes, i, end, *around))
+            .then_some((m.len(), std::slice::from_ref(with)))
+    })
+}
+
+/// `://` or a defanged form of it right after a scheme.
+fn is_scheme_sep(rest: &[u8]) -> bool {
+    rest.starts_with(b"://") || rest.starts_with(b"[:]//") || rest.starts_with(b"[://]")
+}
+
+/// Rewrites every defang marker; borrows when there is none.
+pub(crate) fn refang_mapped(text: &str) -> Refanged<'_> {
+    let bytes = text.as_bytes();
+    let mut out: Option<(Vec<u8>, Vec<usize>)> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        // "[://]" is the one multi-byte replacement; handled as `[` `:` `//` `]`.
+        if bytes[i..].starts_with(b"[://]") && i > 0 && bytes[i - 1].is_ascii_alphabetic() {
+            let (o, m) = out.get_or_insert_with(|| copy_prefix(bytes, i));
+            for (k, &c) in b"://".iter().enumerate() {
+                o.push(c);
+                m.push(i + if k == 0 { 0 } else { k + 1 });
+            }
+            i += 5;
+            continue;
+        }
+        if let Some((len, with)) = marker_at(bytes, i) {
+            let (o, m) = out.get_or_insert_with(|| copy_prefix(bytes, i));
+            for (k, &c) in with.iter().enumerate() {
+                o.push(c);
+                m.push(if with.len() == len { i + k } else { i });
+            }
+            i += len;
+            continue;
+        }
+        if let Some((o, m)) = out.as_mut() {
+            o.push(bytes[i]);
+            m.push(i);
+        }
+        i += 1;
+    }
+    match out {
+        None => Refanged {
+            text: Cow::Borrowed(text),
+            map: None,
+        },
+        Some((o, mut m)) => {
+            m.push(bytes.len());
+            // Only ASCII was written in place of whole markers or whole
+            // characters, so the copy is valid UTF-8; checked, not assumed.
+            let text = String::from_utf8(o)
+                .map(Cow::Owned)
+                .unwrap_or(Cow::Borrowed(text));
+            let map = (text.len() + 1 == m.len()).then_some(m);
+            Refanged { text, map }
+        }
+    }
+}
+
+fn copy_prefix(bytes: &[u8], upto: usize) -> (Vec<u8>, Vec<usize>) {
+    let mut o = Vec::with_capacity(bytes.len());
+    o.extend_from_slice(&bytes[..upto]);
+    (o, (0..upto).collect())
+}
+
+/// `s` with defanging undone: `evil[.]com`, `evil(dot)com`, `evil{.}com`,
+/// `evil。com` (ideographic full stop between ASCII labels), `hxxp://`,
+/// `hxxps://`, `fxp://`, `[:]//`, `[://]`, `a[@]b`, `a[at]b` → plain forms.
+/// Markers count only between the characters of an indicator, so prose such
+/// as a regex `(.)` or a Chinese sentence end stays as it is.
+pub fn refang(s: &str) -> Cow<'_, str> {
+    refang_mapped(s).text
+}
