@@ -13,6 +13,7 @@ pub mod commands;
 pub mod error;
 pub mod expand;
 pub mod indexer;
+pub mod messages;
 pub mod output;
 pub mod query;
 pub mod schema;
