@@ -88,7 +88,7 @@ pub fn index_dir(arg: &IndexArg) -> Result<PathBuf, Error> {
     arg.dir()
 }
 
-pub fn index(args: IndexArgs) -> Outcome {
+pub(crate) fn index(args: IndexArgs) -> Outcome {
     let interrupt = Arc::new(AtomicBool::new(false));
     let opts = args.to_options(commit_every_from_env()?, Arc::clone(&interrupt))?;
     // Ctrl-C: commit what is done and stop. Without the handler Ctrl-C
@@ -121,7 +121,7 @@ fn parse_date(s: &str) -> Result<jiff::civil::Date, Error> {
         .map_err(|_| Error::BadDate(s.to_string()))
 }
 
-pub fn search(args: SearchArgs) -> Outcome {
+pub(crate) fn search(args: SearchArgs) -> Outcome {
     let dir = index_dir(&args.index)?;
     let query = query::parse(&args.query.join(" "))?;
     let mode = if args.count {
@@ -167,7 +167,7 @@ pub fn search(args: SearchArgs) -> Outcome {
     Ok(ExitCode::from_hits(results.total > 0))
 }
 
-pub fn tokenize(text: &str) -> Outcome {
+pub(crate) fn tokenize(text: &str) -> Outcome {
     let norm = analyzer::normalize(text);
     let mut out = io::stdout().lock();
     writeln!(out, "normalized: {norm}")?;
@@ -182,7 +182,7 @@ pub fn tokenize(text: &str) -> Outcome {
     Ok(ExitCode::Success)
 }
 
-pub fn stats(arg: IndexArg, json: bool) -> Outcome {
+pub(crate) fn stats(arg: IndexArg, json: bool) -> Outcome {
     let dir = index_dir(&arg)?;
     let opened = schema::open(&dir)?;
     let st = crate::search::stats(&opened)?;
@@ -217,13 +217,13 @@ pub fn stats(arg: IndexArg, json: bool) -> Outcome {
     Ok(ExitCode::Success)
 }
 
-pub fn completions(shell: clap_complete::Shell) -> Outcome {
+pub(crate) fn completions(shell: clap_complete::Shell) -> Outcome {
     let mut cmd = Cli::command();
     clap_complete::generate(shell, &mut cmd, "secsearch", &mut io::stdout());
     Ok(ExitCode::Success)
 }
 
-pub fn man() -> Outcome {
+pub(crate) fn man() -> Outcome {
     let cmd = Cli::command();
     let mut buf = Vec::new();
     clap_mangen::Man::new(cmd).render(&mut buf)?;

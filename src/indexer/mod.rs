@@ -103,3 +103,83 @@ pub fn run(opts: &Options, progress: &dyn Progress) -> Result<Summary, Error> {
     summary.seconds = start.elapsed().as_secs_f64();
     Ok(summary)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use super::*;
+
+    /// Records what a run reports, to check the run talks only through it.
+    #[derive(Default)]
+    struct Recorder {
+        reading: RefCell<Vec<u64>>,
+        skipped: RefCell<Vec<PathBuf>>,
+    }
+
+    impl Progress for Recorder {
+        fn reading(&self, files: u64) {
+            self.reading.borrow_mut().push(files);
+        }
+        fn skipped(&self, path: &Path, _reason: &str) {
+            self.skipped.borrow_mut().push(path.to_path_buf());
+        }
+    }
+
+    fn options(root: &Path, index: &Path) -> Options {
+        Options {
+            roots: vec![root.to_path_buf()],
+            index_dir: index.to_path_buf(),
+            rebuild: false,
+            max_filesize: 1 << 20,
+            threads: 1,
+            memory: 15_000_000,
+            user_dict: None,
+            commit_every_docs: None,
+            interrupt: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    #[test]
+    fn a_run_adds_then_finds_unchanged_and_reports_skips_through_progress() {
+        let root = tempfile::tempdir().unwrap();
+        let index = tempfile::tempdir().unwrap();
+        std::fs::write(root.path().join("a.md"), "---\ntitle: 甲\n---\n勒索软件").unwrap();
+        std::fs::write(root.path().join("b.md"), "---\ntitle: 乙\n---\n挖矿").unwrap();
+        std::fs::write(root.path().join("empty.md"), "").unwrap();
+        let opts = options(root.path(), index.path());
+
+        let first = Recorder::default();
+        let s = run(&opts, &first).unwrap();
+        assert_eq!((s.added, s.documents, s.unchanged), (2, 2, 0));
+        assert_eq!(s.skipped.len(), 1);
+        assert_eq!(s.skipped[0].2, "empty");
+        assert_eq!(*first.reading.borrow(), vec![3]);
+        let empty = std::fs::canonicalize(root.path().join("empty.md")).unwrap();
+        assert_eq!(*first.skipped.borrow(), vec![empty]);
+
+        std::fs::remove_file(root.path().join("b.md")).unwrap();
+        let second = Recorder::default();
+        let s = run(&opts, &second).unwrap();
+        assert_eq!((s.added, s.removed, s.unchanged), (0, 1, 1));
+        assert_eq!(s.documents, 1);
+        assert_eq!(
+            *second.reading.borrow(),
+            vec![1],
+            "only the empty file is re-read"
+        );
+    }
+
+    #[test]
+    fn an_interrupted_run_stops_before_reading_and_says_so() {
+        let root = tempfile::tempdir().unwrap();
+        let index = tempfile::tempdir().unwrap();
+        std::fs::write(root.path().join("a.md"), "正文").unwrap();
+        let opts = options(root.path(), index.path());
+        opts.interrupt
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let s = run(&opts, &Silent).unwrap();
+        assert!(s.interrupted);
+        assert_eq!((s.added, s.documents), (0, 0));
+    }
+}
