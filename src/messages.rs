@@ -60,8 +60,8 @@ pub fn index_summary(s: &Summary) {
 /// What an index run did, with the skips grouped by kind, on one line.
 pub fn summary_line(s: &Summary) -> String {
     let mut kinds: Vec<(&str, usize)> = Vec::new();
-    for (_, _, k) in &s.skipped {
-        match kinds.iter_mut().find(|(x, _)| x == k) {
+    for k in s.skipped.iter().map(|sk| sk.kind) {
+        match kinds.iter_mut().find(|(x, _)| *x == k) {
             Some(e) => e.1 += 1,
             None => kinds.push((k, 1)),
         }
@@ -155,6 +155,7 @@ impl indexer::Progress for IndexProgress {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::indexer::Skipped;
 
     #[derive(Debug, thiserror::Error)]
     #[error("outer")]
@@ -173,11 +174,14 @@ mod tests {
         let s = Summary {
             added: 2,
             documents: 2,
-            skipped: vec![
-                ("a".into(), "x".into(), "binary"),
-                ("b".into(), "y".into(), "empty"),
-                ("c".into(), "z".into(), "binary"),
-            ],
+            skipped: ["binary", "empty", "binary"]
+                .into_iter()
+                .map(|kind| Skipped {
+                    path: "p".into(),
+                    reason: "r".into(),
+                    kind,
+                })
+                .collect(),
             ..Summary::default()
         };
         let line = summary_line(&s);

@@ -53,8 +53,8 @@ pub struct Summary {
     pub updated: u64,
     pub removed: u64,
     pub unchanged: u64,
-    /// (path, reason, kind): every file or folder left out.
-    pub skipped: Vec<(PathBuf, String, &'static str)>,
+    /// Every file or folder left out.
+    pub skipped: Vec<Skipped>,
     pub bytes_read: u64,
     pub seconds: f64,
     pub interrupted: bool,
@@ -67,8 +67,22 @@ impl Summary {
     /// Records a skipped file and reports it at once.
     fn skip(&mut self, progress: &dyn Progress, path: &Path, reason: String, kind: &'static str) {
         progress.skipped(path, &reason);
-        self.skipped.push((path.to_path_buf(), reason, kind));
+        self.skipped.push(Skipped {
+            path: path.to_path_buf(),
+            reason,
+            kind,
+        });
     }
+}
+
+/// A file or folder left out of a run.
+#[derive(Debug)]
+pub struct Skipped {
+    pub path: PathBuf,
+    /// Why, for a person (the message already shown).
+    pub reason: String,
+    /// A short stable label the summary groups by (`SkipReason::kind`).
+    pub kind: &'static str,
 }
 
 /// How a run reports as it goes. The command layer decides what a person
@@ -153,7 +167,7 @@ mod tests {
         let s = run(&opts, &first).unwrap();
         assert_eq!((s.added, s.documents, s.unchanged), (2, 2, 0));
         assert_eq!(s.skipped.len(), 1);
-        assert_eq!(s.skipped[0].2, "empty");
+        assert_eq!(s.skipped[0].kind, "empty");
         assert_eq!(*first.reading.borrow(), vec![3]);
         let empty = std::fs::canonicalize(root.path().join("empty.md")).unwrap();
         assert_eq!(*first.skipped.borrow(), vec![empty]);
