@@ -25,8 +25,6 @@ use std::time::Instant;
 
 use crate::error::Error;
 
-pub use write::dup_key;
-
 /// What an index run is asked to do; plain data, built by the command layer
 /// from the command line and the environment.
 pub struct Options {

@@ -179,7 +179,7 @@ pub(super) fn read_one(
 
 /// Duplicate key: the same WeChat article (`__biz`, `mid`, `idx`) saved
 /// under different URLs or paths, else the same normalized body.
-pub fn dup_key(a: &Article, key: &str) -> String {
+fn dup_key(a: &Article, key: &str) -> String {
     let param = |name: &str| {
         a.url.split(['?', '&', '#']).find_map(|kv| {
             kv.strip_prefix(name)
