@@ -12,7 +12,7 @@ use clap::CommandFactory;
 use crate::cli::{Cli, Command, IndexArg, IndexArgs, SearchArgs};
 use crate::error::{Error, ExitCode, Failure, Outcome};
 use crate::output::{Mode, Printer};
-use crate::{analyzer, indexer, messages, query, schema, search, snippet};
+use crate::{analyzer, indexer, messages, query, schema, search};
 
 /// Runs the command and maps its outcome to the exit code, printing an
 /// error as one line on stderr; a closed pipe (`| head`) ends quietly.
@@ -153,9 +153,8 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
         paths_only: mode == Mode::Paths,
     };
     let results = search::run(&dir, &opts)?;
-    let needles = snippet::needles(opts.query.positive_terms().map(|t| t.text.as_str()));
     let mut p = Printer::new(args.color);
-    p.results(&results, mode, &needles)?;
+    p.results(&results, mode)?;
     p.flush()?;
     if mode == Mode::Text && io::stdout().is_terminal() {
         eprintln!(
@@ -185,35 +184,10 @@ pub(crate) fn tokenize(text: &str) -> Outcome {
 pub(crate) fn stats(arg: IndexArg, json: bool) -> Outcome {
     let dir = index_dir(&arg)?;
     let opened = schema::open(&dir)?;
-    let st = crate::search::stats(&opened)?;
-    let mut out = io::stdout().lock();
-    if json {
-        writeln!(out, "{}", serde_json::to_string(&st).unwrap_or_default())?;
-        return Ok(ExitCode::Success);
-    }
-    writeln!(out, "index:      {}", dir.display())?;
-    writeln!(out, "documents:  {}", st.documents)?;
-    writeln!(out, "size:       {:.1} MB", st.index_bytes as f64 / 1e6)?;
-    writeln!(
-        out,
-        "dates:      {} .. {}",
-        st.first_date.as_deref().unwrap_or("-"),
-        st.last_date.as_deref().unwrap_or("-")
-    )?;
-    writeln!(
-        out,
-        "versions:   schema {}, analyzer {}, dictionary {}",
-        st.schema_version, st.analyzer_version, st.dict_hash
-    )?;
-    writeln!(out, "roots:      {}", st.roots.join(", "))?;
-    writeln!(out, "sources ({}):", st.source_count)?;
-    for (s, n) in st.sources.iter().take(15) {
-        writeln!(out, "  {n:>7}  {}", if s.is_empty() { "(none)" } else { s })?;
-    }
-    writeln!(out, "months:")?;
-    for (m, n) in st.months.iter().take(24) {
-        writeln!(out, "  {n:>7}  {m}")?;
-    }
+    let st = crate::stats::compute(&opened)?;
+    let mut p = Printer::new(crate::output::ColorChoice::Never);
+    p.stats(&st, json)?;
+    p.flush()?;
     Ok(ExitCode::Success)
 }
 

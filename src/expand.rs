@@ -182,7 +182,9 @@ pub struct Vocabulary {
 }
 
 impl Vocabulary {
-    /// Loads the vocabulary if it describes commit `opstamp`.
+    /// Loads the vocabulary if it describes commit `opstamp`. A missing or
+    /// unreadable file is not an error: it only costs speed, since the
+    /// automaton finds the same words.
     pub fn load(dir: &std::path::Path, opstamp: u64) -> Option<Vocabulary> {
         let text = std::fs::read_to_string(dir.join(VOCABULARY_FILE)).ok()?;
         let (head, rest) = text.split_once('\n')?;

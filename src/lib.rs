@@ -4,14 +4,17 @@
 //! The pipeline, one module a stage: [`walker`] finds files, [`article`]
 //! reads them tolerantly, [`analyzer`] turns text into terms, [`schema`]
 //! defines the index, [`indexer`] writes it, [`query`] parses what the user
-//! typed, [`search`] answers, [`snippet`] and [`output`] show the answer.
+//! typed, [`search`] answers with finished hits, [`stats`] counts, and
+//! [`output`] (with [`snippet`]) shows the answer.
 
 pub mod analyzer;
 pub mod article;
 pub mod cli;
+pub(crate) mod columns;
 pub mod commands;
 pub mod error;
 pub mod expand;
+pub mod export;
 pub mod indexer;
 pub mod messages;
 pub mod output;
@@ -19,4 +22,6 @@ pub mod query;
 pub mod schema;
 pub mod search;
 pub mod snippet;
+pub mod stats;
+pub mod synonyms;
 pub mod walker;

@@ -1,4 +1,7 @@
-//! Printing results: text for people, JSON Lines for scripts.
+//! The presentation stage: everything a user reads on stdout — hits with
+//! their snippets, facets, `stats` — as text for people or JSON for scripts.
+//! Snippets are made here, from the article file, only for the hits that
+//! are printed.
 //!
 //! Colour only when stdout is a terminal and `NO_COLOR` is unset (or
 //! `--color always`); without colour, highlights become plain `**` markers so that
@@ -9,8 +12,9 @@ use std::io::{self, IsTerminal, Write};
 
 use anstyle::{AnsiColor, Style};
 
-use crate::search::{Facets, Hit, Results};
+use crate::search::{Hit, Results};
 use crate::snippet::{self, Snippet};
+use crate::stats::{Facets, Stats};
 
 const TITLE: Style = Style::new().bold();
 const MATCH: Style = AnsiColor::Red.on_default().bold();
@@ -94,8 +98,9 @@ impl Printer {
         self.out.write_all(&s.text.as_bytes()[at..])
     }
 
-    /// Prints results in `mode`; `needles` are the normalized query strings.
-    pub fn results(&mut self, r: &Results, mode: Mode, needles: &[String]) -> io::Result<()> {
+    /// Prints results in `mode`, highlighting the query's match terms.
+    pub fn results(&mut self, r: &Results, mode: Mode) -> io::Result<()> {
+        let needles = &r.match_terms;
         match mode {
             Mode::Count => writeln!(self.out, "{}", r.total)?,
             Mode::Paths => {
@@ -107,7 +112,7 @@ impl Printer {
             }
             Mode::Json => {
                 for h in &r.hits {
-                    let snip = snippet::make(&h.body, needles, self.width);
+                    let snip = snippet::for_file(&h.path, &h.title, needles, self.width);
                     let v = serde_json::json!({
                         "path": h.path,
                         "title": h.title,
@@ -170,7 +175,7 @@ impl Printer {
             )?;
         }
         writeln!(self.out)?;
-        let snip = snippet::make(&h.body, needles, self.width);
+        let snip = snippet::for_file(&h.path, &h.title, needles, self.width);
         if !snip.text.is_empty() {
             write!(self.out, "  ")?;
             self.snippet(&snip)?;
@@ -193,6 +198,39 @@ impl Printer {
         writeln!(self.out)?;
         for (m, n) in &f.months {
             writeln!(self.out, "  {n:>6}  {m}")?;
+        }
+        Ok(())
+    }
+
+    /// Prints what `stats` computed: one JSON object, or a summary for people.
+    pub fn stats(&mut self, st: &Stats, json: bool) -> io::Result<()> {
+        if json {
+            serde_json::to_writer(&mut self.out, st)?;
+            return writeln!(self.out);
+        }
+        let out = &mut self.out;
+        writeln!(out, "index:      {}", st.index)?;
+        writeln!(out, "documents:  {}", st.documents)?;
+        writeln!(out, "size:       {:.1} MB", st.index_bytes as f64 / 1e6)?;
+        writeln!(
+            out,
+            "dates:      {} .. {}",
+            st.first_date.as_deref().unwrap_or("-"),
+            st.last_date.as_deref().unwrap_or("-")
+        )?;
+        writeln!(
+            out,
+            "versions:   schema {}, analyzer {}, dictionary {}",
+            st.schema_version, st.analyzer_version, st.dict_hash
+        )?;
+        writeln!(out, "roots:      {}", st.roots.join(", "))?;
+        writeln!(out, "sources ({}):", st.source_count)?;
+        for (s, n) in st.sources.iter().take(15) {
+            writeln!(out, "  {n:>7}  {}", if s.is_empty() { "(none)" } else { s })?;
+        }
+        writeln!(out, "months:")?;
+        for (m, n) in st.months.iter().take(24) {
+            writeln!(out, "  {n:>7}  {m}")?;
         }
         Ok(())
     }

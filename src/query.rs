@@ -6,6 +6,7 @@
 //! `grep -F -i` would find it; the parser only decides which strings and how
 //! they combine.
 
+use crate::analyzer;
 use crate::error::Error;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +44,20 @@ impl Query {
             .iter()
             .filter(|c| !c.negated)
             .flat_map(|c| c.any_of.iter())
+    }
+
+    /// The positive terms normalized as recall normalizes them, sorted and
+    /// without repeats: the strings a snippet highlights, so that a
+    /// highlight never disagrees with why the document matched.
+    pub fn match_terms(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .positive_terms()
+            .map(|t| analyzer::normalize(&t.text).trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
     }
 }
 
@@ -227,5 +242,25 @@ mod tests {
         let q = parse(r#"a"b title:"#).unwrap();
         assert_eq!(q.clauses[0].any_of[0].text, r#"a"b"#);
         assert_eq!(q.clauses[1].any_of[0].text, "title:");
+    }
+
+    #[test]
+    fn match_terms_are_the_normalized_positive_terms_once() {
+        let q = parse("Log4J -微软 log4j title:漏洞 a OR Ｂ").unwrap();
+        let m = q.match_terms();
+        assert_eq!(
+            m,
+            vec![
+                analyzer::normalize("a"),
+                analyzer::normalize("Ｂ"),
+                analyzer::normalize("Log4J"),
+                analyzer::normalize("漏洞"),
+            ]
+            .into_iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect::<Vec<_>>()
+        );
+        assert!(!m.iter().any(|t| t.contains("微软")));
     }
 }

@@ -48,15 +48,45 @@ pub fn find_matches(norm: &str, needles: &[String]) -> Vec<(usize, usize, usize)
     out
 }
 
-/// Normalized needles of the query's positive terms.
-pub fn needles<'a>(terms: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut v: Vec<String> = terms
-        .map(|t| analyzer::normalize(t).trim().to_string())
-        .filter(|t| !t.is_empty())
-        .collect();
-    v.sort();
-    v.dedup();
-    v
+/// The snippet of the article file at `path`, for a hit about to be
+/// printed. The body is read again from the file here, not carried in the
+/// hit: the index does not store bodies (they would double its size), the
+/// archive itself is the store, and only printed hits need one. A file gone
+/// or unreadable since indexing gives an empty snippet, not an error: the
+/// hit itself is still right.
+pub fn for_file(path: &str, title: &str, needles: &[String], max_cols: usize) -> Snippet {
+    make(
+        &without_title_lines(&current_body(path), title),
+        needles,
+        max_cols,
+    )
+}
+
+/// The cleaned body of the article file at `path` ("" when unreadable).
+fn current_body(path: &str) -> String {
+    let stem = std::path::Path::new(path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    std::fs::read(path)
+        .ok()
+        .and_then(|b| crate::article::read(&b, &stem).ok())
+        .map(|a| a.body)
+        .unwrap_or_default()
+}
+
+/// The body without the lines that only repeat the title (WeChat pages
+/// open with it once or twice): the title is shown already, and a snippet
+/// should show the article.
+fn without_title_lines(body: &str, title: &str) -> String {
+    let t = title.trim();
+    body.lines()
+        .filter(|l| {
+            let l = l.trim().trim_start_matches('#').trim();
+            t.is_empty() || l != t
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Builds a snippet of about `max_cols` terminal columns.
@@ -64,18 +94,25 @@ pub fn make(body: &str, needles: &[String], max_cols: usize) -> Snippet {
     let (norm, map) = analyzer::normalize_with_map(body);
     let matches = find_matches(&norm, needles);
     let to_orig = |b: usize| map.get(b).copied().unwrap_or(body.len() as u32) as usize;
+    let anchor = best_match(&matches, max_cols * 2).map_or(0, |i| to_orig(matches[i].0));
+    let start = window_start(body, anchor, max_cols);
+    // Original-text highlight ranges.
+    let hl: Vec<(usize, usize)> = matches
+        .iter()
+        .map(|&(s, e, _)| (to_orig(s), to_orig(e)))
+        .collect();
+    emit(body, start, &hl, max_cols)
+}
 
-    // Best window: the match that has the most distinct needles (then the
-    // most matches) within the window that starts at it.
+/// The best window: the index of the match that has the most distinct
+/// needles (then the most matches) within `budget_bytes` after it.
+fn best_match(matches: &[(usize, usize, usize)], budget_bytes: usize) -> Option<usize> {
     let mut best: Option<(usize, usize, usize)> = None; // (distinct, count, index)
-    let budget_bytes = max_cols * 2;
     for (i, &(s, _, _)) in matches.iter().enumerate() {
         let mut seen = 0u64;
         let mut count = 0;
-        for &(s2, _, n) in &matches[i..] {
-            if s2 - s > budget_bytes {
-                break;
-            }
+        // `matches` is sorted by start, so `m.0 >= s`.
+        for &(_, _, n) in matches[i..].iter().take_while(|m| m.0 - s <= budget_bytes) {
             seen |= 1 << (n % 64);
             count += 1;
         }
@@ -84,29 +121,33 @@ pub fn make(body: &str, needles: &[String], max_cols: usize) -> Snippet {
             best = Some(cand);
         }
     }
+    best.map(|(_, _, i)| i)
+}
 
-    // Window start in the original text: back to the sentence start, but
-    // not so far that the match falls off the end.
-    let anchor = best.map_or(0, |(_, _, i)| to_orig(matches[i].0));
+/// Window start in the original text: back from `anchor` to the sentence
+/// start, but not so far that the match falls off the end.
+fn window_start(body: &str, anchor: usize, max_cols: usize) -> usize {
     let mut start = anchor;
     let mut cols = 0;
     for (i, c) in body[..anchor].char_indices().rev() {
         if is_sentence_end(c) || cols + width(c) > max_cols / 3 {
-            start = i + c.len_utf8();
-            break;
+            return i + c.len_utf8();
         }
         cols += width(c);
         start = i;
     }
+    start
+}
 
-    // Original-text highlight ranges.
-    let hl: Vec<(usize, usize)> = matches
-        .iter()
-        .map(|&(s, e, _)| (to_orig(s), to_orig(e)))
-        .collect();
+/// Markdown debris left out of a snippet (outside highlights): emphasis,
+/// headings, table bars, quotes, code ticks, `__`.
+fn is_debris(c: char, next: Option<char>) -> bool {
+    matches!(c, '*' | '#' | '|' | '>' | '`') || c == '_' && next == Some('_')
+}
 
-    // Emit from `start`, cleaning Markdown debris and whitespace, until the
-    // budget is spent; track highlight boundaries in output bytes.
+/// Emits the snippet from `start`, cleaning Markdown debris and whitespace,
+/// until the budget is spent; tracks highlight boundaries in output bytes.
+fn emit(body: &str, start: usize, hl: &[(usize, usize)], max_cols: usize) -> Snippet {
     let mut text = String::new();
     let mut highlights = Vec::new();
     let mut cols = 0;
@@ -119,22 +160,11 @@ pub fn make(body: &str, needles: &[String], max_cols: usize) -> Snippet {
         while hi.peek().is_some_and(|&&(_, e)| e <= pos && open.is_none()) {
             hi.next();
         }
-        if open.is_none() {
-            if let Some(&&(s, _)) = hi.peek() {
-                if s == pos {
-                    open = Some(text.len());
-                }
-            }
+        if open.is_none() && hi.peek().is_some_and(|&&(s, _)| s == pos) {
+            open = Some(text.len());
         }
-        let in_hl = open.is_some();
-        let skip = !in_hl
-            && (c == '*'
-                || c == '#'
-                || c == '|'
-                || c == '>'
-                || c == '`'
-                || c == '_' && chars.peek().is_some_and(|&(_, d)| d == '_'));
-        if c.is_whitespace() || (skip && !in_hl) {
+        let skip = open.is_none() && is_debris(c, chars.peek().map(|&(_, d)| d));
+        if c.is_whitespace() || skip {
             if !last_space && !text.is_empty() {
                 text.push(' ');
                 cols += 1;
@@ -171,6 +201,29 @@ pub fn make(body: &str, needles: &[String], max_cols: usize) -> Snippet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Needles as `Query::match_terms` makes them.
+    fn needles<'a>(terms: impl Iterator<Item = &'a str>) -> Vec<String> {
+        terms.map(analyzer::normalize).collect()
+    }
+
+    #[test]
+    fn title_lines_are_left_out() {
+        let body = "# 标题\n标题\n正文第一句。";
+        assert_eq!(without_title_lines(body, "标题"), "正文第一句。");
+        assert_eq!(without_title_lines(body, ""), body);
+    }
+
+    #[test]
+    fn a_missing_file_gives_an_empty_snippet() {
+        let s = for_file(
+            "/nonexistent/secsearch/a.md",
+            "t",
+            &needles(["a"].into_iter()),
+            80,
+        );
+        assert_eq!(s, Snippet::default());
+    }
 
     #[test]
     fn highlights_the_original_text() {

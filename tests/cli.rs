@@ -1,5 +1,5 @@
 //! The command-line contract (DESIGN.md), end to end through the binary, on
-//! the project's own `corpus/` (16 example articles; always present).
+//! the project's own `corpus/` (a few example articles; always present).
 
 mod common;
 
@@ -11,17 +11,16 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use common::{normalize, BuiltIndex, Doc};
+use common::{normalize, BuiltIndex, Doc, IndexedCorpus};
 
-static INDEX: OnceLock<BuiltIndex> = OnceLock::new();
-static DOCS: OnceLock<Vec<Doc>> = OnceLock::new();
+static CORPUS: OnceLock<IndexedCorpus> = OnceLock::new();
 
 fn idx() -> &'static BuiltIndex {
-    common::index_once(&INDEX, &common::project_corpus())
+    &common::indexed_once(&CORPUS, &common::project_corpus()).index
 }
 
 fn docs() -> &'static [Doc] {
-    DOCS.get_or_init(|| common::read_corpus(&idx().root))
+    &common::indexed_once(&CORPUS, &common::project_corpus()).docs
 }
 
 /// `secsearch search --index IDX ARGS...`
@@ -73,14 +72,6 @@ fn has(d: &Doc, s: &str) -> bool {
     d.has(&normalize(s))
 }
 
-fn count_of(o: &Output) -> usize {
-    let out = common::stdout(o);
-    assert_eq!(out.lines().count(), 1, "-c prints one line: {out:?}");
-    out.trim()
-        .parse()
-        .unwrap_or_else(|e| panic!("-c prints an integer, got {out:?}: {e}"))
-}
-
 fn one_line_error(o: &Output, what: &str) -> String {
     assert_eq!(o.status.code(), Some(2), "{what}: exit code");
     assert!(
@@ -105,7 +96,7 @@ fn one_line_error(o: &Output, what: &str) -> String {
 fn index_exits_0_with_a_summary_on_stderr() {
     let i = idx();
     let n = common::article_files(&i.root).len();
-    assert_eq!(n, 16, "corpus/ holds 16 articles");
+    assert!(n > 0, "no article file under {}", i.root.display());
     assert!(i.output.status.success());
     assert!(i.output.stdout.is_empty(), "index prints nothing on stdout");
     let err = common::stderr(&i.output);
@@ -119,8 +110,7 @@ fn index_exits_0_with_a_summary_on_stderr() {
 
 #[test]
 fn index_is_incremental() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let index = dir.path().join("idx");
+    let (_dir, index) = common::scratch_index();
     let run = || {
         common::bin()
             .arg("index")
@@ -135,8 +125,9 @@ fn index_is_incremental() {
     let again = run();
     assert!(again.status.success(), "{}", common::stderr(&again));
     let err = common::stderr(&again);
+    let n = common::article_files(&common::project_corpus()).len();
     assert!(
-        err.contains("0 added") && err.contains("16 unchanged"),
+        err.contains("0 added") && err.contains(&format!("{n} unchanged")),
         "second run should change nothing: {err}"
     );
 }
@@ -240,11 +231,11 @@ fn count_equals_the_number_of_hits() {
     for q in ["漏洞", "勒索", "CVE-", "the"] {
         let o = search(&[q, "-c"]);
         assert_eq!(o.status.code(), Some(0), "search {q} -c");
-        assert_eq!(count_of(&o), json(&[q]).len(), "search {q} -c");
+        assert_eq!(common::parse_count(&o), json(&[q]).len(), "search {q} -c");
     }
     let o = search(&["zzqxjv", "-c"]);
     assert_eq!(o.status.code(), Some(1));
-    assert_eq!(count_of(&o), 0);
+    assert_eq!(common::parse_count(&o), 0);
 }
 
 #[test]
@@ -407,7 +398,7 @@ fn minus_term_excludes_without_double_dash() {
     // Also with other options after the excluded term.
     let o = search(&["漏洞", "-勒索", "-c"]);
     assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
-    assert_eq!(count_of(&o), hits.len());
+    assert_eq!(common::parse_count(&o), hits.len());
 }
 
 #[test]
@@ -510,7 +501,7 @@ fn index_path_from_the_environment() {
         .output()
         .expect("run");
     assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
-    assert_eq!(count_of(&o), json(&["漏洞"]).len());
+    assert_eq!(common::parse_count(&o), json(&["漏洞"]).len());
 }
 
 #[test]
@@ -521,17 +512,11 @@ fn tokenize_shows_both_representations() {
         .expect("run");
     assert_eq!(o.status.code(), Some(0));
     let out = common::stdout(&o);
-    let recall = out
-        .lines()
-        .find(|l| l.starts_with("recall"))
-        .unwrap_or_else(|| panic!("no recall line:\n{out}"));
+    let recall = common::line_starting(&out, "recall");
     for bigram in ["勒索", "索软", "软件", "件攻", "攻击"] {
         assert!(recall.contains(bigram), "{bigram} not in {recall:?}");
     }
-    let words = out
-        .lines()
-        .find(|l| l.starts_with("words"))
-        .unwrap_or_else(|| panic!("no words line:\n{out}"));
+    let words = common::line_starting(&out, "words");
     let list: Vec<&str> = words
         .split_once(": ")
         .map_or("", |(_, w)| w)
@@ -557,15 +542,7 @@ fn stats_text_and_json() {
         .find(|l| l.contains("documents"))
         .unwrap_or_else(|| panic!("{out}"));
     assert!(line.contains(&n.to_string()), "{line}");
-    let o = common::bin()
-        .args(["stats", "--json", "--index"])
-        .arg(&idx().path)
-        .output()
-        .expect("run");
-    assert_eq!(o.status.code(), Some(0));
-    let out = common::stdout(&o);
-    assert_eq!(out.trim().lines().count(), 1, "one JSON object: {out}");
-    let v: Value = serde_json::from_str(out.trim()).expect("JSON");
+    let v = common::stats_json(&idx().path);
     assert_eq!(v["documents"], serde_json::json!(n), "{v}");
 }
 

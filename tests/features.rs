@@ -8,33 +8,29 @@ use std::sync::OnceLock;
 
 static SAMPLE: OnceLock<common::BuiltIndex> = OnceLock::new();
 
-fn sample() -> Option<&'static common::BuiltIndex> {
-    let corpus = common::shared_corpus()?;
-    Some(common::index_once(&SAMPLE, &corpus.join("sample")))
-}
-
-fn count(idx: &std::path::Path, args: &[&str]) -> u64 {
-    let mut a = args.to_vec();
-    a.push("-c");
-    let o = common::search(idx, &a);
-    common::stdout(&o).trim().parse().unwrap_or(0)
+/// The index of `../shared/corpus/sample` (built once) and the number of
+/// article files in it.
+fn sample() -> (&'static common::BuiltIndex, usize) {
+    let (root, files) = common::shared_folder("sample");
+    (common::index_once(&SAMPLE, &root), files)
 }
 
 #[test]
+#[ignore = "needs ../shared/corpus"]
 fn wechat_boilerplate_matches_no_article_and_stays_out_of_snippets() {
-    let Some(idx) = sample() else { return };
+    let (idx, files) = sample();
     for phrase in [
         "微信扫一扫可打开此内容",
         "预览时标签不可点",
         "轻点两下取消赞",
         "使用完整服务",
     ] {
-        let n = count(&idx.path, &[phrase]);
+        let n = common::count(&idx.path, &[phrase]);
         // Every raw file of the sample ends with this footer; the cleaned
         // text must not: at most a handful that quote it in their prose.
         assert!(
             n < 20,
-            "{phrase}: {n} of 1041 articles match the footer text"
+            "{phrase}: {n} of {files} articles match the footer text"
         );
     }
     let hits = common::search_json(&idx.path, &["安全", "-n", "50"]);
@@ -54,8 +50,9 @@ fn wechat_boilerplate_matches_no_article_and_stays_out_of_snippets() {
 }
 
 #[test]
+#[ignore = "needs ../shared/corpus"]
 fn the_same_article_saved_twice_is_shown_once() {
-    let Some(idx) = sample() else { return };
+    let (idx, _) = sample();
     // Find a duplicate group through the JSON output of a broad query.
     let hits = common::search_json(&idx.path, &["的", "-n", "0"]);
     let with_dups: Vec<&serde_json::Value> = hits
@@ -73,21 +70,17 @@ fn the_same_article_saved_twice_is_shown_once() {
         }
     }
     // `-c` counts articles; `-l` lists every matching file, duplicates too.
-    assert_eq!(count(&idx.path, &["的"]) as usize, hits.len());
-    let listed = common::stdout(&common::search(&idx.path, &["的", "-l"]))
-        .lines()
-        .count();
+    assert_eq!(common::count(&idx.path, &["的"]), hits.len());
+    let listed = common::search_lines(&idx.path, &["的", "-l"]).len();
     assert!(listed >= hits.len());
     // A group whose copies both hold the title: one hit, two files.
     let mut seen_pair = false;
     for h in &with_dups {
         let title = h["title"].as_str().unwrap();
         let q = format!("title:\"{title}\"");
-        let files = common::stdout(&common::search(&idx.path, &[&q, "-l"]))
-            .lines()
-            .count();
-        let articles = count(&idx.path, &[&q]);
-        if files > articles as usize {
+        let files = common::search_lines(&idx.path, &[&q, "-l"]).len();
+        let articles = common::count(&idx.path, &[&q]);
+        if files > articles {
             seen_pair = true;
             let o = common::search(&idx.path, &[&q, "--color", "never"]);
             assert!(
@@ -102,13 +95,10 @@ fn the_same_article_saved_twice_is_shown_once() {
 }
 
 #[test]
+#[ignore = "needs ../shared/corpus"]
 fn facets_count_the_hits_by_source_and_month() {
-    let Some(idx) = sample() else { return };
-    let o = common::search(&idx.path, &["漏洞", "--facets", "--json", "-n", "0"]);
-    let lines: Vec<serde_json::Value> = common::stdout(&o)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (idx, files) = sample();
+    let lines = common::search_json(&idx.path, &["漏洞", "--facets"]);
     let facets = lines
         .iter()
         .find(|v| v.get("facets").is_some())
@@ -133,18 +123,13 @@ fn facets_count_the_hits_by_source_and_month() {
         .take(2)
         .map(|p| p[0].as_str().unwrap().to_string())
         .collect();
-    let both = count(&idx.path, &["漏洞", "--source", &top.join(",")]);
-    let one = count(&idx.path, &["漏洞", "--source", &top[0]]);
-    let two = count(&idx.path, &["漏洞", "--source", &top[1]]);
+    let both = common::count(&idx.path, &["漏洞", "--source", &top.join(",")]);
+    let one = common::count(&idx.path, &["漏洞", "--source", &top[0]]);
+    let two = common::count(&idx.path, &["漏洞", "--source", &top[1]]);
     assert!(both > 0 && both <= one + two && both >= one.max(two));
     // stats shows the same kind of counts for the whole index.
-    let o = common::bin()
-        .args(["stats", "--json", "--index"])
-        .arg(&idx.path)
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["documents"].as_u64(), Some(1041));
+    let v = common::stats_json(&idx.path);
+    assert_eq!(v["documents"].as_u64(), Some(files as u64));
     assert!(!v["months"].as_array().unwrap().is_empty());
     assert!(v["index"]
         .as_str()
@@ -162,8 +147,8 @@ fn traditional_and_full_width_queries_find_simplified_text() {
         ("ＣＶＥ－２０２４－３０９４", "CVE-2024-3094"),
         ("ＬＯＧ４Ｊ", "log4j"),
     ] {
-        let a = count(&idx.path, &[query]);
-        let b = count(&idx.path, &[plain]);
+        let a = common::count(&idx.path, &[query]);
+        let b = common::count(&idx.path, &[plain]);
         assert!(b > 0, "{plain} occurs in corpus/");
         assert_eq!(a, b, "{query} vs {plain}");
     }
@@ -181,26 +166,18 @@ fn traditional_and_full_width_queries_find_simplified_text() {
 
 #[test]
 fn a_user_dictionary_is_recorded_and_changes_ask_for_rebuild() {
-    let dir = tempfile::tempdir().unwrap();
-    let idx = dir.path().join("idx");
+    let (dir, idx) = common::scratch_index();
     let dict = dir.path().join("words.txt");
     std::fs::write(&dict, "潮汐僵尸网络 50000 n\n").unwrap();
     let corpus = common::project_corpus();
-    let run = |args: &[&str]| {
-        common::bin()
-            .args(args)
-            .arg("--index")
-            .arg(&idx)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| common::run(&idx, args);
     let plain = run(&["index", corpus.to_str().unwrap()]);
     assert!(plain.status.success());
-    let hash = |o: std::process::Output| -> String {
-        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let hash = || -> String {
+        let v = common::stats_json(&idx);
         v["dict_hash"].as_str().unwrap().to_string()
     };
-    let before = hash(run(&["stats", "--json"]));
+    let before = hash();
     let with = run(&[
         "index",
         "--rebuild",
@@ -209,7 +186,7 @@ fn a_user_dictionary_is_recorded_and_changes_ask_for_rebuild() {
         corpus.to_str().unwrap(),
     ]);
     assert!(with.status.success(), "{}", common::stderr(&with));
-    let after = hash(run(&["stats", "--json"]));
+    let after = hash();
     assert_ne!(before, after);
     // Without the dictionary, an incremental run is refused.
     let o = run(&["index", corpus.to_str().unwrap()]);
@@ -221,7 +198,7 @@ fn a_user_dictionary_is_recorded_and_changes_ask_for_rebuild() {
         .output()
         .unwrap();
     let out = common::stdout(&o);
-    let words = out.lines().find(|l| l.starts_with("words")).unwrap();
+    let words = common::line_starting(&out, "words");
     assert!(
         words.contains("供应链攻击") && words.contains("钓鱼邮件"),
         "{words}"

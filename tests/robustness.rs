@@ -1,48 +1,19 @@
 //! Incremental runs, bad files, damaged indexes, the writer lock, Ctrl-C and
 //! SIGKILL: end to end through the binary on temporary folders.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_secsearch");
+use common::{documents, stderr, stdout};
 
-fn shared_sample() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/sample");
-    if p.is_dir() {
-        return Some(p);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("../shared/corpus/sample is missing (required under CI)");
-    }
-    eprintln!("skipped: ../shared/corpus not found");
-    None
-}
-
+/// `secsearch ARGS... --index IDX` (the argument order these tests read best
+/// in: the command first, the index last).
 fn run(args: &[&str], index: &Path) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .arg("--index")
-        .arg(index)
-        .env_remove("SECSEARCH_INDEX")
-        .output()
-        .expect("run secsearch")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn documents(index: &Path) -> u64 {
-    let o = run(&["stats", "--json"], index);
-    assert!(o.status.success(), "stats failed: {}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("stats json");
-    v["documents"].as_u64().expect("documents")
+    common::run(index, args)
 }
 
 fn article(title: &str, body: &str) -> String {
@@ -242,7 +213,7 @@ fn encoding_rs_gbk(text: &str) -> (Vec<u8>, bool, bool) {
 #[test]
 fn damaged_or_foreign_indexes_ask_for_rebuild() {
     let dir = tempfile::tempdir().unwrap();
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let corpus = common::project_corpus();
     let idx = dir.path().join("idx");
     assert!(run(&["index", corpus.to_str().unwrap()], &idx)
         .status
@@ -313,7 +284,7 @@ fn damaged_or_foreign_indexes_ask_for_rebuild() {
 }
 
 fn spawn_index(root: &Path, idx: &Path, extra: &[&str], commit_every: &str) -> std::process::Child {
-    Command::new(BIN)
+    Command::new(assert_cmd::cargo::cargo_bin("secsearch"))
         .arg("index")
         .args(extra)
         .arg(root)
@@ -337,13 +308,11 @@ fn signal(child: &std::process::Child, sig: &str) {
 }
 
 #[test]
+#[ignore = "needs ../shared/corpus"]
 fn one_writer_at_a_time_and_search_meanwhile() {
-    let Some(sample) = shared_sample() else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let idx = dir.path().join("idx");
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let (sample, _) = common::shared_folder("sample");
+    let (_dir, idx) = common::scratch_index();
+    let corpus = common::project_corpus();
     assert!(run(&["index", corpus.to_str().unwrap()], &idx)
         .status
         .success());
@@ -382,12 +351,10 @@ fn search_during(idx: &Path) -> Option<i32> {
 }
 
 #[test]
+#[ignore = "needs ../shared/corpus"]
 fn ctrl_c_commits_and_the_next_run_continues() {
-    let Some(sample) = shared_sample() else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let idx = dir.path().join("idx");
+    let (sample, files) = common::shared_folder("sample");
+    let (_dir, idx) = common::scratch_index();
     let child = spawn_index(&sample, &idx, &[], "50");
     std::thread::sleep(Duration::from_millis(700));
     signal(&child, "-INT");
@@ -406,7 +373,7 @@ fn ctrl_c_commits_and_the_next_run_continues() {
         e.contains(&format!("{partial} unchanged")),
         "continued from {partial}: {e}"
     );
-    assert_eq!(documents(&idx), 1041);
+    assert_eq!(documents(&idx), files as u64);
 }
 
 trait WaitStderr {
@@ -427,12 +394,10 @@ impl WaitStderr for std::process::Child {
 /// commit): each time the index still opens and answers, and the next run
 /// reaches exactly the number of files on disk.
 #[test]
+#[ignore = "needs ../shared/corpus"]
 fn sigkill_at_twenty_points_never_corrupts() {
-    let Some(sample) = shared_sample() else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let idx = dir.path().join("idx");
+    let (sample, files) = common::shared_folder("sample");
+    let (_dir, idx) = common::scratch_index();
     // Time a full run to spread the kill points over it.
     let t = Instant::now();
     let o = run(&["index", sample.to_str().unwrap()], &idx);
@@ -460,7 +425,7 @@ fn sigkill_at_twenty_points_never_corrupts() {
         // Running again reaches exactly the files on disk.
         let o = run(&["index", sample.to_str().unwrap()], &idx);
         assert!(o.status.success(), "rerun {i}: {}", stderr(&o));
-        assert_eq!(documents(&idx), 1041, "after kill {i} and a rerun");
+        assert_eq!(documents(&idx), files as u64, "after kill {i} and a rerun");
     }
     eprintln!("killed {killed_mid_run} of 20 runs mid-way (full run {full:?})");
     assert!(killed_mid_run >= 10, "most kills must land during a run");
@@ -469,7 +434,7 @@ fn sigkill_at_twenty_points_never_corrupts() {
 #[test]
 fn an_index_is_never_created_in_a_folder_of_other_files() {
     let dir = tempfile::tempdir().unwrap();
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let corpus = common::project_corpus();
     let notes = dir.path().join("notes");
     fs::create_dir_all(&notes).unwrap();
     fs::write(notes.join("todo.txt"), "mine").unwrap();

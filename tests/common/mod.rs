@@ -13,17 +13,39 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 /// The real-article corpus shared between projects (`../shared/corpus`).
-/// Missing: a hard failure on CI (`CI` set), else the caller skips.
-pub fn shared_corpus() -> Option<PathBuf> {
+///
+/// Every test that calls this is marked `#[ignore = "needs ../shared/corpus"]`,
+/// so a plain `cargo test` lists it as ignored instead of passing it without
+/// having looked at anything. Asked for (`cargo test -- --include-ignored`,
+/// as `.ci/run` does, with `CI` set), missing data is a failure: a test that
+/// cannot see its data must never report success.
+pub fn shared_corpus() -> PathBuf {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if p.is_dir() {
-        return Some(p);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("../shared/corpus not found at {} (CI is set)", p.display());
-    }
-    eprintln!("skipped: ../shared/corpus not found");
-    None
+    let ci = if std::env::var_os("CI").is_some() {
+        " (CI is set)"
+    } else {
+        ""
+    };
+    assert!(
+        p.is_dir(),
+        "../shared/corpus not found at {}{ci}: the tests marked \"needs ../shared/corpus\" read \
+         it; run them only where it exists",
+        p.display()
+    );
+    p
+}
+
+/// A folder of `../shared/corpus`, canonical (the form the index stores
+/// paths in), with the number of article files in it, counted here by the
+/// test itself rather than taken from a constant.
+pub fn shared_folder(name: &str) -> (PathBuf, usize) {
+    let p = shared_corpus().join(name);
+    let root = p
+        .canonicalize()
+        .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    let n = article_files(&root).len();
+    assert!(n > 0, "no article file under {}", root.display());
+    (root, n)
 }
 
 /// The project's own example corpus (`corpus/`), always present.
@@ -119,6 +141,33 @@ pub fn index_once(cell: &'static OnceLock<BuiltIndex>, corpus: &Path) -> &'stati
     cell.get_or_init(|| build_index(corpus))
 }
 
+/// A corpus indexed once for a test binary, with its articles as the tests
+/// read them (the expected results are computed from these).
+pub struct IndexedCorpus {
+    pub index: BuiltIndex,
+    pub docs: Vec<Doc>,
+}
+
+/// The [`IndexedCorpus`] of `corpus` held in `cell`, built on first use.
+pub fn indexed_once(
+    cell: &'static OnceLock<IndexedCorpus>,
+    corpus: &Path,
+) -> &'static IndexedCorpus {
+    cell.get_or_init(|| {
+        let index = build_index(corpus);
+        let docs = read_corpus(&index.root);
+        IndexedCorpus { index, docs }
+    })
+}
+
+/// A temporary folder and the path of a (not yet created) index inside it;
+/// the folder goes when the guard is dropped.
+pub fn scratch_index() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let index = dir.path().join("idx");
+    (dir, index)
+}
+
 /// A working directory that is no ancestor of any corpus, so that `-l`
 /// prints absolute paths (paths below the working directory are shown
 /// relative to it).
@@ -138,36 +187,134 @@ pub fn search(index: &Path, args: &[&str]) -> Output {
         .expect("run secsearch search")
 }
 
-/// Runs a search with `--json -n 0` and parses every line. Exit code 0 or
-/// 1 is expected (hits / no hit), and must agree with the output; anything
-/// else is returned as an error describing the command.
-pub fn try_search_json(index: &Path, args: &[&str]) -> Result<Vec<Value>, String> {
+/// `secsearch ARGS... --index IDX` (any command), from [`neutral_cwd`].
+pub fn run(index: &Path, args: &[&str]) -> Output {
+    bin()
+        .current_dir(neutral_cwd())
+        .args(args)
+        .arg("--index")
+        .arg(index)
+        .output()
+        .expect("run secsearch")
+}
+
+/// Checks a finished search the way ripgrep's exit codes define it: 0 with
+/// output, 1 without. Anything else (exit 2, a panic's 101, a signal) is an
+/// error carrying the command, status and stderr — a crashed search must
+/// fail the test, never read as "no hit".
+fn check_search_exit(cmd: &str, o: &Output, produced: usize) -> Result<(), String> {
+    match o.status.code() {
+        Some(0) if produced > 0 => Ok(()),
+        Some(1) if produced == 0 => Ok(()),
+        _ => Err(format!(
+            "{cmd}: {} with {produced} results, stderr: {}",
+            o.status,
+            stderr(o).trim()
+        )),
+    }
+}
+
+fn search_cmd(index: &Path, args: &[&str]) -> String {
+    format!("secsearch search --index {} {args:?}", index.display())
+}
+
+/// Runs a search with `--json -n LIMIT` (0: every hit) and parses every
+/// line; the exit code must be 0 or 1 and agree with the output (see
+/// `check_search_exit`).
+pub fn try_search_json_n(index: &Path, args: &[&str], limit: usize) -> Result<Vec<Value>, String> {
+    let limit = limit.to_string();
     let mut all: Vec<&str> = args.to_vec();
-    all.extend(["--json", "-n", "0"]);
+    all.extend(["--json", "-n", &limit]);
     let o = search(index, &all);
-    let cmd = format!("secsearch search --index {} {all:?}", index.display());
-    let out = stdout(&o);
+    let cmd = search_cmd(index, &all);
     let mut hits = Vec::new();
-    for l in out.lines() {
+    for l in stdout(&o).lines() {
         hits.push(
             serde_json::from_str::<Value>(l)
                 .map_err(|e| format!("{cmd}: bad JSON line {l:?}: {e}"))?,
         );
     }
-    match o.status.code() {
-        Some(0) if !hits.is_empty() => Ok(hits),
-        Some(1) if hits.is_empty() => Ok(hits),
-        code => Err(format!(
-            "{cmd}: exit {code:?} with {} hits, stderr: {}",
-            hits.len(),
-            stderr(&o).trim()
-        )),
-    }
+    check_search_exit(&cmd, &o, hits.len())?;
+    Ok(hits)
+}
+
+/// [`try_search_json_n`] with every hit (`-n 0`).
+pub fn try_search_json(index: &Path, args: &[&str]) -> Result<Vec<Value>, String> {
+    try_search_json_n(index, args, 0)
 }
 
 /// [`try_search_json`], panicking on an error.
 pub fn search_json(index: &Path, args: &[&str]) -> Vec<Value> {
     try_search_json(index, args).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A search's output lines (`-l`, or text output); a crash is an error.
+pub fn try_search_lines(index: &Path, args: &[&str]) -> Result<Vec<String>, String> {
+    let o = search(index, args);
+    let lines: Vec<String> = stdout(&o).lines().map(str::to_string).collect();
+    check_search_exit(&search_cmd(index, args), &o, lines.len())?;
+    Ok(lines)
+}
+
+/// [`try_search_lines`], panicking on an error.
+pub fn search_lines(index: &Path, args: &[&str]) -> Vec<String> {
+    try_search_lines(index, args).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The number `-c` printed: exactly one line holding an integer.
+pub fn parse_count(o: &Output) -> usize {
+    let out = stdout(o);
+    assert_eq!(out.lines().count(), 1, "-c prints one line: {out:?}");
+    out.trim()
+        .parse()
+        .unwrap_or_else(|e| panic!("-c prints an integer, got {out:?}: {e}"))
+}
+
+/// `search ARGS... -c`: the number of matching articles. Exit 0 with a
+/// count above 0, exit 1 with 0; a crash fails the test.
+pub fn count(index: &Path, args: &[&str]) -> usize {
+    let mut all = args.to_vec();
+    all.push("-c");
+    let o = search(index, &all);
+    let cmd = search_cmd(index, &all);
+    let n = match o.status.code() {
+        Some(0 | 1) => parse_count(&o),
+        _ => 0,
+    };
+    check_search_exit(&cmd, &o, n).unwrap_or_else(|e| panic!("{e}"));
+    n
+}
+
+/// `stats --json`: one JSON object; the command must succeed.
+pub fn stats_json(index: &Path) -> Value {
+    let o = run(index, &["stats", "--json"]);
+    assert!(
+        o.status.success(),
+        "stats --json --index {}: {}: {}",
+        index.display(),
+        o.status,
+        stderr(&o)
+    );
+    let out = stdout(&o);
+    assert_eq!(out.trim().lines().count(), 1, "one JSON object: {out}");
+    serde_json::from_str(out.trim())
+        .unwrap_or_else(|e| panic!("stats --json is not one JSON object: {e}: {out}"))
+}
+
+/// The `documents` that `stats --json` reports.
+pub fn documents(index: &Path) -> u64 {
+    let v = stats_json(index);
+    v["documents"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("stats --json without documents: {v}"))
+}
+
+/// The first line of `out` starting with `prefix` (`tokenize` prints one a
+/// representation), or a failure showing the whole output.
+pub fn line_starting<'a>(out: &'a str, prefix: &str) -> &'a str {
+    out.lines()
+        .find(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no line starting with {prefix:?}:\n{out}"))
 }
 
 /// A hit's `path`.

@@ -1,0 +1,898 @@
+//! The Markdown body cleaner: the body as a reader sees it, which is what
+//! is indexed and what snippets show.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use super::entities::entity_at;
+use super::text::Lines;
+use super::wechat::{classify, ui_lines_to_remove, LineClass};
+
+/// Markdown body → indexed text (also what snippets show).
+///
+/// Keeps everything a reader sees as text and drops what they do not:
+/// * images `![alt](url)` / `![alt][ref]` go entirely (the alt text is
+///   `cover_image`, `图片` noise), so do reference definitions `[1]: http…`;
+/// * links `[text](url)` / `[text][ref]` keep their text;
+/// * bare URLs (`http://`, `https://`, `www.`) go, up to whitespace, one of
+///   `` )]>"'<`| `` or the first non-ASCII character (CJK text and full-width
+///   punctuation often follow a URL without a space); `<https://…>` too;
+/// * presentational HTML tags (`<table>`, `<td …>`, `<br/>`, `<span …>`,
+///   `</p>`, comments) go and their inner text stays; entities are decoded.
+///   Tags are only stripped from a fixed list of layout tags, never `<script>`,
+///   `<img>`, `<iframe>`, `<svg>`…: in these security articles such tags are
+///   almost always the *subject* (an XSS payload, `#include <stdio.h>`, Maven
+///   `<groupId>`), shown to the reader as text;
+/// * Markdown backslash escapes are undone (`copy\_to\_user` is shown as
+///   `copy_to_user`, and must be found as such);
+/// * inside code (fenced blocks and `` `spans` ``) text is literal: no tag
+///   stripping, no entity or escape decoding; only URLs and complete images
+///   are removed (converters leave unbalanced fences, so "code" often holds
+///   the article's images);
+/// * WeChat page UI text (the footer `预览时标签不可点 … 微信扫一扫可打开此内容，
+///   … 视频 小程序 赞 …` and runs of such lines anywhere) is removed, see
+///   [`is_ui_line`](super::is_ui_line);
+/// * lines lose trailing blanks; 3+ newlines become 2; leading and trailing
+///   blank lines go. Emphasis markers and heading hashes stay.
+pub fn clean_body(markdown: &str) -> String {
+    let mut cleaner = Cleaner::new(markdown.len());
+    cleaner.run(markdown);
+    cleaner.finish()
+}
+
+/// One output line of the first pass: a span of `Cleaner::out`.
+#[derive(Debug, Clone, Copy)]
+struct LineSpan {
+    start: usize,
+    end: usize,
+    code: bool,
+}
+
+/// An open code fence: ``` or ~~~ and how many.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Fence {
+    ch: u8,
+    len: usize,
+}
+
+impl Fence {
+    /// A fence opening line: up to 3 spaces, then 3+ backticks or tildes.
+    pub(super) fn opens(line: &str) -> Option<Fence> {
+        let indent = line.bytes().take_while(|&b| b == b' ').count();
+        if indent > 3 {
+            return None;
+        }
+        let rest = &line.as_bytes()[indent..];
+        let ch = *rest.first()?;
+        if ch != b'`' && ch != b'~' {
+            return None;
+        }
+        let len = rest.iter().take_while(|&&b| b == ch).count();
+        if len < 3 || (ch == b'`' && rest[len..].contains(&b'`')) {
+            return None;
+        }
+        Some(Fence { ch, len })
+    }
+
+    /// A closing line: up to 3 spaces, then at least as many of the same
+    /// character as opened it, and nothing else (CommonMark's rule).
+    pub(super) fn closes(self, line: &str) -> bool {
+        let t = line.trim_start_matches(' ');
+        if line.len() - t.len() > 3 {
+            return false;
+        }
+        let run = t.bytes().take_while(|&b| b == self.ch).count();
+        run >= self.len && t[run..].trim().is_empty()
+    }
+}
+
+/// Bytes that may start something the inline pass rewrites.
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'\\' as usize] = true;
+    t[b'`' as usize] = true;
+    t[b'!' as usize] = true;
+    t[b'[' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'&' as usize] = true;
+    t[b'h' as usize] = true;
+    t[b'H' as usize] = true;
+    t[b'w' as usize] = true;
+    t[b'W' as usize] = true;
+    t
+};
+
+/// Bound on every look-ahead (link destinations, tags, comments), so that no
+/// input can make the pass quadratic.
+const LOOKAHEAD: usize = 4096;
+
+/// Backtick runs up to this length open code spans.
+const BACKTICK_CACHE: usize = 16;
+
+/// Nesting depth of links inside link text that is still unwrapped.
+const MAX_LINK_DEPTH: u8 = 8;
+
+/// The line being rewritten by [`Cleaner::inline`] and where in it: passed
+/// whole to each step instead of five loose arguments.
+#[derive(Clone, Copy)]
+struct Span<'a> {
+    line: &'a str,
+    /// End of the range being rewritten (`]` of a link text, or line end).
+    hi: usize,
+    /// How many link texts this range is nested in.
+    depth: u8,
+    /// The text after this line, for comments that run over lines.
+    following: &'a str,
+}
+
+/// What the inline pass does at a special byte.
+enum Next {
+    /// Not a construct: the next `n` bytes stay literal.
+    Literal(usize),
+    /// A construct, rewritten by [`Cleaner::apply`].
+    Rewrite(Rewrite),
+}
+
+/// A construct found by the inline pass and what replaces it.
+enum Rewrite {
+    /// A Markdown backslash escape: the backslash goes.
+    Escape,
+    /// `` `code` `` up to `end`: literal, see [`Cleaner::push_code`].
+    CodeSpan { end: usize },
+    /// `[text](dest)` / `[text][ref]`: the text (rewritten in turn), whose
+    /// `]` is at `close`, stays; the rest up to `end` goes.
+    Link { close: usize, end: usize },
+    /// An HTML entity up to `end`, decoded.
+    Entity { ch: char, end: usize },
+    /// Up to `end` goes (an image, a URL, a tag, a comment), replaced by
+    /// `with` (a tag that breaks a line leaves a space).
+    Drop {
+        end: usize,
+        with: Option<&'static str>,
+    },
+}
+
+/// For backtick runs of length k: from this position on there is no closing
+/// run of that length. Remembering it keeps unmatched backticks linear;
+/// longer runs are never code-span openers here.
+struct NoCloseFrom([usize; BACKTICK_CACHE]);
+
+impl NoCloseFrom {
+    fn new() -> Self {
+        NoCloseFrom([usize::MAX; BACKTICK_CACHE])
+    }
+}
+
+/// A backtick run at `i`: a code span if a run of the same length closes it
+/// on this line, else the run stays literal.
+fn code_span(b: &[u8], i: usize, hi: usize, no_close: &mut NoCloseFrom) -> Next {
+    let k = b[i..hi].iter().take_while(|&&c| c == b'`').count();
+    let close = if k >= BACKTICK_CACHE || i >= no_close.0[k] {
+        None
+    } else {
+        find_backtick_run(b, i + k, hi, k)
+    };
+    match close {
+        Some(j) => Next::Rewrite(Rewrite::CodeSpan { end: j + k }),
+        None => {
+            if k < BACKTICK_CACHE {
+                no_close.0[k] = no_close.0[k].min(i);
+            }
+            Next::Literal(k)
+        }
+    }
+}
+
+/// The state of [`clean_body`]'s first pass. Kept in one struct so that the
+/// output buffer and the per-line scratch vectors are allocated once per
+/// article, not once per line.
+struct Cleaner {
+    out: String,
+    lines: Vec<LineSpan>,
+    /// Matching `[` `]` pairs of the current line, sorted by the `[`.
+    pairs: Vec<(usize, usize)>,
+    stack: Vec<usize>,
+    in_comment: bool,
+}
+
+impl Cleaner {
+    fn new(capacity: usize) -> Self {
+        Cleaner {
+            out: String::with_capacity(capacity),
+            lines: Vec::with_capacity(capacity / 32 + 1),
+            pairs: Vec::new(),
+            stack: Vec::new(),
+            in_comment: false,
+        }
+    }
+
+    /// First pass: every input line → at most one output line.
+    fn run(&mut self, markdown: &str) {
+        let mut fence: Option<Fence> = None;
+        let mut lines = Lines::new(markdown);
+        while let Some(line) = lines.next() {
+            let start = self.out.len();
+            if let Some(open) = fence {
+                if open.closes(line) {
+                    fence = None;
+                }
+                self.push_code(line);
+                self.end_line(start, true);
+                continue;
+            }
+            if self.in_comment {
+                if let Some(k) = memchr::memmem::find(line.as_bytes(), b"-->") {
+                    self.in_comment = false;
+                    let rest = line.get(k + 3..).unwrap_or("");
+                    self.inline_line(rest, lines.rest());
+                    self.end_line(start, false);
+                }
+                continue;
+            }
+            if let Some(open) = Fence::opens(line) {
+                fence = Some(open);
+                self.push_code(line);
+                self.end_line(start, true);
+                continue;
+            }
+            if is_reference_definition(line) {
+                continue;
+            }
+            self.inline_line(line, lines.rest());
+            self.end_line(start, false);
+        }
+    }
+
+    /// Ends the output line begun at `start`: trailing blanks go (lines
+    /// are compared with UI text and joined later), and its span is kept for
+    /// the second pass.
+    fn end_line(&mut self, start: usize, code: bool) {
+        let kept = self.out[start..].trim_end().len();
+        self.out.truncate(start + kept);
+        self.lines.push(LineSpan {
+            start,
+            end: self.out.len(),
+            code,
+        });
+        self.out.push('\n');
+    }
+
+    /// Code is literal; only URLs go (as everywhere in the body) and complete
+    /// images: HTML→Markdown converters leave unbalanced fences, and the
+    /// images after them are still images, never code.
+    fn push_code(&mut self, s: &str) {
+        let b = s.as_bytes();
+        let mut copied = 0;
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'!' if b.get(i + 1) == Some(&b'[') => {
+                    if let Some(end) = code_image_end(b, i) {
+                        self.out.push_str(s.get(copied..i).unwrap_or(""));
+                        i = end;
+                        copied = end;
+                        continue;
+                    }
+                }
+                b'h' | b'H' | b'w' | b'W' => {
+                    if let Some(end) = url_end(b, i, b.len()) {
+                        self.out.push_str(s.get(copied..i).unwrap_or(""));
+                        i = end;
+                        copied = end;
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        self.out.push_str(s.get(copied..).unwrap_or(""));
+    }
+
+    /// Pairs `[` with `]` on one line (escaped brackets do not count).
+    fn pair_brackets(&mut self, b: &[u8]) {
+        self.pairs.clear();
+        self.stack.clear();
+        if memchr::memchr(b'[', b).is_none() {
+            return;
+        }
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'\\' => i += 1,
+                b'[' => self.stack.push(i),
+                b']' => {
+                    if let Some(open) = self.stack.pop() {
+                        self.pairs.push((open, i));
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        self.pairs.sort_unstable();
+    }
+
+    /// The `]` paired with the `[` at `open`, if any (see [`Cleaner::pair_brackets`]).
+    fn closing_bracket(&self, open: usize) -> Option<usize> {
+        self.pairs
+            .binary_search_by_key(&open, |&(o, _)| o)
+            .ok()
+            .map(|k| self.pairs[k].1)
+    }
+
+    /// One whole line outside code. The brackets are paired once a line, up
+    /// front, so that finding a link's `]` never rescans the line.
+    fn inline_line(&mut self, line: &str, following: &str) {
+        self.pair_brackets(line.as_bytes());
+        self.inline(line, 0, line.len(), 0, following);
+    }
+
+    /// Rewrites `line[lo..hi]` into `out`: plain bytes are copied in runs,
+    /// and each byte that may start a construct ([`SPECIAL`]) is handed to
+    /// [`Cleaner::special`], which decides whether it is rewritten.
+    fn inline(&mut self, line: &str, lo: usize, hi: usize, depth: u8, following: &str) {
+        let b = line.as_bytes();
+        let mut i = lo;
+        let mut copied = lo;
+        let mut no_close = NoCloseFrom::new();
+        while i < hi {
+            if !SPECIAL[b[i] as usize] {
+                i += 1;
+                continue;
+            }
+            let at = Span {
+                line,
+                hi,
+                depth,
+                following,
+            };
+            match self.special(at, i, &mut no_close) {
+                Next::Literal(n) => i += n,
+                Next::Rewrite(rewrite) => {
+                    self.flush(line, copied, i);
+                    (i, copied) = self.apply(at, i, rewrite);
+                }
+            }
+        }
+        self.flush(line, copied, hi);
+    }
+
+    /// What the construct starting at the special byte `line[i]` is. Only
+    /// reads (apart from an opening multi-line comment, see
+    /// [`Cleaner::angle`]); [`Cleaner::apply`] writes.
+    fn special(&mut self, at: Span<'_>, i: usize, no_close: &mut NoCloseFrom) -> Next {
+        let b = at.line.as_bytes();
+        let hi = at.hi;
+        let rewrite = match b[i] {
+            b'\\' => b
+                .get(i + 1)
+                .filter(|p| i + 1 < hi && p.is_ascii_punctuation())
+                .map(|_| Rewrite::Escape),
+            b'`' => return code_span(b, i, hi, no_close),
+            b'!' if b.get(i + 1) == Some(&b'[') && i + 1 < hi => self.image(b, i, hi),
+            b'[' if at.depth < MAX_LINK_DEPTH => self
+                .bracketed(b, i, hi)
+                .map(|(close, end)| Rewrite::Link { close, end }),
+            b'<' => self
+                .angle(b, i, hi, at.depth, at.following)
+                .map(|(end, with)| Rewrite::Drop { end, with }),
+            b'&' => entity_at(&b[i..hi]).map(|(ch, len)| Rewrite::Entity { ch, end: i + len }),
+            b'h' | b'H' | b'w' | b'W' => {
+                url_end(b, i, hi).map(|end| Rewrite::Drop { end, with: None })
+            }
+            _ => None,
+        };
+        rewrite.map_or(Next::Literal(1), Next::Rewrite)
+    }
+
+    /// `![` at `i`: the whole image goes. `![alt` cut off by a truncated
+    /// file: the rest of the line is the image.
+    fn image(&self, b: &[u8], i: usize, hi: usize) -> Option<Rewrite> {
+        let end = match self.closing_bracket(i + 1) {
+            Some(_) => self.bracketed(b, i + 1, hi)?.1,
+            None => hi,
+        };
+        Some(Rewrite::Drop { end, with: None })
+    }
+
+    /// Writes what replaces the construct at `i` (everything before `i` is
+    /// already written); returns where the scan goes on and the first byte
+    /// not yet copied.
+    fn apply(&mut self, at: Span<'_>, i: usize, rewrite: Rewrite) -> (usize, usize) {
+        match rewrite {
+            // The backslash goes; the escaped character is copied as it is,
+            // never read as the start of a construct.
+            Rewrite::Escape => (i + 2, i + 1),
+            Rewrite::CodeSpan { end } => {
+                self.push_code(at.line.get(i..end).unwrap_or(""));
+                (end, end)
+            }
+            Rewrite::Link { close, end } => {
+                self.inline(at.line, i + 1, close, at.depth + 1, at.following);
+                (end, end)
+            }
+            Rewrite::Entity { ch, end } => {
+                self.out.push(ch);
+                (end, end)
+            }
+            Rewrite::Drop { end, with } => {
+                if let Some(r) = with {
+                    self.out.push_str(r);
+                }
+                (end, end)
+            }
+        }
+    }
+
+    /// Copies the literal text `line[from..to]` (between two rewrites).
+    fn flush(&mut self, line: &str, from: usize, to: usize) {
+        if from < to {
+            self.out.push_str(line.get(from..to).unwrap_or(""));
+        }
+    }
+
+    /// `[text](dest)`, `[text][ref]` at `open`: the `]` and the end of the
+    /// whole construct. A destination cut off by the end of the line (crawled
+    /// files are truncated mid-URL) still counts.
+    fn bracketed(&self, b: &[u8], open: usize, hi: usize) -> Option<(usize, usize)> {
+        let close = self.closing_bracket(open)?;
+        if close >= hi {
+            return None;
+        }
+        match b.get(close + 1) {
+            Some(b'(') if close + 1 < hi => {
+                let end = link_destination_end(b, close + 2, hi)?;
+                Some((close, end))
+            }
+            Some(b'[') if close + 1 < hi => {
+                let ref_close = self.closing_bracket(close + 1)?;
+                (ref_close < hi).then_some((close, ref_close + 1))
+            }
+            _ => None,
+        }
+    }
+
+    /// `<` at `i`: autolink, comment or presentational tag.
+    fn angle(
+        &mut self,
+        b: &[u8],
+        i: usize,
+        hi: usize,
+        depth: u8,
+        following: &str,
+    ) -> Option<(usize, Option<&'static str>)> {
+        let rest = &b[i + 1..hi];
+        if starts_with_ignore_case(rest, b"http://") || starts_with_ignore_case(rest, b"https://") {
+            // `<https://…>`; with a blank before any `>` it is not an
+            // autolink, and the bare-URL rule takes the URL alone.
+            let limit = hi.min(i + LOOKAHEAD);
+            let stop = b[i + 1..limit]
+                .iter()
+                .position(|&c| c == b'>' || c.is_ascii_whitespace() || c == b'<')?;
+            return (b[i + 1 + stop] == b'>').then_some((i + 1 + stop + 1, None));
+        }
+        if rest.starts_with(b"!--") {
+            let from = i + 4;
+            if let Some(k) = memchr::memmem::find(&b[from..hi], b"-->") {
+                return Some((from + k + 3, None));
+            }
+            // A comment running over lines: only if it closes soon, and only
+            // at the top level of the line.
+            let window = &following.as_bytes()[..following.len().min(LOOKAHEAD)];
+            if depth == 0 && memchr::memmem::find(window, b"-->").is_some() {
+                self.in_comment = true;
+                return Some((hi, None));
+            }
+            return None;
+        }
+        let (name_start, _closing) = match rest.first() {
+            Some(b'/') => (i + 2, true),
+            _ => (i + 1, false),
+        };
+        let name_len = b[name_start..hi]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
+        if name_len == 0 || !b[name_start].is_ascii_alphabetic() || name_len > 10 {
+            return None;
+        }
+        let mut lower = [0u8; 10];
+        for (k, c) in b[name_start..name_start + name_len].iter().enumerate() {
+            lower[k] = c.to_ascii_lowercase();
+        }
+        let replacement = tag_replacement(&lower[..name_len])?;
+        let after = name_start + name_len;
+        match b.get(after) {
+            Some(b'>') | Some(b'/') | Some(b' ') | Some(b'\t') if after < hi => {}
+            _ => return None,
+        }
+        let end = tag_end(b, after, hi.min(after + LOOKAHEAD))?;
+        Some((end, Some(replacement)))
+    }
+
+    /// Second pass: drop WeChat UI lines, collapse blank lines, join.
+    fn finish(self) -> String {
+        let Cleaner { out, lines, .. } = self;
+        let class: Vec<LineClass> = lines
+            .iter()
+            .map(|l| classify(out.get(l.start..l.end).unwrap_or(""), l.code))
+            .collect();
+        let removed = ui_lines_to_remove(&class);
+
+        let mut result = String::with_capacity(out.len());
+        let mut pending_blank = false;
+        for (k, span) in lines.iter().enumerate() {
+            if removed[k] {
+                continue;
+            }
+            if class[k] == LineClass::Blank {
+                pending_blank = !result.is_empty();
+                continue;
+            }
+            if !result.is_empty() {
+                result.push('\n');
+                if pending_blank {
+                    result.push('\n');
+                }
+            }
+            pending_blank = false;
+            result.push_str(out.get(span.start..span.end).unwrap_or(""));
+        }
+        result
+    }
+}
+
+/// `![alt](dest)` at `i` in a code line (alt without brackets): its end.
+fn code_image_end(b: &[u8], i: usize) -> Option<usize> {
+    let from = i + 2;
+    let limit = b.len().min(from + LOOKAHEAD);
+    let close = from + memchr::memchr2(b']', b'[', &b[from..limit])?;
+    if b[close] != b']' || b.get(close + 1) != Some(&b'(') {
+        return None;
+    }
+    link_destination_end(b, close + 2, b.len())
+}
+
+/// Start of the next run of exactly `k` backticks in `b[from..hi]`.
+fn find_backtick_run(b: &[u8], from: usize, hi: usize, k: usize) -> Option<usize> {
+    let mut j = from;
+    while j < hi {
+        let off = memchr::memchr(b'`', &b[j..hi])?;
+        let start = j + off;
+        let run = b[start..hi].iter().take_while(|&&c| c == b'`').count();
+        if run == k {
+            return Some(start);
+        }
+        j = start + run;
+    }
+    None
+}
+
+/// After `](` at `p`: the index after the closing `)` of
+/// `dest "optional title")`, or `hi` when the line ends first (truncated).
+fn link_destination_end(b: &[u8], p: usize, hi: usize) -> Option<usize> {
+    let limit = hi.min(p + LOOKAHEAD);
+    let mut q = p;
+    while q < limit && (b[q] == b' ' || b[q] == b'\t') {
+        q += 1;
+    }
+    if q < limit && b[q] == b'<' {
+        q += memchr::memchr(b'>', &b[q..limit])? + 1;
+    } else {
+        let mut depth = 0usize;
+        while q < limit {
+            match b[q] {
+                b'\\' => q += 1,
+                b'(' => depth += 1,
+                b')' if depth == 0 => break,
+                b')' => depth -= 1,
+                b' ' | b'\t' => break,
+                _ => {}
+            }
+            q += 1;
+        }
+    }
+    if q >= hi {
+        return Some(hi);
+    }
+    while q < limit && (b[q] == b' ' || b[q] == b'\t') {
+        q += 1;
+    }
+    if q < limit && matches!(b[q], b'"' | b'\'' | b'(') {
+        let closer = if b[q] == b'(' { b')' } else { b[q] };
+        q += 1;
+        while q < limit && b[q] != closer {
+            if b[q] == b'\\' {
+                q += 1;
+            }
+            q += 1;
+        }
+        if q >= hi {
+            return Some(hi);
+        }
+        q += 1;
+        while q < limit && (b[q] == b' ' || b[q] == b'\t') {
+            q += 1;
+        }
+    }
+    if q >= hi {
+        return Some(hi);
+    }
+    if q < limit && b[q] == b')' {
+        return Some(q + 1);
+    }
+    // Not CommonMark, but what converters write: a destination with blanks
+    // (`![logo](img/a b.png)`). Accept it if a `)` comes before any bracket.
+    let k = b[p..limit]
+        .iter()
+        .position(|&c| matches!(c, b')' | b'(' | b'[' | b']'))?;
+    (b[p + k] == b')').then_some(p + k + 1)
+}
+
+/// A bare URL at `i`: its end, or `None`. `http://` / `https://` anywhere
+/// (case-insensitive); `www.` only at a word start and followed by a letter or
+/// digit. It ends at whitespace, one of ``)]>"'<`|``, or any non-ASCII byte.
+fn url_end(b: &[u8], i: usize, hi: usize) -> Option<usize> {
+    let rest = &b[i..hi];
+    let scheme = if starts_with_ignore_case(rest, b"https://") {
+        8
+    } else if starts_with_ignore_case(rest, b"http://") {
+        7
+    } else if starts_with_ignore_case(rest, b"www.")
+        && rest.get(4).is_some_and(u8::is_ascii_alphanumeric)
+        && (i == 0
+            || !matches!(b[i - 1], b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'/' | b'-' | b'_' | b'@'))
+    {
+        4
+    } else {
+        return None;
+    };
+    let len = rest[scheme..]
+        .iter()
+        .take_while(|&&c| {
+            c.is_ascii()
+                && !c.is_ascii_whitespace()
+                && !matches!(c, b')' | b']' | b'>' | b'"' | b'\'' | b'<' | b'`' | b'|')
+        })
+        .count();
+    Some(i + scheme + len)
+}
+
+/// ASCII case-insensitive prefix test on bytes (`HTTPS://` is a URL too).
+fn starts_with_ignore_case(hay: &[u8], prefix: &[u8]) -> bool {
+    hay.len() >= prefix.len() && hay[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+/// The `>` ending a tag whose name ended at `from` (quotes respected).
+fn tag_end(b: &[u8], from: usize, limit: usize) -> Option<usize> {
+    let mut quote = 0u8;
+    for (k, &c) in b[from..limit].iter().enumerate() {
+        match c {
+            b'"' | b'\'' if quote == 0 => quote = c,
+            c if c == quote => quote = 0,
+            b'>' if quote == 0 => return Some(from + k + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The layout tags, as data: see the comments in the file.
+const LAYOUT_TAGS_FILE: &str = include_str!("layout-tags.txt");
+
+/// [`LAYOUT_TAGS_FILE`] parsed once: tag name → what the stripped tag leaves.
+static LAYOUT_TAGS: LazyLock<HashMap<&'static [u8], &'static str>> = LazyLock::new(|| {
+    let mut tags = HashMap::new();
+    let mut leaves = None;
+    for line in LAYOUT_TAGS_FILE.lines().map(str::trim) {
+        match line {
+            "" => {}
+            _ if line.starts_with('#') => {}
+            "inline:" => leaves = Some(""),
+            "block:" => leaves = Some(" "),
+            _ => {
+                for name in line.split_whitespace() {
+                    if let Some(leaves) = leaves {
+                        tags.insert(name.as_bytes(), leaves);
+                    }
+                }
+            }
+        }
+    }
+    tags
+});
+
+/// What a stripped tag (`name` lowercased) leaves: nothing for inline
+/// formatting, a space for tags that break a line or a cell (so
+/// `a</td><td>b` stays two words). `None`: not a layout tag, keep it as
+/// text.
+fn tag_replacement(name: &[u8]) -> Option<&'static str> {
+    LAYOUT_TAGS.get(name).copied()
+}
+
+/// `[label]: destination` on a line of its own (footnotes `[^1]: …` are text
+/// and stay).
+fn is_reference_definition(line: &str) -> bool {
+    let t = line.trim_start_matches(' ');
+    if line.len() - t.len() > 3 || !t.starts_with('[') || t.starts_with("[^") {
+        return false;
+    }
+    let Some(close) = t.find("]:") else {
+        return false;
+    };
+    let label = &t[1..close];
+    !label.trim().is_empty() && !label.contains(['[', ']']) && !t[close + 2..].trim().is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout_tags_file_drives_tag_stripping() {
+        let inline = ["a", "b", "span", "strong", "wbr"];
+        let block = ["br", "td", "section", "figcaption", "h6", "ul"];
+        assert!(LAYOUT_TAGS.len() >= 60, "only {} tags", LAYOUT_TAGS.len());
+        for (name, leaves) in LAYOUT_TAGS.iter() {
+            // The tag reader looks at names of at most 10 alphanumerics.
+            assert!(name.len() <= 10, "{name:?}");
+            assert!(name.iter().all(u8::is_ascii_alphanumeric), "{name:?}");
+            let name = std::str::from_utf8(name).unwrap();
+            let html = format!("x<{name} class=\"k\">y</{}>z", name.to_uppercase());
+            let want = if leaves.is_empty() { "xyz" } else { "x y z" };
+            assert_eq!(clean_body(&html), want, "{name}");
+        }
+        for name in inline {
+            assert_eq!(tag_replacement(name.as_bytes()), Some(""), "{name}");
+        }
+        for name in block {
+            assert_eq!(tag_replacement(name.as_bytes()), Some(" "), "{name}");
+        }
+        for name in ["script", "img", "iframe", "svg", "style", "inline", "block"] {
+            assert_eq!(tag_replacement(name.as_bytes()), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn images_removed_entirely() {
+        assert_eq!(
+            clean_body("前![cover_image](https://i.example/a.png)后"),
+            "前后"
+        );
+        assert_eq!(clean_body("a ![图片](x.png \"t\") b"), "a  b");
+        assert_eq!(clean_body("![alt][ref] 文"), " 文");
+        assert_eq!(
+            clean_body("x\n\n![](https://i/x.png)\n\n![]()\n\n\n\ny"),
+            "x\n\ny"
+        );
+        // Cut off by a truncated file.
+        assert_eq!(
+            clean_body("文字 ![作者头像](http://mmbiz.example/abc"),
+            "文字"
+        );
+        assert_eq!(clean_body("* [![Some long alt te..."), "* [");
+        // A destination with blanks, as converters write it.
+        assert_eq!(clean_body("[![logo](img/a b.png)](/) 名"), " 名");
+        // Rust macros are not images.
+        assert_eq!(clean_body("vec![1, 2] 和 vec![3]"), "vec![1, 2] 和 vec![3]");
+    }
+
+    #[test]
+    fn links_keep_their_text() {
+        assert_eq!(
+            clean_body("见[微信公众平台](https://mp.example/x)说明"),
+            "见微信公众平台说明"
+        );
+        assert_eq!(clean_body("[a [nested] b](u) c"), "a [nested] b c");
+        assert_eq!(clean_body("[link](<a b.html> \"title\")"), "link");
+        assert_eq!(clean_body("[wiki](https://e.org/x_(y)) z"), "wiki z");
+        assert_eq!(clean_body("[![](https://i/a.png)](https://t) 后"), " 后");
+        assert_eq!(clean_body("[ref link][1] and [x][]"), "ref link and x");
+        assert_eq!(clean_body("[1]: https://example.com/ref\n正文"), "正文");
+        assert_eq!(clean_body("[^1]: 脚注保留"), "[^1]: 脚注保留");
+        // No `](`: literal.
+        assert_eq!(
+            clean_body("数组 a[0] 与 [x] 和 [未闭合"),
+            "数组 a[0] 与 [x] 和 [未闭合"
+        );
+        assert_eq!(clean_body("[text]\n(not a link)"), "[text]\n(not a link)");
+    }
+
+    #[test]
+    fn bare_urls_removed() {
+        assert_eq!(
+            clean_body("地址 https://a.example/x?y=1&z=2 结束"),
+            "地址  结束"
+        );
+        assert_eq!(
+            clean_body("地址：http://a.example/path项目地址"),
+            "地址：项目地址"
+        );
+        assert_eq!(clean_body("见https://a.example/x。下一句"), "见。下一句");
+        assert_eq!(clean_body("(see https://a.example/x) ok"), "(see ) ok");
+        assert_eq!(clean_body("visit www.example.com now"), "visit  now");
+        assert_eq!(clean_body("HTTPS://UPPER.EXAMPLE/ done"), " done");
+        assert_eq!(
+            clean_body("awww.example.com stays"),
+            "awww.example.com stays"
+        );
+        assert_eq!(clean_body("www. alone"), "www. alone");
+        assert_eq!(
+            clean_body("自动链接 <https://a.example/x> 后"),
+            "自动链接  后"
+        );
+        assert_eq!(clean_body("`curl https://a.example/x`"), "`curl `");
+        assert_eq!(
+            clean_body("```\nwget http://e.example/p.sh\n```"),
+            "```\nwget\n```"
+        );
+    }
+
+    #[test]
+    fn html_tags_stripped_entities_decoded() {
+        let html = "<table><tr><td style=\"x\">甲</td><td>乙</td></tr></table>";
+        assert_eq!(clean_body(html).trim(), "甲  乙");
+        assert_eq!(clean_body("a<br/>b<br>c"), "a b c");
+        assert_eq!(
+            clean_body("<span style=\"color:red\">红</span>色</p>"),
+            "红色"
+        );
+        assert_eq!(clean_body("前<!-- 注释 -->后"), "前后");
+        assert_eq!(
+            clean_body("前<!--\n多行\n注释\n-->后\n下一行"),
+            "前\n后\n下一行"
+        );
+        assert_eq!(clean_body("<!-- 没有结尾"), "<!-- 没有结尾");
+        assert_eq!(
+            clean_body("&nbsp;A&amp;B &lt;tag&gt; &quot;q&quot; &#39;s&#39; &#x4e2d; &bogus; & x"),
+            " A&B <tag> \"q\" 's' 中 &bogus; & x"
+        );
+    }
+
+    #[test]
+    fn subject_tags_stay_as_text() {
+        assert_eq!(clean_body("#include <stdio.h>"), "#include <stdio.h>");
+        assert_eq!(
+            clean_body("payload <script>alert(1)</script> 和 <img src=x onerror=alert(1)>"),
+            "payload <script>alert(1)</script> 和 <img src=x onerror=alert(1)>"
+        );
+        assert_eq!(clean_body("List<String> a < b"), "List<String> a < b");
+        assert_eq!(clean_body("`<br>` 与 `&amp;`"), "`<br>` 与 `&amp;`");
+        assert_eq!(
+            clean_body("```\n<td>&amp;</td>\n```"),
+            "```\n<td>&amp;</td>\n```"
+        );
+    }
+
+    #[test]
+    fn escapes_undone_outside_code() {
+        assert_eq!(
+            clean_body("copy\\_to\\_user \\*p \\[x\\](y)"),
+            "copy_to_user *p [x](y)"
+        );
+        assert_eq!(clean_body("C:\\Windows\\path"), "C:\\Windows\\path");
+        assert_eq!(clean_body("`a\\_b`"), "`a\\_b`");
+    }
+
+    #[test]
+    fn whitespace_normalised() {
+        assert_eq!(clean_body("\n\n a  \n\n\n\n b\t\n\n"), " a\n\n b");
+        assert_eq!(clean_body("x\n\u{200d}\n\n\u{200b}\ny"), "x\n\ny");
+    }
+
+    #[test]
+    fn pathological_inputs_stay_linear() {
+        let n = 200_000;
+        for unit in [
+            "[", "![", "`", "<!--", "<span ", "](", "[a](", "&#", "http://", "\\",
+        ] {
+            let s = unit.repeat(n / unit.len());
+            let _ = clean_body(&s);
+        }
+        let brackets = "[x](".repeat(50_000) + &")".repeat(50_000);
+        let _ = clean_body(&brackets);
+        let lines = "[\n".repeat(100_000);
+        let _ = clean_body(&lines);
+    }
+}

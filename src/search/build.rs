@@ -1,0 +1,397 @@
+//! From a parsed query to one tantivy query: recall clauses that decide
+//! which documents match (exactly `grep -F -i`'s set), ranking clauses that
+//! only score them, and the `--source`/`--since`/`--until` filters.
+
+use std::ops::Bound;
+
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery,
+    RegexPhraseQuery, RegexQuery, TermQuery, TermSetQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Searcher, Term};
+
+use super::Options;
+use crate::analyzer::{self, Class, QueryUnit, UnitKind};
+use crate::columns;
+use crate::error::Error;
+use crate::expand::{Anchor, Vocabulary, WordQuery};
+use crate::query::{Clause, FieldSel};
+use crate::schema::Fields;
+
+type Clauses = Vec<(Occur, Box<dyn TQuery>)>;
+
+/// Bigger than any real expansion; the per-query expansion count is bounded
+/// by the vocabulary, and a cap would silently lose recall.
+const MAX_EXPANSIONS: u32 = u32::MAX;
+
+/// Expansions above this many terms fall back to a (slower) regex.
+const MAX_ALTERNATIVES: usize = 40;
+
+fn escape(s: &str) -> String {
+    regex_syntax::escape(s)
+}
+
+/// How one query unit matches index terms.
+enum UnitMatch {
+    Exact(String),
+    /// A word that may continue in the document (see `expand`).
+    Word(String, Anchor),
+    /// A lone CJK character at an open end: a regex over bigrams.
+    Pattern(String),
+}
+
+fn unit_match(q: &QueryUnit) -> UnitMatch {
+    let t = &q.unit.text;
+    match (q.unit.kind, q.open_left, q.open_right) {
+        (UnitKind::Word, true, true) => UnitMatch::Word(t.clone(), Anchor::Contains),
+        (UnitKind::Word, true, false) => UnitMatch::Word(t.clone(), Anchor::Suffix),
+        (UnitKind::Word, false, true) => UnitMatch::Word(t.clone(), Anchor::Prefix),
+        // A lone CJK character at an open end may be the first or last
+        // character of a longer run, i.e. half of a bigram.
+        (UnitKind::Unigram, true, true) => UnitMatch::Pattern(format!("{0}.?|.{0}", escape(t))),
+        (UnitKind::Unigram, true, false) => UnitMatch::Pattern(format!(".?{}", escape(t))),
+        (UnitKind::Unigram, false, true) => UnitMatch::Pattern(format!("{}.?", escape(t))),
+        _ => UnitMatch::Exact(t.clone()),
+    }
+}
+
+/// The regex for one phrase position. An open word becomes the list of
+/// vocabulary words it matches when that list is short (a small DFA that
+/// prunes the term dictionary walk); otherwise a pattern whose characters
+/// exclude CJK, so the walk still skips the bigrams.
+fn unit_regex(vocab: Option<&Vocabulary>, m: UnitMatch) -> String {
+    let (t, anchor) = match m {
+        UnitMatch::Exact(t) => return escape(&t),
+        UnitMatch::Pattern(p) => return p,
+        UnitMatch::Word(t, anchor) => (t, anchor),
+    };
+    if let Some(v) = vocab {
+        let terms = v.matching(&t, anchor);
+        if terms.is_empty() {
+            return escape(&t);
+        }
+        if terms.len() <= MAX_ALTERNATIVES {
+            return terms
+                .iter()
+                .map(|x| escape(x))
+                .collect::<Vec<_>>()
+                .join("|");
+        }
+    }
+    const NOT_CJK: &str = r"[\x{0}-\x{2FFF}]";
+    match anchor {
+        Anchor::Contains => format!("{0}.*|{1}*{0}.*", escape(&t), NOT_CJK),
+        Anchor::Suffix => format!("{1}*{0}", escape(&t), NOT_CJK),
+        Anchor::Prefix => format!("{}.*", escape(&t)),
+    }
+}
+
+/// The query for a single recall unit: one term, a vocabulary expansion
+/// or a regex over the term dictionary.
+fn single_unit_query(
+    vocab: Option<&Vocabulary>,
+    unit: &QueryUnit,
+    field: Field,
+) -> Result<Box<dyn TQuery>, Error> {
+    Ok(match unit_match(unit) {
+        UnitMatch::Exact(t) => Box::new(TermQuery::new(
+            Term::from_field_text(field, &t),
+            IndexRecordOption::WithFreqs,
+        )),
+        UnitMatch::Word(t, anchor) => match vocab {
+            Some(v) => Box::new(TermSetQuery::new(
+                v.matching(&t, anchor)
+                    .into_iter()
+                    .map(|w| Term::from_field_text(field, w)),
+            )),
+            None => Box::new(WordQuery::new(field, &t, anchor)),
+        },
+        UnitMatch::Pattern(p) => Box::new(
+            RegexQuery::from_pattern(&p, field).map_err(|e| Error::BadQuery(e.to_string()))?,
+        ),
+    })
+}
+
+/// The recall query for one string in one field: matches exactly the
+/// documents whose field contains the string (case-insensitively).
+pub(crate) fn recall_query(
+    vocab: Option<&Vocabulary>,
+    units: &[QueryUnit],
+    field: Field,
+) -> Result<Box<dyn TQuery>, Error> {
+    if let [unit] = units {
+        return single_unit_query(vocab, unit, field);
+    }
+    let matches: Vec<(usize, UnitMatch)> = units
+        .iter()
+        .map(|u| (u.unit.position, unit_match(u)))
+        .collect();
+    let exact: Option<Vec<(usize, Term)>> = matches
+        .iter()
+        .map(|(p, m)| match m {
+            UnitMatch::Exact(t) => Some((*p, Term::from_field_text(field, t))),
+            _ => None,
+        })
+        .collect();
+    if let Some(terms) = exact {
+        return Ok(Box::new(PhraseQuery::new_with_offset(terms)));
+    }
+    let terms = matches
+        .into_iter()
+        .map(|(p, m)| (p, unit_regex(vocab, m)))
+        .collect();
+    let mut q = RegexPhraseQuery::new_with_offset(field, terms);
+    q.set_max_expansions(MAX_EXPANSIONS);
+    Ok(Box::new(q))
+}
+
+fn push_unique(out: &mut Vec<String>, s: &str) {
+    if !out.iter().any(|x| x == s) {
+        out.push(s.to_string());
+    }
+}
+
+/// The maximal runs of characters of one class, in order.
+fn class_runs(norm: &str) -> Vec<(Class, &str)> {
+    let mut runs: Vec<(Class, usize, usize)> = Vec::new();
+    for (i, c) in norm.char_indices() {
+        let cls = analyzer::class(c);
+        match runs.last_mut() {
+            Some((last, _, end)) if *last == cls => *end = i + c.len_utf8(),
+            _ => runs.push((cls, i, i + c.len_utf8())),
+        }
+    }
+    runs.into_iter().map(|(c, a, b)| (c, &norm[a..b])).collect()
+}
+
+/// Every 2–8 character substring of a CJK run (the run itself when it is
+/// a lone character).
+fn cjk_substrings(run: &str, out: &mut Vec<String>) {
+    let bounds: Vec<usize> = run
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([run.len()])
+        .collect();
+    let n = bounds.len() - 1;
+    if n == 1 {
+        push_unique(out, run);
+    }
+    for a in 0..n {
+        for b in (a + 2)..=(a + 8).min(n) {
+            push_unique(out, &run[bounds[a]..bounds[b]]);
+        }
+    }
+}
+
+/// Candidate ranking words of a query string: its whole words, and every
+/// 2–8 character substring of its CJK runs (a lone CJK character too);
+/// the caller keeps those that exist in the index's vocabulary. This is
+/// jieba's "search mode" done against the index's own dictionary.
+fn word_candidates(norm: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (cls, run) in class_runs(norm) {
+        match cls {
+            Class::Word => push_unique(&mut out, run),
+            Class::Cjk => cjk_substrings(run, &mut out),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether any segment's term dictionary of `field` holds `word`.
+fn in_vocabulary(searcher: &Searcher, field: Field, word: &str) -> Result<bool, Error> {
+    let err = |e: &dyn std::fmt::Display| columns::index_error("term dictionary", e);
+    for seg in searcher.segment_readers() {
+        let ii = seg.inverted_index(field).map_err(|e| err(&e))?;
+        if ii
+            .terms()
+            .get(word.as_bytes())
+            .map_err(|e| err(&e))?
+            .is_some()
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The recall fields a term is searched in, with their boosts.
+fn recall_fields(f: &Fields, sel: FieldSel) -> Vec<(Field, f32)> {
+    match sel {
+        FieldSel::Any => vec![(f.title, f.boost_title), (f.body, f.boost_body)],
+        FieldSel::Title => vec![(f.title, f.boost_title)],
+        FieldSel::Body => vec![(f.body, f.boost_body)],
+        FieldSel::Source => vec![(f.source, 1.0)],
+    }
+}
+
+/// The jieba word fields a term is ranked by, with their boosts.
+fn word_fields(f: &Fields, sel: FieldSel) -> Vec<(Field, f32)> {
+    match sel {
+        FieldSel::Any => vec![
+            (f.title_words, f.boost_title_words),
+            (f.body_words, f.boost_body_words),
+        ],
+        FieldSel::Title => vec![(f.title_words, f.boost_title_words)],
+        FieldSel::Body => vec![(f.body_words, f.boost_body_words)],
+        FieldSel::Source => vec![],
+    }
+}
+
+/// Scoring-only clauses for one normalized term: each of its candidate
+/// words that the index knows, in each word field.
+fn ranking_clauses(
+    searcher: &Searcher,
+    f: &Fields,
+    sel: FieldSel,
+    norm: &str,
+) -> Result<Clauses, Error> {
+    let fields = word_fields(f, sel);
+    let mut out: Clauses = Vec::new();
+    for w in word_candidates(norm) {
+        for &(field, boost) in &fields {
+            if !in_vocabulary(searcher, field, &w)? {
+                continue;
+            }
+            let tq = TermQuery::new(
+                Term::from_field_text(field, &w),
+                IndexRecordOption::WithFreqs,
+            );
+            out.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(tq), boost)),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// One query clause: its ranking clauses (positive clauses only), then the
+/// group of its alternatives, which must (or, negated, must not) match.
+fn clause_queries(
+    searcher: &Searcher,
+    vocab: Option<&Vocabulary>,
+    f: &Fields,
+    clause: &Clause,
+) -> Result<Clauses, Error> {
+    let mut out: Clauses = Vec::new();
+    let mut alternatives: Clauses = Vec::new();
+    for term in &clause.any_of {
+        let norm = analyzer::normalize(&term.text);
+        let units = analyzer::query_units(&norm);
+        if units.is_empty() {
+            continue;
+        }
+        for (field, boost) in recall_fields(f, term.field) {
+            let q = recall_query(vocab, &units, field)?;
+            alternatives.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+        }
+        if !clause.negated {
+            out.extend(ranking_clauses(searcher, f, term.field, &norm)?);
+        }
+    }
+    if !alternatives.is_empty() {
+        let occur = if clause.negated {
+            Occur::MustNot
+        } else {
+            Occur::Must
+        };
+        out.push((occur, Box::new(BooleanQuery::new(alternatives))));
+    }
+    Ok(out)
+}
+
+fn date_term(field: Field, d: jiff::civil::Date) -> Result<Term, Error> {
+    Ok(Term::from_field_date(field, columns::day_value(d)?))
+}
+
+/// The `--since`/`--until` range, both days included; `None` without either.
+fn date_range(
+    field: Field,
+    since: Option<jiff::civil::Date>,
+    until: Option<jiff::civil::Date>,
+) -> Result<Option<Box<dyn TQuery>>, Error> {
+    if since.is_none() && until.is_none() {
+        return Ok(None);
+    }
+    let lower = match since {
+        Some(d) => Bound::Included(date_term(field, d)?),
+        None => Bound::Unbounded,
+    };
+    let upper = match until {
+        Some(d) => {
+            let next = d
+                .tomorrow()
+                .map_err(|e| Error::BadDate(format!("{d}: {e}")))?;
+            Bound::Excluded(date_term(field, next)?)
+        }
+        None => Bound::Unbounded,
+    };
+    Ok(Some(Box::new(RangeQuery::new(lower, upper))))
+}
+
+/// The filters: they restrict the documents but add nothing to a score.
+fn filters(f: &Fields, opts: &Options) -> Result<Clauses, Error> {
+    let mut out: Clauses = Vec::new();
+    let unscored =
+        |q: Box<dyn TQuery>| -> Box<dyn TQuery> { Box::new(ConstScoreQuery::new(q, 0.0)) };
+    if !opts.sources.is_empty() {
+        let terms = opts
+            .sources
+            .iter()
+            .map(|s| Term::from_field_text(f.source_exact, s));
+        out.push((Occur::Must, unscored(Box::new(TermSetQuery::new(terms)))));
+    }
+    if let Some(range) = date_range(f.date, opts.since, opts.until)? {
+        out.push((Occur::Must, unscored(range)));
+    }
+    Ok(out)
+}
+
+/// Builds the whole tantivy query: recall clauses (must / must not),
+/// ranking clauses (should), and filters.
+pub(crate) fn build_query(
+    searcher: &Searcher,
+    vocab: Option<&Vocabulary>,
+    f: &Fields,
+    opts: &Options,
+) -> Result<Box<dyn TQuery>, Error> {
+    let mut clauses: Clauses = Vec::new();
+    for clause in &opts.query.clauses {
+        clauses.extend(clause_queries(searcher, vocab, f, clause)?);
+    }
+    if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
+        return Err(Error::BadQuery(
+            "nothing to search for after removing spaces".into(),
+        ));
+    }
+    clauses.extend(filters(f, opts)?);
+    Ok(Box::new(BooleanQuery::new(clauses)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn candidates_cover_cjk_substrings_and_words() {
+        let c = word_candidates("勒索软件攻击log4j2");
+        assert!(c.contains(&"勒索".to_string()));
+        assert!(c.contains(&"勒索软件".to_string()));
+        assert!(c.contains(&"软件攻击".to_string()));
+        assert!(c.contains(&"log4j2".to_string()));
+        assert!(!c.contains(&"勒".to_string()));
+        assert_eq!(word_candidates("洞"), vec!["洞".to_string()]);
+    }
+
+    #[test]
+    fn candidates_stop_at_eight_characters_and_skip_punctuation() {
+        let c = word_candidates("一二三四五六七八九, abc");
+        assert!(c.contains(&"一二三四五六七八".to_string()));
+        assert!(!c.contains(&"一二三四五六七八九".to_string()));
+        assert!(c.contains(&"abc".to_string()));
+        assert!(!c.iter().any(|w| w.contains(',') || w.contains(' ')));
+    }
+}

@@ -1,0 +1,239 @@
+//! From matching documents to finished hits: rank, fold the files that hold
+//! the same article, page, and read what a hit is (path, title, source,
+//! date, url, duplicates). Bodies are not read here: the presentation
+//! stage reads a file for its snippet only when it prints that hit.
+
+use std::collections::HashSet;
+
+use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::query::{Query as TQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+
+use super::{search_failed, Hit, Options, Sort};
+use crate::columns;
+use crate::error::Error;
+use crate::schema::{name, Fields};
+
+/// The key that folds duplicates: the article's content hash when folding,
+/// else the document's own address (every file is its own article).
+pub(super) struct DupKeys(Option<Vec<Option<Column<u64>>>>);
+
+impl DupKeys {
+    pub(super) fn new(searcher: &Searcher, fold: bool) -> Result<Self, Error> {
+        Ok(DupKeys(if fold {
+            Some(columns::columns::<u64>(searcher, name::DUP_HASH)?)
+        } else {
+            None
+        }))
+    }
+
+    fn key(&self, a: DocAddress) -> u64 {
+        let unique = ((a.segment_ord as u64) << 32) | a.doc_id as u64;
+        self.0
+            .as_ref()
+            .and_then(|cols| cols.get(a.segment_ord as usize))
+            .and_then(|c| c.as_ref())
+            .and_then(|c| c.first(a.doc_id))
+            .unwrap_or(unique)
+    }
+
+    /// The number of distinct articles among `docs`.
+    pub(super) fn distinct(&self, docs: &HashSet<DocAddress>) -> u64 {
+        if self.0.is_none() {
+            return docs.len() as u64;
+        }
+        docs.iter()
+            .map(|&a| self.key(a))
+            .collect::<HashSet<u64>>()
+            .len() as u64
+    }
+}
+
+/// The `path` column of each segment, opened once, for hits that need only
+/// their path (`-l`): no stored document is decompressed.
+struct PathColumns(Vec<Option<StrColumn>>);
+
+impl PathColumns {
+    fn new(searcher: &Searcher) -> Result<Self, Error> {
+        Ok(PathColumns(columns::str_columns(searcher, name::PATH)?))
+    }
+
+    fn hit(&self, a: DocAddress, score: f32) -> Result<Hit, Error> {
+        let mut path = String::new();
+        if let Some(Some(col)) = self.0.get(a.segment_ord as usize) {
+            columns::first_str(col, a.doc_id, &mut path)?;
+        }
+        Ok(Hit::path_only(path, score))
+    }
+
+    /// The paths of many documents, sorted: the ordinals of each segment
+    /// are sorted and resolved in one pass over its dictionary, instead of
+    /// one dictionary block lookup a document.
+    fn all_sorted(&self, docs: &HashSet<DocAddress>) -> Result<Vec<String>, Error> {
+        let mut ords: Vec<Vec<u64>> = vec![Vec::new(); self.0.len()];
+        for a in docs {
+            let seg = a.segment_ord as usize;
+            if let Some(Some(col)) = self.0.get(seg) {
+                ords[seg].extend(columns::first_ord(col, a.doc_id));
+            }
+        }
+        let mut out = Vec::with_capacity(docs.len());
+        for (col, mut o) in self.0.iter().zip(ords) {
+            let Some(col) = col else { continue };
+            o.sort_unstable();
+            col.dictionary()
+                .sorted_ords_to_term_cb(&o, |b| out.push(String::from_utf8_lossy(b).into_owned()))
+                .map_err(|e| columns::index_error(name::PATH, e))?;
+        }
+        out.sort_unstable();
+        Ok(out)
+    }
+}
+
+/// The best `n` candidates, best first: (score, address). Sorted by date,
+/// the score is 0.
+fn ranked(
+    searcher: &Searcher,
+    q: &dyn TQuery,
+    sort: Sort,
+    n: usize,
+) -> Result<Vec<(f32, DocAddress)>, Error> {
+    let top = TopDocs::with_limit(n.max(1));
+    Ok(match sort {
+        Sort::Relevance => searcher
+            .search(q, &top.order_by_score())
+            .map_err(search_failed)?,
+        Sort::Date => searcher
+            .search(
+                q,
+                &top.order_by_fast_field::<tantivy::DateTime>(name::DATE, Order::Desc),
+            )
+            .map_err(search_failed)?
+            .into_iter()
+            .map(|(_, a)| (0.0, a))
+            .collect(),
+    })
+}
+
+/// The best `want` distinct articles (or all there are), best first.
+/// Duplicates are folded after ranking, so candidates are fetched in
+/// growing numbers until enough distinct ones remain.
+fn top_distinct(
+    searcher: &Searcher,
+    q: &dyn TQuery,
+    sort: Sort,
+    want: usize,
+    matching: usize,
+    keys: &DupKeys,
+) -> Result<Vec<(f32, DocAddress)>, Error> {
+    let mut n = (want * 2 + 16).min(matching);
+    loop {
+        let mut seen: HashSet<u64> = HashSet::new();
+        let picked: Vec<(f32, DocAddress)> = ranked(searcher, q, sort, n)?
+            .into_iter()
+            .filter(|(_, a)| seen.insert(keys.key(*a)))
+            .collect();
+        if picked.len() >= want || n >= matching {
+            return Ok(picked);
+        }
+        n = (n * 2).min(matching);
+    }
+}
+
+/// The hits to show, in order: every matching path for `-l` without a
+/// limit (sorted, like `grep -l`), else the requested page of the ranking.
+pub(super) fn hits(
+    searcher: &Searcher,
+    f: &Fields,
+    q: &dyn TQuery,
+    all: &HashSet<DocAddress>,
+    keys: &DupKeys,
+    opts: &Options,
+) -> Result<Vec<Hit>, Error> {
+    if opts.paths_only && opts.limit.is_none() && opts.sort == Sort::Relevance {
+        let paths = PathColumns::new(searcher)?.all_sorted(all)?;
+        return Ok(paths.into_iter().map(|p| Hit::path_only(p, 0.0)).collect());
+    }
+    let want = match opts.limit {
+        Some(l) => (opts.offset + l).min(all.len()),
+        None => all.len(),
+    };
+    if want == 0 {
+        return Ok(Vec::new());
+    }
+    let picked = top_distinct(searcher, q, opts.sort, want, all.len(), keys)?;
+    let page = picked
+        .into_iter()
+        .skip(opts.offset)
+        .take(want.saturating_sub(opts.offset));
+    if opts.paths_only {
+        let cols = PathColumns::new(searcher)?;
+        return page.map(|(score, a)| cols.hit(a, score)).collect();
+    }
+    page.map(|(score, a)| stored_hit(searcher, f, a, score, opts.fold_duplicates))
+        .collect()
+}
+
+/// The first string of a stored field ("" when the document has none).
+fn stored_str(doc: &TantivyDocument, field: Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn read_doc(searcher: &Searcher, a: DocAddress) -> Result<TantivyDocument, Error> {
+    searcher
+        .doc(a)
+        .map_err(|e| Error::Other(format!("cannot read a stored document: {e}")))
+}
+
+/// A whole hit from its stored document, with the other files holding the
+/// same article when duplicates are folded.
+fn stored_hit(
+    searcher: &Searcher,
+    f: &Fields,
+    a: DocAddress,
+    score: f32,
+    fold: bool,
+) -> Result<Hit, Error> {
+    let doc = read_doc(searcher, a)?;
+    let mut hit = Hit {
+        path: stored_str(&doc, f.path),
+        title: stored_str(&doc, f.title),
+        source: stored_str(&doc, f.source),
+        date: doc
+            .get_first(f.date)
+            .and_then(|v| v.as_datetime())
+            .and_then(columns::day)
+            .map(|d| d.to_string()),
+        url: stored_str(&doc, f.url),
+        score,
+        duplicates: Vec::new(),
+    };
+    if fold {
+        let mut others = paths_with_key(searcher, f, &stored_str(&doc, f.dup_key))?;
+        others.retain(|p| p != &hit.path);
+        hit.duplicates = others;
+    }
+    Ok(hit)
+}
+
+/// Paths of every document with this duplicate key, sorted.
+fn paths_with_key(searcher: &Searcher, f: &Fields, key: &str) -> Result<Vec<String>, Error> {
+    let q = TermQuery::new(
+        Term::from_field_text(f.dup_key, key),
+        IndexRecordOption::Basic,
+    );
+    let docs = searcher
+        .search(&q, &DocSetCollector)
+        .map_err(search_failed)?;
+    let mut paths = docs
+        .into_iter()
+        .map(|a| read_doc(searcher, a).map(|d| stored_str(&d, f.path)))
+        .collect::<Result<Vec<_>, _>>()?;
+    paths.sort();
+    Ok(paths)
+}

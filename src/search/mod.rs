@@ -1,0 +1,120 @@
+//! `secsearch search`: turn a parsed query into tantivy queries and collect
+//! ranked, de-duplicated, finished hits.
+//!
+//! Recall comes from the recall fields (see `analyzer`): each term is a phrase
+//! of recall units, with the two open ends expanded through the term
+//! dictionary, which gives exactly `grep -F -i`'s documents. Ranking adds
+//! BM25 over the jieba word fields: the query's substrings that exist as
+//! words in the index's own vocabulary are scored, title boosted. The query
+//! side never segments with jieba, so a search never builds its dictionary.
+//!
+//! Two stages: [`build`] makes the tantivy query, [`collect`] turns the
+//! matching documents into hits. What a user reads (snippets, colours,
+//! JSON) is made later, by `output`.
+
+mod build;
+mod collect;
+
+use tantivy::collector::DocSetCollector;
+
+use crate::error::Error;
+use crate::expand::Vocabulary;
+use crate::query::Query;
+use crate::schema;
+use crate::stats::{self, Facets};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Sort {
+    Relevance,
+    Date,
+}
+
+pub struct Options {
+    pub query: Query,
+    /// None: every hit.
+    pub limit: Option<usize>,
+    pub offset: usize,
+    pub sources: Vec<String>,
+    pub since: Option<jiff::civil::Date>,
+    pub until: Option<jiff::civil::Date>,
+    pub sort: Sort,
+    pub facets: bool,
+    /// Show the same article saved twice once (the others listed as its
+    /// duplicates); off for `-l`, which lists every matching file.
+    pub fold_duplicates: bool,
+    /// Only paths are needed (`-l`): read them from the fast field instead
+    /// of decompressing stored documents.
+    pub paths_only: bool,
+}
+
+/// One matching article, finished: what it is and where it lives. No body:
+/// a snippet is made from the file when (and only if) the hit is printed.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Hit {
+    pub path: String,
+    pub title: String,
+    pub source: String,
+    pub date: Option<String>,
+    pub url: String,
+    pub score: f32,
+    /// Other files holding the same article.
+    pub duplicates: Vec<String>,
+}
+
+impl Hit {
+    /// A hit that carries only its path (`-l`).
+    fn path_only(path: String, score: f32) -> Hit {
+        Hit {
+            path,
+            title: String::new(),
+            source: String::new(),
+            date: None,
+            url: String::new(),
+            score,
+            duplicates: Vec::new(),
+        }
+    }
+}
+
+pub struct Results {
+    pub hits: Vec<Hit>,
+    /// Distinct matching articles (duplicates counted once).
+    pub total: u64,
+    pub facets: Option<Facets>,
+    /// The normalized strings the query matched with: what a presenter
+    /// highlights, so highlights agree with why a document matched.
+    pub match_terms: Vec<String>,
+}
+
+fn search_failed(e: tantivy::TantivyError) -> Error {
+    Error::Other(format!("search failed: {e}"))
+}
+
+/// Answers `opts` from the index in `index_dir`.
+pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error> {
+    let opened = schema::open(index_dir)?;
+    let reader = opened.reader()?;
+    let searcher = reader.searcher();
+    let f = &opened.fields;
+    let vocab = Vocabulary::load(index_dir, opened.opstamp);
+    let q = build::build_query(&searcher, vocab.as_ref(), f, opts)?;
+
+    // All matching documents: the total counts articles, not files.
+    let all = searcher
+        .search(&q, &DocSetCollector)
+        .map_err(search_failed)?;
+    let keys = collect::DupKeys::new(&searcher, opts.fold_duplicates)?;
+    let total = keys.distinct(&all);
+    let facets = if opts.facets {
+        Some(stats::facets(&searcher, &all)?)
+    } else {
+        None
+    };
+    let hits = collect::hits(&searcher, f, q.as_ref(), &all, &keys, opts)?;
+    Ok(Results {
+        hits,
+        total,
+        facets,
+        match_terms: opts.query.match_terms(),
+    })
+}
