@@ -19,9 +19,12 @@
 //!
 //! Both run over [`normalize`]d text, and queries are normalized the same way.
 
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use jieba_rs::Jieba;
+
+use crate::error::Error;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 /// Bumped whenever tokenization changes in a way that changes index terms.
@@ -516,24 +519,80 @@ static JIEBA: OnceLock<Arc<Jieba>> = OnceLock::new();
 /// The one shared jieba instance, built on first use (110–170 ms), which only
 /// indexing and `tokenize` ever trigger.
 pub fn jieba() -> &'static Jieba {
+    // The shipped dictionary is compiled in and a test loads it, so the
+    // fallback is never taken in a released binary.
     JIEBA.get_or_init(|| Arc::new(build_jieba(None).unwrap_or_else(|_| Jieba::new())))
+}
+
+/// A `--user-dict` file, read and checked: jieba takes its text, the index
+/// stores its hash.
+#[derive(Debug)]
+pub struct UserDict {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl UserDict {
+    /// Reads and checks the file, so that a bad line is reported with the
+    /// file's name and the line's number before any work is done.
+    pub fn read(path: &Path) -> Result<UserDict, Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            what: "cannot read user dictionary",
+            source,
+        })?;
+        check_dict(&text).map_err(|(line, freq, source)| Error::UserDict {
+            path: path.to_path_buf(),
+            line,
+            freq,
+            source,
+        })?;
+        Ok(UserDict {
+            path: path.to_path_buf(),
+            text,
+        })
+    }
+}
+
+/// jieba's own rule for a dictionary line (`word [freq [tag]]`, the
+/// frequency a whole number), checked here because jieba's error quotes the
+/// line without naming the file.
+fn check_dict(text: &str) -> Result<(), (usize, String, std::num::ParseIntError)> {
+    for (i, line) in text.lines().enumerate() {
+        if let Some(freq) = line.split_whitespace().nth(1) {
+            freq.parse::<usize>()
+                .map_err(|e| (i + 1, freq.to_string(), e))?;
+        }
+    }
+    Ok(())
 }
 
 /// Builds jieba with the shipped dictionary plus an optional extra one; must
 /// be called before the first [`jieba`] to take effect.
-pub fn init_jieba(extra: Option<&str>) -> Result<(), String> {
-    let j = build_jieba(extra)?;
-    let _ = JIEBA.set(Arc::new(j));
-    Ok(())
+pub fn init_jieba(extra: Option<&UserDict>) -> Result<(), Error> {
+    let j = build_jieba(extra.map(|d| d.text.as_str())).map_err(|source| Error::Jieba {
+        what: match extra {
+            Some(d) => format!("{}: cannot load user dictionary", d.path.display()),
+            None => "cannot load the shipped dictionary".to_string(),
+        },
+        source,
+    })?;
+    // Already set only if something segmented text before this call: fine
+    // with the shipped dictionary alone, wrong with a user dictionary.
+    match (JIEBA.set(Arc::new(j)), extra) {
+        (Err(_), Some(d)) => Err(Error::Path {
+            path: d.path.clone(),
+            msg: "the user dictionary was loaded after jieba had started".into(),
+        }),
+        _ => Ok(()),
+    }
 }
 
-fn build_jieba(extra: Option<&str>) -> Result<Jieba, String> {
+fn build_jieba(extra: Option<&str>) -> Result<Jieba, jieba_rs::Error> {
     let mut j = Jieba::new();
-    j.load_dict(&mut USER_DICT.as_bytes())
-        .map_err(|e| format!("shipped user dictionary: {e}"))?;
+    j.load_dict(&mut USER_DICT.as_bytes())?;
     if let Some(extra) = extra {
-        j.load_dict(&mut extra.as_bytes())
-            .map_err(|e| format!("user dictionary: {e}"))?;
+        j.load_dict(&mut extra.as_bytes())?;
     }
     Ok(j)
 }
@@ -561,6 +620,33 @@ pub fn register(index: &tantivy::Index) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shipped_dictionary_loads() {
+        assert!(build_jieba(None).is_ok());
+    }
+
+    #[test]
+    fn a_bad_user_dictionary_line_is_named_by_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("dict.txt");
+        std::fs::write(&p, "勒索软件 100 n\n\n挖矿木马\r\n供应链 many n\n").unwrap();
+        let e = UserDict::read(&p).unwrap_err();
+        let msg = e.to_string();
+        assert!(matches!(e, Error::UserDict { line: 4, .. }), "{e:?}");
+        assert!(msg.contains(&format!("{}:4:", p.display())), "{msg}");
+        assert!(msg.contains("'many'"), "{msg}");
+        std::fs::write(&p, "勒索软件 100 n\n挖矿木马\n").unwrap();
+        assert!(UserDict::read(&p).is_ok());
+    }
+
+    #[test]
+    fn a_missing_user_dictionary_is_an_error_with_its_cause() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = UserDict::read(&dir.path().join("none.txt")).unwrap_err();
+        assert!(matches!(e, Error::Io { .. }), "{e:?}");
+        assert!(std::error::Error::source(&e).is_some());
+    }
 
     fn units(s: &str) -> Vec<(usize, String)> {
         let mut v = Vec::new();

@@ -3,8 +3,13 @@
 
 use std::path::PathBuf;
 
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
 use clap::{Args, Parser, Subcommand};
 
+use crate::error::Error;
+use crate::indexer;
 use crate::output::ColorChoice;
 use crate::search::Sort;
 
@@ -26,6 +31,21 @@ pub struct IndexArg {
     /// Index directory [default: the platform data dir, e.g. ~/.local/share/secsearch/index]
     #[arg(long, env = "SECSEARCH_INDEX", global = true)]
     pub index: Option<PathBuf>,
+}
+
+impl IndexArg {
+    /// The index directory: `--index`, `SECSEARCH_INDEX`, or the platform
+    /// data dir.
+    pub fn dir(&self) -> Result<PathBuf, Error> {
+        if let Some(p) = &self.index {
+            return Ok(p.clone());
+        }
+        directories::ProjectDirs::from("", "", "secsearch")
+            .map(|d| d.data_dir().join("index"))
+            .ok_or_else(|| {
+                Error::Other("no home directory to keep the index in; pass --index PATH".into())
+            })
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -94,6 +114,35 @@ pub struct IndexArgs {
     /// No progress bar and no summary line
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// Total indexing memory budget, shared by tantivy's threads.
+const INDEX_MEMORY: usize = 256 * 1024 * 1024;
+
+impl IndexArgs {
+    /// The indexer's options: plain data, no clap types past this point.
+    /// What comes from the environment (`commit_every_docs`) and the Ctrl-C
+    /// flag are the command layer's to give.
+    pub fn to_options(
+        &self,
+        commit_every_docs: Option<usize>,
+        interrupt: Arc<AtomicBool>,
+    ) -> Result<indexer::Options, Error> {
+        let threads = self
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+        Ok(indexer::Options {
+            roots: self.dirs.clone(),
+            index_dir: self.index.dir()?,
+            rebuild: self.rebuild,
+            max_filesize: self.max_filesize,
+            threads,
+            memory: INDEX_MEMORY,
+            user_dict: self.user_dict.clone(),
+            commit_every_docs,
+            interrupt,
+        })
+    }
 }
 
 #[derive(Debug, Args)]

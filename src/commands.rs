@@ -1,116 +1,119 @@
-//! The commands behind `main`: each takes parsed arguments, runs one
-//! pipeline, prints, and returns the exit status (0 hits/done, 1 no hit).
+//! The command layer behind `main`: each command takes parsed arguments and
+//! the environment, runs one pipeline, has the result shown, and returns its
+//! exit code. Environment variables are read here and nowhere deeper.
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use clap::CommandFactory;
 
-use crate::cli::{Cli, IndexArg, IndexArgs, SearchArgs};
-use crate::error::Error;
+use crate::cli::{Cli, Command, IndexArg, IndexArgs, SearchArgs};
+use crate::error::{Error, ExitCode, Failure, Outcome};
 use crate::output::{Mode, Printer};
-use crate::{analyzer, indexer, query, schema, search};
+use crate::{analyzer, indexer, messages, query, schema, search};
 
-/// A command's failure: an application error, or an output error (a
-/// closed pipe ends quietly).
-#[derive(Debug)]
-pub enum Failure {
-    App(Error),
-    Io(io::Error),
-}
-
-impl From<Error> for Failure {
-    fn from(e: Error) -> Self {
-        Failure::App(e)
-    }
-}
-impl From<io::Error> for Failure {
-    fn from(e: io::Error) -> Self {
-        Failure::Io(e)
-    }
-}
-
-pub type Outcome = Result<u8, Failure>;
-
-/// Maps an outcome to the process exit code, printing errors as one line.
-pub fn exit(r: Outcome) -> ExitCode {
-    match r {
-        Ok(code) => ExitCode::from(code),
-        Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(Failure::Io(e)) => {
-            eprintln!("secsearch: {e}");
-            ExitCode::from(2)
-        }
-        Err(Failure::App(e)) => {
-            eprintln!("secsearch: {e}");
-            ExitCode::from(2)
+/// Runs the command and maps its outcome to the exit code, printing an
+/// error as one line on stderr; a closed pipe (`| head`) ends quietly.
+pub fn run(cli: Cli) -> ExitCode {
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::Success,
+        Err(e) => {
+            messages::error(&e);
+            ExitCode::Error
         }
     }
+}
+
+fn dispatch(cli: Cli) -> Outcome {
+    match cli.command {
+        Command::Index(args) => index(args),
+        Command::Search(args) => {
+            schema::set_boosts(boosts_from_env()?);
+            search(args)
+        }
+        Command::Tokenize { text } => tokenize(&text.join(" ")),
+        Command::Stats { index, json } => stats(index, json),
+        Command::Completions { shell } => completions(shell),
+        Command::Man => man(),
+    }
+}
+
+/// An environment variable's value, `None` when unset; a value that is not
+/// Unicode is an error rather than "unset".
+fn env_var(name: &'static str) -> Result<Option<String>, Error> {
+    match std::env::var(name) {
+        Ok(v) => Ok(Some(v)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(v)) => Err(Error::BadEnv {
+            name,
+            value: v.to_string_lossy().into_owned(),
+            expected: "not Unicode",
+        }),
+    }
+}
+
+/// `SECSEARCH_BOOSTS="title_words=4,body=0.5"`: query-time boosts for
+/// ranking experiments (see `schema::Boosts`).
+fn boosts_from_env() -> Result<schema::Boosts, Error> {
+    const NAME: &str = "SECSEARCH_BOOSTS";
+    let Some(v) = env_var(NAME)? else {
+        return Ok(schema::Boosts::default());
+    };
+    schema::Boosts::parse(&v).ok_or(Error::BadEnv {
+        name: NAME,
+        value: v,
+        expected: "expected FIELD=NUMBER,... with fields of the index schema",
+    })
+}
+
+/// `SECSEARCH_COMMIT_EVERY=N`: tests commit every N files, so that a kill
+/// lands between many commits and merges.
+fn commit_every_from_env() -> Result<Option<usize>, Error> {
+    const NAME: &str = "SECSEARCH_COMMIT_EVERY";
+    let Some(v) = env_var(NAME)? else {
+        return Ok(None);
+    };
+    v.trim().parse().map(Some).map_err(|_| Error::BadEnv {
+        name: NAME,
+        value: v,
+        expected: "expected a number of files",
+    })
 }
 
 /// The index directory: `--index`, `SECSEARCH_INDEX`, or the platform data dir.
 pub fn index_dir(arg: &IndexArg) -> Result<PathBuf, Error> {
-    if let Some(p) = &arg.index {
-        return Ok(p.clone());
-    }
-    directories::ProjectDirs::from("", "", "secsearch")
-        .map(|d| d.data_dir().join("index"))
-        .ok_or_else(|| {
-            Error::Other("no home directory to keep the index in; pass --index PATH".into())
-        })
+    arg.dir()
 }
 
-pub fn index(args: IndexArgs) -> Outcome {
-    let IndexArgs {
-        dirs,
-        index,
-        rebuild,
-        strict,
-        max_filesize,
-        threads,
-        user_dict,
-        quiet,
-    } = args;
-    let threads = threads.unwrap_or_else(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2)
-    });
-    let opts = indexer::Options {
-        roots: dirs,
-        index_dir: index_dir(&index)?,
-        rebuild,
-        strict,
-        max_filesize,
-        threads,
-        memory: 256 * 1024 * 1024,
-        user_dict,
-        quiet,
-    };
-    // Ctrl-C: commit what is done and stop (see indexer::INTERRUPTED).
-    let _ = ctrlc::set_handler(|| {
-        indexer::INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
-    });
-    let summary = indexer::run(&opts)?;
-    if !quiet {
-        eprintln!("{}", summary.line());
+pub(crate) fn index(args: IndexArgs) -> Outcome {
+    let interrupt = Arc::new(AtomicBool::new(false));
+    let opts = args.to_options(commit_every_from_env()?, Arc::clone(&interrupt))?;
+    // Ctrl-C: commit what is done and stop. Without the handler Ctrl-C
+    // still stops the run, losing only what was not committed: a warning.
+    let flag = Arc::clone(&interrupt);
+    if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)) {
+        messages::warning(&e);
+    }
+    let progress = messages::IndexProgress::new(args.quiet);
+    let summary = indexer::run(&opts, &progress)?;
+    for w in &summary.warnings {
+        messages::warning(w);
+    }
+    if !args.quiet {
+        messages::index_summary(&summary);
     }
     if summary.interrupted {
-        eprintln!(
-            "secsearch: interrupted; committed {} documents; run the same command again to continue",
-            summary.documents
-        );
-        return Ok(130);
+        messages::interrupted(summary.documents);
+        return Ok(ExitCode::Interrupted);
     }
-    if strict && !summary.skipped.is_empty() {
-        eprintln!(
-            "secsearch: {} files skipped (--strict)",
-            summary.skipped.len()
-        );
-        return Ok(2);
+    if args.strict && !summary.skipped.is_empty() {
+        messages::strict_skips(summary.skipped.len());
+        return Ok(ExitCode::Error);
     }
-    Ok(0)
+    Ok(ExitCode::Success)
 }
 
 fn parse_date(s: &str) -> Result<jiff::civil::Date, Error> {
@@ -118,7 +121,7 @@ fn parse_date(s: &str) -> Result<jiff::civil::Date, Error> {
         .map_err(|_| Error::BadDate(s.to_string()))
 }
 
-pub fn search(args: SearchArgs) -> Outcome {
+pub(crate) fn search(args: SearchArgs) -> Outcome {
     let dir = index_dir(&args.index)?;
     let query = query::parse(&args.query.join(" "))?;
     let mode = if args.count {
@@ -160,10 +163,10 @@ pub fn search(args: SearchArgs) -> Outcome {
             results.total
         );
     }
-    Ok(if results.total > 0 { 0 } else { 1 })
+    Ok(ExitCode::from_hits(results.total > 0))
 }
 
-pub fn tokenize(text: &str) -> Outcome {
+pub(crate) fn tokenize(text: &str) -> Outcome {
     let norm = analyzer::normalize(text);
     let mut out = io::stdout().lock();
     writeln!(out, "normalized: {norm}")?;
@@ -175,29 +178,29 @@ pub fn tokenize(text: &str) -> Outcome {
     let mut words = Vec::new();
     analyzer::ranking_words(&norm, |w, _, _| words.push(w.to_string()));
     writeln!(out, "words  ({}): {}", words.len(), words.join(" | "))?;
-    Ok(0)
+    Ok(ExitCode::Success)
 }
 
-pub fn stats(arg: IndexArg, json: bool) -> Outcome {
+pub(crate) fn stats(arg: IndexArg, json: bool) -> Outcome {
     let dir = index_dir(&arg)?;
     let opened = schema::open(&dir)?;
     let st = crate::stats::compute(&opened)?;
     let mut p = Printer::new(crate::output::ColorChoice::Never);
     p.stats(&st, json)?;
     p.flush()?;
-    Ok(0)
+    Ok(ExitCode::Success)
 }
 
-pub fn completions(shell: clap_complete::Shell) -> Outcome {
+pub(crate) fn completions(shell: clap_complete::Shell) -> Outcome {
     let mut cmd = Cli::command();
     clap_complete::generate(shell, &mut cmd, "secsearch", &mut io::stdout());
-    Ok(0)
+    Ok(ExitCode::Success)
 }
 
-pub fn man() -> Outcome {
+pub(crate) fn man() -> Outcome {
     let cmd = Cli::command();
     let mut buf = Vec::new();
     clap_mangen::Man::new(cmd).render(&mut buf)?;
     io::stdout().write_all(&buf)?;
-    Ok(0)
+    Ok(ExitCode::Success)
 }

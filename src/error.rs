@@ -1,10 +1,51 @@
-//! Every error the program reports, in one place.
+//! Every error the program reports, and the exit codes, in one place.
 //!
-//! Two families: [`SkipReason`] is why one input file was left out of an index
-//! run (the run goes on and its summary counts it); [`Error`] is why a command
-//! could not do its job at all (exit code 2, one line on stderr).
+//! Three families: [`SkipReason`] is why one input file was left out of an
+//! index run (the run goes on and its summary counts it); [`Error`] is why a
+//! command could not do its job at all (exit code 2, one line on stderr);
+//! [`Failure`] is what a command returns: an [`Error`], or an output error
+//! (a closed pipe ends quietly). An error's `Display` never repeats its
+//! cause: the cause is its `source()`, and `messages::error` prints the chain
+//! on one line, so a cause is never lost and never shown twice.
 
 use std::path::PathBuf;
+
+/// The process exit status, following ripgrep: 0 = at least one hit (or the
+/// command did its job), 1 = no hit, 2 = error; 130 = stopped by Ctrl-C
+/// after committing what was done (128 + SIGINT, as shells report it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    Success,
+    NoMatch,
+    Error,
+    Interrupted,
+}
+
+impl ExitCode {
+    /// The code of a search: scripts test "found anything" with it.
+    pub fn from_hits(found: bool) -> Self {
+        if found {
+            ExitCode::Success
+        } else {
+            ExitCode::NoMatch
+        }
+    }
+
+    fn code(self) -> u8 {
+        match self {
+            ExitCode::Success => 0,
+            ExitCode::NoMatch => 1,
+            ExitCode::Error => 2,
+            ExitCode::Interrupted => 130,
+        }
+    }
+}
+
+impl From<ExitCode> for std::process::ExitCode {
+    fn from(c: ExitCode) -> Self {
+        std::process::ExitCode::from(c.code())
+    }
+}
 
 /// Why one article file was not indexed. Reported with its path; never fatal.
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +60,7 @@ pub enum SkipReason {
     TooLarge { size: u64, limit: u64 },
     #[error("file name is not valid UTF-8")]
     NonUtf8Name,
+    /// Shown as the I/O error alone: the path is already on the line.
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -50,8 +92,64 @@ pub enum Error {
     BadDate(String),
     #[error("bad query: {0}")]
     BadQuery(String),
+    /// A file or folder could not be read or written: `what` says which
+    /// step, the I/O error is the cause.
+    #[error("{}: {what}", .path.display())]
+    Io {
+        path: PathBuf,
+        what: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    /// tantivy failed on the index at `path` during `what`.
+    #[error("{}: {what}", .path.display())]
+    Index {
+        path: PathBuf,
+        what: &'static str,
+        #[source]
+        source: tantivy::TantivyError,
+    },
+    /// A `--user-dict` line whose frequency is not a number: named by file
+    /// and line so the user can fix it (jieba would quote the whole line).
+    #[error("{}:{line}: bad user dictionary entry (expected `word [freq [tag]]`): frequency '{freq}'", .path.display())]
+    UserDict {
+        path: PathBuf,
+        line: usize,
+        freq: String,
+        #[source]
+        source: std::num::ParseIntError,
+    },
+    /// jieba refused a dictionary that passed our own line check.
+    #[error("{what}")]
+    Jieba {
+        what: String,
+        #[source]
+        source: jieba_rs::Error,
+    },
+    /// An environment variable the command layer reads has a bad value.
+    #[error("bad {name}='{value}': {expected}")]
+    BadEnv {
+        name: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+    #[error("cannot record the index version")]
+    Payload(#[source] serde_json::Error),
     #[error("{}: {msg}", .path.display())]
     Path { path: PathBuf, msg: String },
     #[error("{0}")]
     Other(String),
 }
+
+/// What a command returns when it fails: an application error, or an error
+/// writing its output (a closed pipe ends quietly, see `commands::exit`).
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error(transparent)]
+    App(#[from] Error),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// What every command returns: its exit code, or why it failed.
+pub type Outcome = Result<ExitCode, Failure>;

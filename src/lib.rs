@@ -17,6 +17,7 @@ pub mod expand;
 pub mod export;
 pub mod indexer;
 pub mod ioc;
+pub mod messages;
 pub mod output;
 pub mod query;
 pub mod schema;

@@ -9,6 +9,7 @@
 //! answering wrong.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
@@ -188,23 +189,64 @@ pub struct Fields {
     pub boost_body_words: f32,
 }
 
+/// Query-time boost overrides by field name, e.g. from
+/// `SECSEARCH_BOOSTS="title_words=4,body=0.5"` for ranking experiments (see
+/// tests/quality.rs) without a rebuild: boosts apply at query time. The
+/// command layer reads the variable; the core only sees this value.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Boosts(Vec<(String, f32)>);
+
+impl Boosts {
+    /// Parses `name=weight,…`; `None` if an entry is not `field=number` with
+    /// a field of the schema, so a typo is reported instead of ignored.
+    pub fn parse(text: &str) -> Option<Boosts> {
+        let mut out = Vec::new();
+        for kv in text.split(',').filter(|kv| !kv.trim().is_empty()) {
+            let (k, v) = kv.split_once('=')?;
+            let k = k.trim();
+            if !name::ALL.contains(&k) {
+                return None;
+            }
+            out.push((k.to_string(), v.trim().parse().ok()?));
+        }
+        Some(Boosts(out))
+    }
+
+    fn get(&self, field: &str) -> Option<f32> {
+        self.0.iter().find(|(k, _)| k == field).map(|(_, v)| *v)
+    }
+}
+
+static BOOSTS: OnceLock<Boosts> = OnceLock::new();
+
+/// Sets the boost overrides every later [`open`] uses. Called once by the
+/// command layer, before any index is opened; searching opens the index
+/// itself, so the value travels this way rather than through every caller.
+pub fn set_boosts(boosts: Boosts) {
+    // A second call (tests run several commands in one process) keeps the
+    // first value, which came from the same environment.
+    let _ = BOOSTS.set(boosts);
+}
+
+fn boosts() -> &'static Boosts {
+    static NONE: Boosts = Boosts(Vec::new());
+    BOOSTS.get().unwrap_or(&NONE)
+}
+
 impl Fields {
-    pub fn resolve(schema: &Schema, spec: &SchemaSpec) -> Result<Fields, Error> {
+    pub fn resolve(
+        schema: &Schema,
+        spec: &SchemaSpec,
+        overrides: &Boosts,
+    ) -> Result<Fields, Error> {
         let f = |name: &str| {
             schema
                 .get_field(name)
                 .map_err(|_| Error::Other(format!("index schema has no field '{name}'")))
         };
-        // SECSEARCH_BOOSTS="title_words=4,body=0.5" overrides boosts for
-        // ranking experiments (see tests/quality.rs) without a rebuild:
-        // boosts apply at query time.
-        let overrides = std::env::var("SECSEARCH_BOOSTS").unwrap_or_default();
         let boost = |name: &str| {
             overrides
-                .split(',')
-                .filter_map(|kv| kv.split_once('='))
-                .find(|(k, _)| k.trim() == name)
-                .and_then(|(_, v)| v.trim().parse().ok())
+                .get(name)
                 .or_else(|| {
                     spec.fields
                         .iter()
@@ -302,10 +344,11 @@ pub fn open(dir: &Path) -> Result<Opened, Error> {
     let index = Index::open_in_dir(dir).map_err(|e| tantivy_err(dir, e))?;
     analyzer::register(&index);
     let spec = spec()?;
-    let fields = Fields::resolve(&index.schema(), &spec).map_err(|_| Error::NeedsRebuild {
-        path: dir.to_path_buf(),
-        why: "has an older schema".into(),
-    })?;
+    let fields =
+        Fields::resolve(&index.schema(), &spec, boosts()).map_err(|_| Error::NeedsRebuild {
+            path: dir.to_path_buf(),
+            why: "has an older schema".into(),
+        })?;
     let metas = index.load_metas().map_err(|e| tantivy_err(dir, e))?;
     let info: Option<IndexInfo> = metas
         .payload
@@ -383,7 +426,7 @@ pub fn open_or_create(dir: &Path) -> Result<Opened, Error> {
         msg: format!("cannot create index: {e}"),
     })?;
     analyzer::register(&index);
-    let fields = Fields::resolve(&index.schema(), &spec)?;
+    let fields = Fields::resolve(&index.schema(), &spec, boosts())?;
     Ok(Opened {
         index,
         fields,
@@ -401,7 +444,8 @@ mod tests {
     fn schema_json_builds_and_names_every_field_the_code_uses() {
         let spec = spec().expect("schema.json parses");
         let schema = build(&spec).expect("schema builds");
-        let fields = Fields::resolve(&schema, &spec).expect("all fields present");
+        let fields =
+            Fields::resolve(&schema, &spec, &Boosts::default()).expect("all fields present");
         assert_eq!(schema.fields().count(), spec.fields.len());
         let in_json: Vec<&str> = spec.fields.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(in_json, name::ALL, "schema::name and schema.json disagree");
@@ -421,5 +465,22 @@ mod tests {
                 "{field}"
             );
         }
+    }
+
+    #[test]
+    fn boost_overrides_parse_and_a_typo_is_refused() {
+        let b = Boosts::parse(" title_words=4, body=0.5 ").expect("valid");
+        assert_eq!(b.get(name::TITLE_WORDS), Some(4.0));
+        assert_eq!(b.get(name::BODY), Some(0.5));
+        assert_eq!(b.get(name::TITLE), None);
+        assert_eq!(Boosts::parse(""), Some(Boosts::default()));
+        assert_eq!(Boosts::parse("titel=2"), None, "unknown field");
+        assert_eq!(Boosts::parse("title=x"), None, "not a number");
+        assert_eq!(Boosts::parse("title"), None, "no weight");
+        let spec = spec().unwrap();
+        let schema = build(&spec).unwrap();
+        let f = Fields::resolve(&schema, &spec, &b).unwrap();
+        assert_eq!(f.boost_title_words, 4.0);
+        assert_eq!(f.boost_body, 0.5);
     }
 }

@@ -11,26 +11,26 @@ use std::time::UNIX_EPOCH;
 use walkdir::WalkDir;
 
 /// Extensions of article files.
-pub const EXTENSIONS: &[&str] = &["md", "markdown", "txt"];
+pub(crate) const EXTENSIONS: &[&str] = &["md", "markdown", "txt"];
 
 /// A candidate article file with what incremental indexing compares.
 #[derive(Debug, Clone)]
-pub struct FileEntry {
+pub(crate) struct FileEntry {
     /// Absolute path; the document key.
-    pub path: PathBuf,
-    pub size: u64,
+    pub(crate) path: PathBuf,
+    pub(crate) size: u64,
     /// Modification time in nanoseconds since the epoch (0 if unknown).
-    pub mtime: i64,
+    pub(crate) mtime: i64,
 }
 
 /// A problem met during the walk: reported with its path, never fatal.
 #[derive(Debug)]
-pub struct WalkProblem {
-    pub path: PathBuf,
-    pub message: String,
+pub(crate) struct WalkProblem {
+    pub(crate) path: PathBuf,
+    pub(crate) message: String,
 }
 
-pub fn is_article(path: &Path) -> bool {
+pub(crate) fn is_article(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
@@ -42,7 +42,7 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 
 /// Walks `root` and returns its article files (sorted) and the problems met.
 /// `root` must already be absolute.
-pub fn walk(root: &Path) -> (Vec<FileEntry>, Vec<WalkProblem>) {
+pub(crate) fn walk(root: &Path) -> (Vec<FileEntry>, Vec<WalkProblem>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     let walker = WalkDir::new(root)

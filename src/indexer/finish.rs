@@ -1,0 +1,69 @@
+//! Phase 4: the last commit, merges, old files, and the word vocabulary.
+
+use tantivy::schema::TantivyDocument;
+
+use super::open::Session;
+use super::write::commit;
+use super::{Options, Progress, Summary};
+use crate::error::Error;
+use crate::expand;
+
+pub(super) fn finish(
+    mut session: Session,
+    opts: &Options,
+    summary: &mut Summary,
+    progress: &dyn Progress,
+) -> Result<(), Error> {
+    progress.committing();
+    commit(&mut session.writer, &session.payload, opts)?;
+    progress.done();
+    // Merging is left to tantivy's merge policy: forcing one segment cost
+    // ~1 s of the 10k-article run (4.4 s → 5.4 s) and made searches no
+    // faster (measured). Files of merged-away segments are removed now
+    // rather than at the next run.
+    let index_err = |what| {
+        move |source| Error::Index {
+            path: opts.index_dir.clone(),
+            what,
+            source,
+        }
+    };
+    session
+        .writer
+        .wait_merging_threads()
+        .map_err(index_err("merging segments failed"))?;
+    if let Err(e) = collect_garbage(&session.opened.index) {
+        summary
+            .warnings
+            .push(index_err("cannot remove old index files")(e));
+    }
+    // The word vocabulary for fast infix search (see expand::Vocabulary).
+    let index = &session.opened.index;
+    let reader = index.reader().map_err(index_err("cannot read the index"))?;
+    let searcher = reader.searcher();
+    summary.documents = searcher.num_docs();
+    let opstamp = index
+        .load_metas()
+        .map_err(index_err("cannot read the index"))?
+        .opstamp;
+    let f = &session.opened.fields;
+    expand::write_vocabulary(
+        &opts.index_dir,
+        &searcher,
+        &[f.title, f.body, f.source],
+        opstamp,
+    )
+    .map_err(|source| Error::Io {
+        path: opts.index_dir.join(expand::VOCABULARY_FILE),
+        what: "cannot write",
+        source,
+    })
+}
+
+/// Deletes the files of segments merged away. Not fatal: the next run
+/// collects them too.
+fn collect_garbage(index: &tantivy::Index) -> Result<(), tantivy::TantivyError> {
+    let w = index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000)?;
+    w.garbage_collect_files().wait()?;
+    Ok(())
+}

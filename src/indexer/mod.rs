@@ -1,0 +1,197 @@
+//! `secsearch index`: walk, read, parse, and write the index — incrementally.
+//!
+//! Each document is keyed by its absolute path and carries the file's size,
+//! modification time and content hash as fast fields, so a later run can tell
+//! what changed from the index alone, in one consistent commit: there is no
+//! side manifest that a crash could leave out of step with the index.
+//!
+//! A run is four phases, each returning data to the next: [`open`] (roots,
+//! index, dictionary, writer, what the index already holds), [`plan`] (walk,
+//! decide what to add, re-read and remove), [`write`] (read and parse on
+//! rayon's pool, tokenize on tantivy's threads, commit now and then) and
+//! [`finish`] (last commit, merges, the word vocabulary). The indexer prints
+//! nothing: it reports through a [`Progress`] the command layer passes in and
+//! returns a [`Summary`].
+
+mod finish;
+mod open;
+mod plan;
+mod write;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::error::Error;
+
+/// What an index run is asked to do; plain data, built by the command layer
+/// from the command line and the environment.
+pub struct Options {
+    pub roots: Vec<PathBuf>,
+    pub index_dir: PathBuf,
+    pub rebuild: bool,
+    pub max_filesize: u64,
+    pub threads: usize,
+    /// Total indexing memory budget in bytes, shared by tantivy's threads.
+    pub memory: usize,
+    pub user_dict: Option<PathBuf>,
+    /// Commit after this many files as well as every 30 s (tests make a
+    /// kill land between many commits and merges with it).
+    pub commit_every_docs: Option<usize>,
+    /// Set by the command layer's Ctrl-C handler: the run commits what it
+    /// has and stops.
+    pub interrupt: Arc<AtomicBool>,
+}
+
+/// What a run did, for the summary line and the exit code.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub added: u64,
+    pub updated: u64,
+    pub removed: u64,
+    pub unchanged: u64,
+    /// Every file or folder left out.
+    pub skipped: Vec<Skipped>,
+    pub bytes_read: u64,
+    pub seconds: f64,
+    pub interrupted: bool,
+    pub documents: u64,
+    /// Problems that did not stop the run (e.g. old files not cleaned up).
+    pub warnings: Vec<Error>,
+}
+
+impl Summary {
+    /// Records a skipped file and reports it at once.
+    fn skip(&mut self, progress: &dyn Progress, path: &Path, reason: String, kind: &'static str) {
+        progress.skipped(path, &reason);
+        self.skipped.push(Skipped {
+            path: path.to_path_buf(),
+            reason,
+            kind,
+        });
+    }
+}
+
+/// A file or folder left out of a run.
+#[derive(Debug)]
+pub struct Skipped {
+    pub path: PathBuf,
+    /// Why, for a person (the message already shown).
+    pub reason: String,
+    /// A short stable label the summary groups by (`SkipReason::kind`).
+    pub kind: &'static str,
+}
+
+/// How a run reports as it goes. The command layer decides what a person
+/// sees (a progress bar, nothing); every method defaults to doing nothing.
+pub trait Progress {
+    /// Walking the roots; the number of files is not known yet.
+    fn walking(&self) {}
+    /// `files` files will be read.
+    fn reading(&self, _files: u64) {}
+    /// `files` more files were read.
+    fn read(&self, _files: u64) {}
+    /// The last commit has started.
+    fn committing(&self) {}
+    /// Nothing more to show.
+    fn done(&self) {}
+    /// A file or folder was left out; the run goes on.
+    fn skipped(&self, _path: &Path, _reason: &str) {}
+}
+
+/// A run that shows nothing (tests, library use).
+pub struct Silent;
+impl Progress for Silent {}
+
+/// Indexes `opts.roots` into `opts.index_dir`.
+pub fn run(opts: &Options, progress: &dyn Progress) -> Result<Summary, Error> {
+    let start = Instant::now();
+    let mut summary = Summary::default();
+    let mut session = open::open(opts, &mut summary, progress)?;
+    let plan = plan::plan(&session.roots, &session.known, &mut summary, progress);
+    write::write(&mut session, plan, opts, &mut summary, progress)?;
+    finish::finish(session, opts, &mut summary, progress)?;
+    summary.seconds = start.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use super::*;
+
+    /// Records what a run reports, to check the run talks only through it.
+    #[derive(Default)]
+    struct Recorder {
+        reading: RefCell<Vec<u64>>,
+        skipped: RefCell<Vec<PathBuf>>,
+    }
+
+    impl Progress for Recorder {
+        fn reading(&self, files: u64) {
+            self.reading.borrow_mut().push(files);
+        }
+        fn skipped(&self, path: &Path, _reason: &str) {
+            self.skipped.borrow_mut().push(path.to_path_buf());
+        }
+    }
+
+    fn options(root: &Path, index: &Path) -> Options {
+        Options {
+            roots: vec![root.to_path_buf()],
+            index_dir: index.to_path_buf(),
+            rebuild: false,
+            max_filesize: 1 << 20,
+            threads: 1,
+            memory: 15_000_000,
+            user_dict: None,
+            commit_every_docs: None,
+            interrupt: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    #[test]
+    fn a_run_adds_then_finds_unchanged_and_reports_skips_through_progress() {
+        let root = tempfile::tempdir().unwrap();
+        let index = tempfile::tempdir().unwrap();
+        std::fs::write(root.path().join("a.md"), "---\ntitle: 甲\n---\n勒索软件").unwrap();
+        std::fs::write(root.path().join("b.md"), "---\ntitle: 乙\n---\n挖矿").unwrap();
+        std::fs::write(root.path().join("empty.md"), "").unwrap();
+        let opts = options(root.path(), index.path());
+
+        let first = Recorder::default();
+        let s = run(&opts, &first).unwrap();
+        assert_eq!((s.added, s.documents, s.unchanged), (2, 2, 0));
+        assert_eq!(s.skipped.len(), 1);
+        assert_eq!(s.skipped[0].kind, "empty");
+        assert_eq!(*first.reading.borrow(), vec![3]);
+        let empty = std::fs::canonicalize(root.path().join("empty.md")).unwrap();
+        assert_eq!(*first.skipped.borrow(), vec![empty]);
+
+        std::fs::remove_file(root.path().join("b.md")).unwrap();
+        let second = Recorder::default();
+        let s = run(&opts, &second).unwrap();
+        assert_eq!((s.added, s.removed, s.unchanged), (0, 1, 1));
+        assert_eq!(s.documents, 1);
+        assert_eq!(
+            *second.reading.borrow(),
+            vec![1],
+            "only the empty file is re-read"
+        );
+    }
+
+    #[test]
+    fn an_interrupted_run_stops_before_reading_and_says_so() {
+        let root = tempfile::tempdir().unwrap();
+        let index = tempfile::tempdir().unwrap();
+        std::fs::write(root.path().join("a.md"), "正文").unwrap();
+        let opts = options(root.path(), index.path());
+        opts.interrupt
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let s = run(&opts, &Silent).unwrap();
+        assert!(s.interrupted);
+        assert_eq!((s.added, s.documents), (0, 0));
+    }
+}

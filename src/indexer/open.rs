@@ -1,0 +1,211 @@
+//! Phase 1: the roots, the index (created, opened or rebuilt), the jieba
+//! dictionary it must be built with, the one writer, and what the index
+//! already holds.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use tantivy::IndexWriter;
+
+use super::{Options, Progress, Summary};
+use crate::analyzer::{self, UserDict};
+use crate::error::Error;
+use crate::schema::{self, name, IndexInfo};
+
+/// What the index already holds for a path.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Known {
+    pub size: u64,
+    pub mtime: i64,
+    pub hash: u64,
+}
+
+/// An open index run: everything the later phases write with.
+pub(super) struct Session {
+    pub opened: schema::Opened,
+    pub writer: IndexWriter,
+    /// The roots of this run, absolute.
+    pub roots: Vec<PathBuf>,
+    /// Path → what is indexed for it (empty on `--rebuild`).
+    pub known: HashMap<String, Known>,
+    /// The compatibility record every commit carries.
+    pub payload: String,
+}
+
+pub(super) fn open(
+    opts: &Options,
+    summary: &mut Summary,
+    progress: &dyn Progress,
+) -> Result<Session, Error> {
+    let roots = resolve_roots(&opts.roots, summary, progress)?;
+    let user_dict = opts.user_dict.as_deref().map(UserDict::read).transpose()?;
+    let extra = user_dict.as_ref().map(|d| d.text.as_str());
+    let spec = schema::spec()?;
+    let opened = open_index(&opts.index_dir, opts.rebuild)?;
+    let prior_roots = match (&opened.info, opts.rebuild) {
+        (Some(i), false) => i.roots.clone(),
+        _ => Vec::new(),
+    };
+    if let (Some(info), false) = (&opened.info, opts.rebuild) {
+        if info.dict_hash != analyzer::dict_hash(extra) {
+            return Err(Error::NeedsRebuild {
+                path: opts.index_dir.clone(),
+                why: "was built with a different jieba dictionary".into(),
+            });
+        }
+    }
+    analyzer::init_jieba(user_dict.as_ref())?;
+    let writer = open_writer(&opened, opts)?;
+    let known = if opts.rebuild {
+        writer
+            .delete_all_documents()
+            .map_err(|source| Error::Index {
+                path: opts.index_dir.clone(),
+                what: "cannot clear the index",
+                source,
+            })?;
+        HashMap::new()
+    } else {
+        known_files(&opened.index).map_err(|e| Error::NeedsRebuild {
+            path: opts.index_dir.clone(),
+            why: format!("cannot be read ({e})"),
+        })?
+    };
+    let mut all_roots = prior_roots;
+    for r in &roots {
+        if !all_roots.contains(r) {
+            all_roots.push(r.clone());
+        }
+    }
+    let info = IndexInfo::current(&spec, extra, all_roots);
+    let payload = serde_json::to_string(&info).map_err(Error::Payload)?;
+    Ok(Session {
+        opened,
+        writer,
+        roots,
+        known,
+        payload,
+    })
+}
+
+/// Each root must exist; a missing one is an error of the run (exit 2) when
+/// it is the only one, and a reported skip otherwise.
+fn resolve_roots(
+    given: &[PathBuf],
+    summary: &mut Summary,
+    progress: &dyn Progress,
+) -> Result<Vec<PathBuf>, Error> {
+    let mut roots = Vec::new();
+    for r in given {
+        match std::fs::canonicalize(r) {
+            Ok(p) if p.is_dir() => roots.push(p),
+            Ok(p) => {
+                return Err(Error::Path {
+                    path: p,
+                    msg: "not a folder".into(),
+                })
+            }
+            Err(source) if given.len() == 1 => {
+                return Err(Error::Io {
+                    path: r.clone(),
+                    what: "cannot index",
+                    source,
+                })
+            }
+            Err(e) => summary.skip(progress, r, e.to_string(), "missing folder"),
+        }
+    }
+    if roots.is_empty() {
+        return Err(Error::Other("no folder to index".into()));
+    }
+    Ok(roots)
+}
+
+/// Opens (or creates) the index. `--rebuild` on a readable index deletes all
+/// documents inside the writer's transaction, so the old index keeps
+/// answering until the new one is committed; only an index this binary
+/// cannot read is removed from disk first.
+fn open_index(dir: &Path, rebuild: bool) -> Result<schema::Opened, Error> {
+    match schema::open_or_create(dir) {
+        Err(Error::NeedsRebuild { .. }) if rebuild => {
+            remove_index(dir)?;
+            schema::open_or_create(dir)
+        }
+        other => other,
+    }
+}
+
+fn open_writer(opened: &schema::Opened, opts: &Options) -> Result<IndexWriter, Error> {
+    let threads = opts.threads.max(1);
+    // tantivy needs ≥15 MB a thread; more per thread means fewer segments.
+    let per_thread = (opts.memory / threads).max(15_000_000);
+    opened
+        .index
+        .writer_with_num_threads(threads, per_thread * threads)
+        .map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => Error::Locked {
+                index: opts.index_dir.clone(),
+                lock: opts.index_dir.join(".tantivy-writer.lock"),
+            },
+            source => Error::Index {
+                path: opts.index_dir.clone(),
+                what: "cannot open index for writing",
+                source,
+            },
+        })
+}
+
+/// Reads path → (size, mtime, hash) for every live document from fast fields
+/// (no stored-document decompression: ~10k docs in a few ms).
+fn known_files(index: &tantivy::Index) -> Result<HashMap<String, Known>, tantivy::TantivyError> {
+    let reader = index.reader()?;
+    let searcher = reader.searcher();
+    let mut out = HashMap::new();
+    let mut buf = String::new();
+    for seg in searcher.segment_readers() {
+        let ff = seg.fast_fields();
+        let Some(paths) = ff.str(name::PATH)? else {
+            continue;
+        };
+        let sizes = ff.u64(name::SIZE)?;
+        let mtimes = ff.i64(name::MTIME)?;
+        let hashes = ff.u64(name::HASH)?;
+        for doc in seg.doc_ids_alive() {
+            let Some(ord) = paths.term_ords(doc).next() else {
+                continue;
+            };
+            buf.clear();
+            paths.ord_to_str(ord, &mut buf)?;
+            out.insert(
+                buf.clone(),
+                Known {
+                    size: sizes.first(doc).unwrap_or(0),
+                    mtime: mtimes.first(doc).unwrap_or(0),
+                    hash: hashes.first(doc).unwrap_or(0),
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Removes an index directory's files for `--rebuild`. Only a directory
+/// holding a tantivy `meta.json` is touched, so a mistyped `--index` never
+/// deletes someone's folder.
+fn remove_index(dir: &Path) -> Result<(), Error> {
+    if !schema::exists(dir) {
+        return Ok(());
+    }
+    let err = |source: std::io::Error| Error::Io {
+        path: dir.to_path_buf(),
+        what: "cannot remove the old index",
+        source,
+    };
+    for entry in std::fs::read_dir(dir).map_err(err)? {
+        let p = entry.map_err(err)?.path();
+        if p.is_file() {
+            std::fs::remove_file(&p).map_err(err)?;
+        }
+    }
+    Ok(())
+}

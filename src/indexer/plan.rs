@@ -1,0 +1,91 @@
+//! Phase 2: walk the roots and decide, from the walk and what the index
+//! holds, which files to read and which documents to remove.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use super::open::Known;
+use super::{Progress, Summary};
+use crate::error::SkipReason;
+use crate::walker::{self, FileEntry};
+
+/// A file to read: new, or changed in size or modification time.
+pub(super) struct Todo {
+    pub entry: FileEntry,
+    /// The document key: the absolute path as UTF-8.
+    pub key: String,
+    /// What the index holds for it, if anything.
+    pub known: Option<Known>,
+}
+
+/// What the write phase does.
+pub(super) struct Plan {
+    pub todo: Vec<Todo>,
+    /// Keys of documents under a walked root whose file is gone.
+    pub gone: Vec<String>,
+}
+
+pub(super) fn plan(
+    roots: &[PathBuf],
+    known: &HashMap<String, Known>,
+    summary: &mut Summary,
+    progress: &dyn Progress,
+) -> Plan {
+    progress.walking();
+    let files = walk(roots, summary, progress);
+    let seen: HashSet<&str> = files.iter().map(|(_, k)| k.as_str()).collect();
+    let root_strs: Vec<&str> = roots.iter().filter_map(|r| r.to_str()).collect();
+    let gone = known
+        .keys()
+        .filter(|path| is_under(path, &root_strs) && !seen.contains(path.as_str()))
+        .cloned()
+        .collect();
+    // Same size and mtime means unchanged without reading the file.
+    let mut todo = Vec::new();
+    for (entry, key) in files {
+        match known.get(&key) {
+            Some(k) if k.size == entry.size && k.mtime == entry.mtime => summary.unchanged += 1,
+            k => todo.push(Todo {
+                entry,
+                key,
+                known: k.copied(),
+            }),
+        }
+    }
+    Plan { todo, gone }
+}
+
+/// The article files under all roots, each once (roots may overlap), with
+/// their keys; walk problems and non-UTF-8 names are reported skips.
+fn walk(
+    roots: &[PathBuf],
+    summary: &mut Summary,
+    progress: &dyn Progress,
+) -> Vec<(FileEntry, String)> {
+    let mut files = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    for root in roots {
+        let (entries, problems) = walker::walk(root);
+        for p in problems {
+            summary.skip(progress, &p.path, p.message, "unreadable");
+        }
+        for e in entries {
+            let Some(key) = e.path.to_str().map(str::to_string) else {
+                let r = SkipReason::NonUtf8Name;
+                summary.skip(progress, &e.path, r.to_string(), r.kind());
+                continue;
+            };
+            if seen.insert(key.clone()) {
+                files.push((e, key));
+            }
+        }
+    }
+    files
+}
+
+fn is_under(path: &str, roots: &[&str]) -> bool {
+    roots.iter().any(|r| {
+        path.strip_prefix(r)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(std::path::MAIN_SEPARATOR))
+    })
+}

@@ -1,0 +1,284 @@
+//! Phase 3: remove what is gone, then read, parse and add what changed.
+//!
+//! Reading and parsing run on rayon's pool; tokenizing (bigrams + jieba) runs
+//! on tantivy's indexing threads fed through `add_document`, so both cores
+//! stay busy and the single `IndexWriter` is never starved.
+
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use tantivy::schema::TantivyDocument;
+use tantivy::{IndexWriter, Term};
+
+use super::open::{Known, Session};
+use super::plan::{Plan, Todo};
+use super::{Options, Progress, Summary};
+use crate::article::{self, Article};
+use crate::error::{Error, SkipReason};
+use crate::schema::Fields;
+use crate::walker::FileEntry;
+
+/// Files handed to the parser pool at a time: large enough to keep rayon
+/// busy, small enough that Ctrl-C is answered quickly.
+const CHUNK: usize = 256;
+/// A long run commits this often, so a crash or a kill loses little work.
+const COMMIT_EVERY: Duration = Duration::from_secs(30);
+
+pub(super) fn write(
+    session: &mut Session,
+    plan: Plan,
+    opts: &Options,
+    summary: &mut Summary,
+    progress: &dyn Progress,
+) -> Result<(), Error> {
+    let path_field = session.opened.fields.path;
+    for key in &plan.gone {
+        session
+            .writer
+            .delete_term(Term::from_field_text(path_field, key));
+        summary.removed += 1;
+    }
+    progress.reading(plan.todo.len() as u64);
+    let chunk_size = opts.commit_every_docs.map_or(CHUNK, |n| n.clamp(1, CHUNK));
+    let mut last_commit = Instant::now();
+    let mut docs_since_commit = 0usize;
+    for chunk in plan.todo.chunks(chunk_size) {
+        if opts.interrupt.load(Ordering::Relaxed) {
+            summary.interrupted = true;
+            break;
+        }
+        write_chunk(session, chunk, opts, summary, progress)?;
+        progress.read(chunk.len() as u64);
+        docs_since_commit += chunk.len();
+        if last_commit.elapsed() > COMMIT_EVERY
+            || opts
+                .commit_every_docs
+                .is_some_and(|n| docs_since_commit >= n)
+        {
+            docs_since_commit = 0;
+            commit(&mut session.writer, &session.payload, opts)?;
+            last_commit = Instant::now();
+        }
+    }
+    Ok(())
+}
+
+/// Parses a chunk on the pool, then adds its documents in walk order.
+fn write_chunk(
+    session: &Session,
+    chunk: &[Todo],
+    opts: &Options,
+    summary: &mut Summary,
+    progress: &dyn Progress,
+) -> Result<(), Error> {
+    let fields = &session.opened.fields;
+    let parsed: Vec<Parsed> = chunk
+        .par_iter()
+        .map(|t| read_one(&t.entry, &t.key, t.known, fields, opts.max_filesize))
+        .collect();
+    let delete =
+        |w: &IndexWriter, key: &str| w.delete_term(Term::from_field_text(fields.path, key));
+    for (t, p) in chunk.iter().zip(parsed) {
+        match p {
+            Parsed::Doc(doc) => {
+                summary.bytes_read += t.entry.size;
+                if t.known.is_some() {
+                    delete(&session.writer, &t.key);
+                    summary.updated += 1;
+                } else {
+                    summary.added += 1;
+                }
+                session
+                    .writer
+                    .add_document(*doc)
+                    .map_err(|source| Error::Index {
+                        path: opts.index_dir.clone(),
+                        what: "indexing failed",
+                        source,
+                    })?;
+            }
+            Parsed::SameContent => {
+                summary.bytes_read += t.entry.size;
+                summary.unchanged += 1;
+            }
+            Parsed::Skip(r) => {
+                // A file that was indexed but is now unreadable is removed,
+                // so results match what is on disk.
+                if t.known.is_some() {
+                    delete(&session.writer, &t.key);
+                    summary.removed += 1;
+                }
+                summary.skip(progress, &t.entry.path, r.to_string(), r.kind());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Commits with the compatibility record as payload.
+pub(super) fn commit(writer: &mut IndexWriter, payload: &str, opts: &Options) -> Result<(), Error> {
+    let err = |source| Error::Index {
+        path: opts.index_dir.clone(),
+        what: "commit failed",
+        source,
+    };
+    let mut prepared = writer.prepare_commit().map_err(err)?;
+    prepared.set_payload(payload);
+    prepared.commit().map_err(err)?;
+    Ok(())
+}
+
+/// The result of reading one file on the parser pool.
+pub(super) enum Parsed {
+    Doc(Box<TantivyDocument>),
+    /// Same bytes as indexed (only the mtime moved): nothing to do.
+    SameContent,
+    Skip(SkipReason),
+}
+
+pub(super) fn read_one(
+    entry: &FileEntry,
+    key: &str,
+    known: Option<Known>,
+    fields: &Fields,
+    max: u64,
+) -> Parsed {
+    if entry.size > max {
+        return Parsed::Skip(SkipReason::TooLarge {
+            size: entry.size,
+            limit: max,
+        });
+    }
+    let bytes = match std::fs::read(&entry.path) {
+        Ok(b) => b,
+        Err(e) => return Parsed::Skip(SkipReason::Io(e)),
+    };
+    let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+    if known.is_some_and(|k| k.hash == hash && k.size == bytes.len() as u64) {
+        return Parsed::SameContent;
+    }
+    let stem = entry
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match article::read(&bytes, &stem) {
+        Ok(a) => {
+            let file = FileFacts {
+                key,
+                size: bytes.len() as u64,
+                mtime: entry.mtime,
+                hash,
+            };
+            Parsed::Doc(Box::new(to_document(&a, &file, fields)))
+        }
+        Err(e) => Parsed::Skip(e),
+    }
+}
+
+/// Duplicate key: the same WeChat article (`__biz`, `mid`, `idx`) saved
+/// under different URLs or paths, else the same normalized body.
+fn dup_key(a: &Article, key: &str) -> String {
+    let param = |name: &str| {
+        a.url.split(['?', '&', '#']).find_map(|kv| {
+            kv.strip_prefix(name)
+                .and_then(|rest| rest.strip_prefix('='))
+                .map(str::to_string)
+        })
+    };
+    if let (Some(biz), Some(mid), Some(idx)) = (param("__biz"), param("mid"), param("idx")) {
+        return format!("wx:{biz}:{mid}:{idx}");
+    }
+    let compact: String = crate::analyzer::normalize(&a.body)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    // Short stubs would all collide; they are only duplicates by path.
+    if compact.chars().count() < 200 {
+        return format!("p:{key}");
+    }
+    format!("h:{:016x}", xxhash_rust::xxh3::xxh3_64(compact.as_bytes()))
+}
+
+/// What incremental indexing records about the file a document came from.
+struct FileFacts<'a> {
+    key: &'a str,
+    size: u64,
+    mtime: i64,
+    hash: u64,
+}
+
+fn to_document(a: &Article, file: &FileFacts, f: &Fields) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.path, file.key);
+    doc.add_text(f.title, &a.title);
+    doc.add_text(f.title_words, &a.title);
+    doc.add_text(f.body, &a.body);
+    doc.add_text(f.body_words, &a.body);
+    doc.add_text(f.source, &a.source);
+    doc.add_text(f.source_exact, &a.source);
+    doc.add_text(f.url, &a.url);
+    if let Some(d) = a.date {
+        if let Ok(ts) = d.to_zoned(jiff::tz::TimeZone::UTC) {
+            doc.add_date(
+                f.date,
+                tantivy::DateTime::from_timestamp_secs(ts.timestamp().as_second()),
+            );
+        }
+    }
+    let dk = dup_key(a, file.key);
+    doc.add_u64(f.dup_hash, xxhash_rust::xxh3::xxh3_64(dk.as_bytes()));
+    doc.add_text(f.dup_key, dk);
+    doc.add_u64(f.size, file.size);
+    doc.add_i64(f.mtime, file.mtime);
+    doc.add_u64(f.hash, file.hash);
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{schema, walker};
+
+    fn fields() -> Fields {
+        let spec = schema::spec().unwrap();
+        let s = schema::build(&spec).unwrap();
+        Fields::resolve(&s, &spec, &schema::Boosts::default()).unwrap()
+    }
+
+    #[test]
+    fn a_file_removed_between_walk_and_read_is_a_reported_skip() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("gone.md");
+        std::fs::write(&p, "---\ntitle: x\n---\nbody").unwrap();
+        let (files, _) = walker::walk(dir.path());
+        assert_eq!(files.len(), 1);
+        std::fs::remove_file(&p).unwrap();
+        match read_one(&files[0], "k", None, &fields(), 1 << 20) {
+            Parsed::Skip(SkipReason::Io(e)) => {
+                assert_eq!(e.kind(), std::io::ErrorKind::NotFound)
+            }
+            _ => panic!("expected an I/O skip"),
+        }
+    }
+
+    #[test]
+    fn duplicate_keys_use_the_wechat_id_or_the_body() {
+        let mut a = article::parse(
+            "---\ntitle: t\nurl: https://mp.weixin.qq.com/s?__biz=QQ==&mid=7&idx=2&sn=x\n---\nbody",
+            "f",
+        );
+        assert_eq!(dup_key(&a, "/p"), "wx:QQ==:7:2");
+        a.url.clear();
+        assert_eq!(
+            dup_key(&a, "/p"),
+            "p:/p",
+            "short bodies are only duplicates by path"
+        );
+        a.body = "长".repeat(300);
+        let k = dup_key(&a, "/p");
+        a.body = format!(" {} \n", "长".repeat(300));
+        assert_eq!(dup_key(&a, "/q"), k, "whitespace does not matter");
+    }
+}
