@@ -22,7 +22,8 @@ const META: Style = AnsiColor::Green.on_default();
 const PATH: Style = AnsiColor::Magenta.on_default();
 const DIM: Style = Style::new().dimmed();
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// When to colour: the core's own type; `cli::ColorArg` is its clap face.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColorChoice {
     Auto,
     Always,
