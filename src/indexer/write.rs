@@ -15,6 +15,7 @@ use super::open::{Known, Session};
 use super::plan::{Plan, Todo};
 use super::{Options, Progress, Summary};
 use crate::article::{self, Article};
+use crate::columns;
 use crate::error::{Error, SkipReason};
 use crate::schema::Fields;
 use crate::walker::FileEntry;
@@ -219,13 +220,8 @@ fn to_document(a: &Article, file: &FileFacts, f: &Fields) -> TantivyDocument {
     doc.add_text(f.source, &a.source);
     doc.add_text(f.source_exact, &a.source);
     doc.add_text(f.url, &a.url);
-    if let Some(d) = a.date {
-        if let Ok(ts) = d.to_zoned(jiff::tz::TimeZone::UTC) {
-            doc.add_date(
-                f.date,
-                tantivy::DateTime::from_timestamp_secs(ts.timestamp().as_second()),
-            );
-        }
+    if let Some(day) = a.date.and_then(|d| columns::day_value(d).ok()) {
+        doc.add_date(f.date, day);
     }
     let dk = dup_key(a, file.key);
     doc.add_u64(f.dup_hash, xxhash_rust::xxh3::xxh3_64(dk.as_bytes()));
