@@ -5,31 +5,19 @@
 //! text, so highlights point at what the article really says (full-width
 //! letters, capitals) and never disagree with why the document matched.
 
+mod cut;
+mod flat;
+pub mod marks;
+
 use memchr::memmem;
 
-use crate::analyzer;
+pub use cut::{char_width, is_boundary, width};
 
 /// A snippet and the byte ranges of `text` to highlight.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Snippet {
     pub text: String,
     pub highlights: Vec<(usize, usize)>,
-}
-
-/// Display width of a char in a terminal: CJK and full-width take two columns.
-fn width(c: char) -> usize {
-    if analyzer::class(c) == analyzer::Class::Cjk
-        || ('\u{FF00}'..='\u{FFEF}').contains(&c)
-        || ('\u{3000}'..='\u{303F}').contains(&c)
-    {
-        2
-    } else {
-        1
-    }
-}
-
-fn is_sentence_end(c: char) -> bool {
-    matches!(c, '。' | '！' | '？' | '!' | '?' | '\n' | '；' | ';')
 }
 
 /// Finds every occurrence of the (already normalized) needles in the
@@ -78,7 +66,7 @@ fn current_body(path: &str) -> String {
 /// The body without the lines that only repeat the title (WeChat pages
 /// open with it once or twice): the title is shown already, and a snippet
 /// should show the article.
-fn without_title_lines(body: &str, title: &str) -> String {
+pub(crate) fn without_title_lines(body: &str, title: &str) -> String {
     let t = title.trim();
     body.lines()
         .filter(|l| {
@@ -89,120 +77,24 @@ fn without_title_lines(body: &str, title: &str) -> String {
         .join("\n")
 }
 
-/// Builds a snippet of about `max_cols` terminal columns.
+/// Builds a snippet at most `max_cols` terminal columns wide: the body
+/// flattened to one line (long URLs shortened around their matches), then
+/// the best window cut between words (see `cut`).
 pub fn make(body: &str, needles: &[String], max_cols: usize) -> Snippet {
-    let (norm, map) = analyzer::normalize_with_map(body);
-    let matches = find_matches(&norm, needles);
-    let to_orig = |b: usize| map.get(b).copied().unwrap_or(body.len() as u32) as usize;
-    let anchor = best_match(&matches, max_cols * 2).map_or(0, |i| to_orig(matches[i].0));
-    let start = window_start(body, anchor, max_cols);
-    // Original-text highlight ranges.
-    let hl: Vec<(usize, usize)> = matches
-        .iter()
-        .map(|&(s, e, _)| (to_orig(s), to_orig(e)))
-        .collect();
-    emit(body, start, &hl, max_cols)
+    let marks = marks::marks(body, needles);
+    cut::window(&flat::flatten(body, 0, &marks), max_cols.max(MIN_COLS))
 }
 
-/// The best window: the index of the match that has the most distinct
-/// needles (then the most matches) within `budget_bytes` after it.
-fn best_match(matches: &[(usize, usize, usize)], budget_bytes: usize) -> Option<usize> {
-    let mut best: Option<(usize, usize, usize)> = None; // (distinct, count, index)
-    for (i, &(s, _, _)) in matches.iter().enumerate() {
-        let mut seen = 0u64;
-        let mut count = 0;
-        // `matches` is sorted by start, so `m.0 >= s`.
-        for &(_, _, n) in matches[i..].iter().take_while(|m| m.0 - s <= budget_bytes) {
-            seen |= 1 << (n % 64);
-            count += 1;
-        }
-        let cand = (seen.count_ones() as usize, count, i);
-        if best.is_none_or(|b| (cand.0, cand.1) > (b.0, b.1)) {
-            best = Some(cand);
-        }
-    }
-    best.map(|(_, _, i)| i)
-}
-
-/// Window start in the original text: back from `anchor` to the sentence
-/// start, but not so far that the match falls off the end.
-fn window_start(body: &str, anchor: usize, max_cols: usize) -> usize {
-    let mut start = anchor;
-    let mut cols = 0;
-    for (i, c) in body[..anchor].char_indices().rev() {
-        if is_sentence_end(c) || cols + width(c) > max_cols / 3 {
-            return i + c.len_utf8();
-        }
-        cols += width(c);
-        start = i;
-    }
-    start
-}
-
-/// Markdown debris left out of a snippet (outside highlights): emphasis,
-/// headings, table bars, quotes, code ticks, `__`.
-fn is_debris(c: char, next: Option<char>) -> bool {
-    matches!(c, '*' | '#' | '|' | '>' | '`') || c == '_' && next == Some('_')
-}
-
-/// Emits the snippet from `start`, cleaning Markdown debris and whitespace,
-/// until the budget is spent; tracks highlight boundaries in output bytes.
-fn emit(body: &str, start: usize, hl: &[(usize, usize)], max_cols: usize) -> Snippet {
-    let mut text = String::new();
-    let mut highlights = Vec::new();
-    let mut cols = 0;
-    let mut open: Option<usize> = None;
-    let mut hi = hl.iter().peekable();
-    let mut last_space = true;
-    let mut chars = body[start..].char_indices().peekable();
-    while let Some((off, c)) = chars.next() {
-        let pos = start + off;
-        while hi.peek().is_some_and(|&&(_, e)| e <= pos && open.is_none()) {
-            hi.next();
-        }
-        if open.is_none() && hi.peek().is_some_and(|&&(s, _)| s == pos) {
-            open = Some(text.len());
-        }
-        let skip = open.is_none() && is_debris(c, chars.peek().map(|&(_, d)| d));
-        if c.is_whitespace() || skip {
-            if !last_space && !text.is_empty() {
-                text.push(' ');
-                cols += 1;
-                last_space = true;
-            }
-        } else {
-            text.push(c);
-            cols += width(c);
-            last_space = false;
-        }
-        if let (Some(o), Some(&&(_, e))) = (open, hi.peek()) {
-            if pos + c.len_utf8() >= e {
-                highlights.push((o, text.len()));
-                open = None;
-                hi.next();
-            }
-        }
-        if cols >= max_cols && open.is_none() {
-            if chars.peek().is_some() {
-                text.push('…');
-            }
-            break;
-        }
-    }
-    if let Some(o) = open {
-        highlights.push((o, text.len()));
-    }
-    let trimmed = text.trim_end().len();
-    text.truncate(trimmed);
-    highlights.retain(|&(s, e)| s < e && e <= text.len());
-    Snippet { text, highlights }
-}
+/// Narrower than this, a snippet says nothing; a tiny `--width` gets this.
+const MIN_COLS: usize = 12;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// Needles as `Query::match_terms` makes them.
+    use crate::analyzer;
+
     fn needles<'a>(terms: impl Iterator<Item = &'a str>) -> Vec<String> {
         terms.map(analyzer::normalize).collect()
     }

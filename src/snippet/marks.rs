@@ -1,0 +1,101 @@
+//! Where the query's matches are in a text, as byte ranges of the original
+//! text: what a snippet, a context line or the article view highlights.
+
+use std::ops::Range;
+
+use crate::analyzer;
+use crate::ioc;
+
+/// Every match of the (normalized) needles in `text`, as merged byte ranges
+/// of `text`, sorted. A match through refanging (`evil.com` found in
+/// `evil[.]com`, which the index makes findable) marks the original defanged
+/// text, so the reader sees what matched as the article wrote it.
+pub fn marks(text: &str, needles: &[String]) -> Vec<Range<usize>> {
+    let (norm, map) = analyzer::normalize_with_map(text);
+    let to_orig = |b: usize| map.get(b).copied().unwrap_or(text.len() as u32) as usize;
+    let mut out: Vec<Range<usize>> = super::find_matches(&norm, needles)
+        .into_iter()
+        .map(|(s, e, _)| to_orig(s)..to_orig(e))
+        .collect();
+    if needles.iter().any(|n| n.is_ascii()) && may_be_defanged(text) {
+        out.extend(defanged_marks(text, needles));
+    }
+    merge(out)
+}
+
+/// A cheap test before the indicator scan: every defang marker holds one of
+/// these (`[.]`, `(dot)`, `{at}`, `hxxp`, `。`, `．`).
+fn may_be_defanged(text: &str) -> bool {
+    text.bytes()
+        .any(|b| matches!(b, b'[' | b'(' | b'{' | b'x' | b'X'))
+        || text.contains(['。', '．'])
+}
+
+/// Matches inside defanged indicators, mapped back through the refang map
+/// of each indicator (exact: a marker is one byte of the refanged text).
+fn defanged_marks(text: &str, needles: &[String]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for (span, _) in ioc::defanged_spans(text) {
+        let Some(orig) = text.get(span.clone()) else {
+            continue;
+        };
+        let r = ioc::refang_mapped(orig);
+        let (norm, map) = analyzer::normalize_with_map(&r.text);
+        let to_plain = |b: usize| map.get(b).copied().unwrap_or(r.text.len() as u32) as usize;
+        for (s, e, _) in super::find_matches(&norm, needles) {
+            let o = r.original(to_plain(s)..to_plain(e));
+            out.push(span.start + o.start..span.start + o.end);
+        }
+    }
+    out
+}
+
+/// Sorted ranges with overlapping and touching ones joined: two needles
+/// that meet (`勒索` + `软件`) are one highlight, not two.
+pub fn merge(mut v: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    v.retain(|r| r.start < r.end);
+    v.sort_by_key(|r| (r.start, r.end));
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(v.len());
+    for r in v {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| analyzer::normalize(s)).collect()
+    }
+
+    #[test]
+    fn touching_and_overlapping_matches_are_one_mark() {
+        let t = "勒索软件攻击";
+        let m = marks(t, &n(&["勒索", "软件", "索软"]));
+        assert_eq!(m.len(), 1);
+        assert_eq!(&t[m[0].clone()], "勒索软件");
+    }
+
+    #[test]
+    fn a_refanged_match_marks_the_defanged_text() {
+        let t = "回连地址为 evil[.]com/a.php 和 hxxp://bad[.]example[.]org/x";
+        let m = marks(t, &n(&["evil.com"]));
+        let got: Vec<&str> = m.iter().map(|r| &t[r.clone()]).collect();
+        assert_eq!(got, vec!["evil[.]com"]);
+        let m = marks(t, &n(&["http://bad.example.org"]));
+        let got: Vec<&str> = m.iter().map(|r| &t[r.clone()]).collect();
+        assert_eq!(got, vec!["hxxp://bad[.]example[.]org"]);
+    }
+
+    #[test]
+    fn case_and_width_are_ignored_but_the_original_is_marked() {
+        let t = "关于ＬＯＧ4J的分析";
+        let m = marks(t, &n(&["log4j"]));
+        assert_eq!(&t[m[0].clone()], "ＬＯＧ4J");
+    }
+}
