@@ -72,7 +72,8 @@ fn show(path: &Path, args: &[&str]) -> std::process::Output {
 }
 
 /// Display columns as a terminal counts them, computed here independently
-/// of the crate: East Asian wide characters take two, zero-width ones none.
+/// of the crate: East Asian wide characters take two, zero-width ones none
+/// (VS16, which makes a narrow symbol a two-column emoji, one).
 fn columns(s: &str) -> usize {
     s.chars()
         .map(|c| match c as u32 {
@@ -85,7 +86,7 @@ fn columns(s: &str) -> usize {
             | 0xFFE0..=0xFFE6 => 2,
             0x20000..=0x3FFFD => 2,
             // Zero-width spaces and joiners, combining marks, BOM.
-            0x200B..=0x200F | 0x0300..=0x036F | 0xFE00..=0xFE0F | 0xFEFF => 0,
+            0x200B..=0x200F | 0x0300..=0x036F | 0xFE00..=0xFE0E | 0xFEFF => 0,
             _ => 1,
         })
         .sum()
