@@ -214,7 +214,7 @@ pub struct ShowArgs {
     /// The article file
     #[arg(value_name = "PATH")]
     pub path: PathBuf,
-    /// Highlight the matches of this query
+    /// Highlight the matches of this query [default: the words of the last search]
     #[arg(long, short = 'q', value_name = "Q")]
     pub query: Option<String>,
     #[command(flatten)]

@@ -173,6 +173,7 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
         return read::open_hit(&dir, opts, n);
     }
     let results = search::run(&dir, &opts)?;
+    read::remember_query(&dir, &words);
     let mut p = Printer::new(args.color);
     p.width = crate::output::snippet_width(args.width);
     match read::context_wanted(&args) {

@@ -116,6 +116,32 @@ fn show_prints_the_article_as_a_reader_sees_it_with_matches_marked() {
 }
 
 #[test]
+fn show_without_a_query_marks_the_words_of_the_last_search() {
+    let a = archive();
+    let (_d, index) = common::scratch_index();
+    let o = common::bin()
+        .arg("index")
+        .arg("--index")
+        .arg(&index)
+        .arg(&a.root)
+        .output()
+        .expect("index");
+    assert!(o.status.success());
+    assert!(common::search(&index, &["第三段"]).status.success());
+    let o = common::bin()
+        .args(["show", "--index"])
+        .arg(&index)
+        .arg(a.root.join("a.md"))
+        .output()
+        .expect("show");
+    assert!(
+        common::stdout(&o).contains("**第三段**收尾。"),
+        "{}",
+        common::stdout(&o)
+    );
+}
+
+#[test]
 fn show_marks_a_refanged_match_on_the_defanged_text() {
     let a = archive();
     let out = common::stdout(&show(&a.root.join("a.md"), &["--query", "evil.com"]));

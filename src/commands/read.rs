@@ -146,12 +146,39 @@ fn hyperlinks() -> Result<bool, Error> {
             || ["xterm-kitty", "alacritty", "foot", "xterm-ghostty"].contains(&term.as_str())))
 }
 
+/// Where the words of the last search are kept, beside the index (the
+/// indexer and tantivy leave files they do not manage alone).
+const LAST_QUERY_FILE: &str = "secsearch-last-query.txt";
+
+/// Remembers a search's words so that `show` without `--query` marks them:
+/// search, then read a hit. A convenience only, so a failure (a read-only
+/// index) is ignored.
+pub(super) fn remember_query(dir: &Path, words: &str) {
+    if !words.trim().is_empty() {
+        let _ = std::fs::write(dir.join(LAST_QUERY_FILE), words);
+    }
+}
+
+/// The words `show` marks: `--query`, else those of the last search.
+fn show_needles(args: &ShowArgs) -> Result<Vec<String>, Error> {
+    let words = match &args.query {
+        Some(q) => q.clone(),
+        None => args
+            .index
+            .dir()
+            .ok()
+            .and_then(|d| std::fs::read_to_string(d.join(LAST_QUERY_FILE)).ok())
+            .unwrap_or_default(),
+    };
+    if words.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(query::parse(&words)?.match_terms())
+}
+
 /// `secsearch show PATH [--query Q]`.
 pub(super) fn show(args: ShowArgs) -> Outcome {
-    let needles = match &args.query {
-        Some(q) => query::parse(q)?.match_terms(),
-        None => Vec::new(),
-    };
+    let needles = show_needles(&args)?;
     let view = show::view(&args.path, &needles)?;
     let color = output::use_color(args.color);
     let text = output::render_article(&view, color, color && hyperlinks()?);
