@@ -154,8 +154,10 @@ const LAST_QUERY_FILE: &str = "secsearch-last-query.txt";
 /// search, then read a hit. A convenience only, so a failure (a read-only
 /// index) is ignored.
 pub(super) fn remember_query(dir: &Path, words: &str) {
-    if !words.trim().is_empty() {
-        let _ = std::fs::write(dir.join(LAST_QUERY_FILE), words);
+    let path = dir.join(LAST_QUERY_FILE);
+    // Rewritten only when it changes: a repeated search writes nothing.
+    if !words.trim().is_empty() && std::fs::read_to_string(&path).ok().as_deref() != Some(words) {
+        let _ = std::fs::write(path, words);
     }
 }
 

@@ -23,12 +23,35 @@ pub fn marks(text: &str, needles: &[String]) -> Vec<Range<usize>> {
     merge(out)
 }
 
-/// A cheap test before the indicator scan: every defang marker holds one of
-/// these (`[.]`, `(dot)`, `{at}`, `hxxp`, `。`, `．`).
+/// A cheap test before the indicator scan (which costs ~0.1 ms a body,
+/// measured, where this costs microseconds): a defang marker is present —
+/// `[.]`, `(dot)`, `{at}`, `[:]`…, `hxxp`/`hxtp`/`fxp`, or `。`/`．`
+/// between ASCII letters or digits.
 fn may_be_defanged(text: &str) -> bool {
-    text.bytes()
-        .any(|b| matches!(b, b'[' | b'(' | b'{' | b'x' | b'X'))
-        || text.contains(['。', '．'])
+    let b = text.as_bytes();
+    let at =
+        |i: usize, p: &[u8]| b.len() >= i + p.len() && b[i..i + p.len()].eq_ignore_ascii_case(p);
+    for (i, &c) in b.iter().enumerate() {
+        let hit = match c {
+            b'[' | b'(' | b'{' => [".", "dot", "@", "at", ":", "。"]
+                .iter()
+                .any(|m| at(i + 1, m.as_bytes())),
+            b'h' | b'H' => at(i, b"hxxp") || at(i, b"hxtp"),
+            b'f' | b'F' => at(i, b"fxp"),
+            _ => false,
+        };
+        if hit {
+            return true;
+        }
+    }
+    ["。", "．"].iter().any(|dot| {
+        text.match_indices(dot).any(|(i, d)| {
+            let before = text[..i].chars().next_back();
+            let after = text[i + d.len()..].chars().next();
+            before.is_some_and(|c| c.is_ascii_alphanumeric())
+                && after.is_some_and(|c| c.is_ascii_alphanumeric())
+        })
+    })
 }
 
 /// Matches inside defanged indicators, mapped back through the refang map
@@ -90,6 +113,24 @@ mod tests {
         let m = marks(t, &n(&["http://bad.example.org"]));
         let got: Vec<&str> = m.iter().map(|r| &t[r.clone()]).collect();
         assert_eq!(got, vec!["hxxp://bad[.]example[.]org"]);
+    }
+
+    #[test]
+    fn the_defang_test_sees_every_marker_and_ignores_prose() {
+        for t in [
+            "a[.]b",
+            "a(DOT)b",
+            "x{at}y",
+            "hXXps://a",
+            "fxp://a",
+            "evil。com",
+            "a[:]8080",
+        ] {
+            assert!(may_be_defanged(t), "{t}");
+        }
+        for t in ["普通的句子。下一句", "call(x) and [1] {y}", "http://a.com"] {
+            assert!(!may_be_defanged(t), "{t}");
+        }
     }
 
     #[test]
