@@ -164,7 +164,8 @@ pub struct SearchArgs {
     /// Skip this many hits (paging)
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub offset: usize,
-    /// Only articles from this source (repeat or comma-separate for several)
+    /// Only articles from sources whose name contains NAME, ignoring case
+    /// (repeat or comma-separate for several)
     #[arg(long, value_delimiter = ',', value_name = "NAME")]
     pub source: Vec<String>,
     /// Only articles dated on or after DATE (YYYY-MM-DD; YYYY-MM or YYYY: its first day)

@@ -58,16 +58,32 @@ pub(crate) fn resolve(
     Ok(out)
 }
 
-/// Up to three publishers sharing the most characters with `want`
-/// (a typo or a near spelling still shares most of them).
+/// Character pairs of a string (the string itself when it is one
+/// character): what a near spelling shares with the real name.
+fn bigrams(s: &str) -> Vec<(char, char)> {
+    let c: Vec<char> = s.chars().collect();
+    if c.len() == 1 {
+        return vec![(c[0], c[0])];
+    }
+    c.windows(2).map(|w| (w[0], w[1])).collect()
+}
+
+/// Up to three publishers most like `want`: holding at least half of its
+/// character pairs (a typo or a near spelling does; a word that merely
+/// shares letters does not), the closest in length (Dice) first.
 fn closest(want: &str, all: &[String], folded: &[String]) -> Vec<String> {
-    let mut scored: Vec<(usize, &String)> = all
+    let w = bigrams(want);
+    let mut scored: Vec<(u32, &String)> = all
         .iter()
         .zip(folded)
-        .map(|(s, low)| (want.chars().filter(|c| low.contains(*c)).count(), s))
-        .filter(|&(n, _)| n * 2 >= want.chars().count().max(1))
+        .filter_map(|(s, low)| {
+            let b = bigrams(low);
+            let shared = w.iter().filter(|p| b.contains(p)).count();
+            let dice = 2.0 * shared as f64 / (w.len() + b.len()).max(1) as f64;
+            (shared * 2 >= w.len()).then_some(((dice * 1000.0) as u32, s))
+        })
         .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.len().cmp(&b.1.len())));
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
     scored.into_iter().take(3).map(|(_, s)| s.clone()).collect()
 }
 
@@ -85,5 +101,9 @@ mod tests {
         assert_eq!(closest("奇安心", &all, &folded), vec!["奇安信威胁情报中心"]);
         assert_eq!(closest("freebuff", &all, &folded), vec!["FreeBuf"]);
         assert!(closest("zzz", &all, &folded).is_empty());
+        assert!(
+            closest("qianxin", &all, &folded).is_empty(),
+            "shared letters are not a likeness"
+        );
     }
 }
