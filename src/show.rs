@@ -44,17 +44,37 @@ pub fn view(path: &Path, needles: &[String]) -> Result<ArticleView, Error> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let a = article::read(&bytes, &stem).map_err(|e| not_article(e.to_string()))?;
-    let body = visible(&crate::snippet::without_title_lines(&a.body, &a.title));
+    let body = visible(&single_blank_lines(&crate::snippet::without_title_lines(
+        &a.body, &a.title,
+    )));
     let body_marks = marks::marks(&body, needles);
+    let title = visible(&a.title);
     Ok(ArticleView {
         path: path.to_path_buf(),
-        title_marks: marks::marks(&a.title, needles),
+        title_marks: marks::marks(&title, needles),
         lines: split_lines(&body, &body_marks),
-        title: a.title,
-        source: a.source,
+        title,
+        source: visible(&a.source),
         date: a.date.map(|d| d.to_string()),
-        url: a.url,
+        url: visible(&a.url),
     })
+}
+
+/// Runs of blank lines as one, none at the start or the end: the title
+/// lines taken out of the body leave gaps a reader should not scroll past.
+fn single_blank_lines(body: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for l in body.lines() {
+        let blank = l.trim().is_empty();
+        if blank && out.last().is_none_or(|p| p.trim().is_empty()) {
+            continue;
+        }
+        out.push(if blank { "" } else { l });
+    }
+    while out.last().is_some_and(|l| l.is_empty()) {
+        out.pop();
+    }
+    out.join("\n")
 }
 
 /// The text without control characters (tabs and newlines stay): an
@@ -86,6 +106,11 @@ fn split_lines(body: &str, marks: &[Range<usize>]) -> Vec<(String, Vec<Range<usi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blank_runs_are_one_line() {
+        assert_eq!(single_blank_lines("\n\n a\n\n\n\nb\n\n"), " a\n\nb");
+    }
 
     #[test]
     fn marks_are_split_by_line() {

@@ -171,6 +171,26 @@ fn show_links_the_url_with_osc8_where_the_terminal_supports_it() {
 }
 
 #[test]
+fn show_never_sends_an_escape_sequence_from_an_article() {
+    let dir = tempfile::tempdir().expect("dir");
+    let p = dir.path().join("esc.md");
+    let text = article(
+        "标题\u{1b}[2J清屏",
+        "来源\u{1b}]0;x\u{7}",
+        "2024-01-01",
+        "https://a.example/\u{1b}[31m",
+        "正文\u{1b}[31m红色\u{9b}2J",
+    );
+    std::fs::write(&p, text).expect("write");
+    let out = common::stdout(&show(&p, &["--query", "正文"]));
+    assert!(
+        !out.contains('\u{1b}') && !out.contains('\u{9b}') && !out.contains('\u{7}'),
+        "{out:?}"
+    );
+    assert!(out.contains("**正文**[31m红色"), "{out:?}");
+}
+
+#[test]
 fn show_refuses_what_is_not_an_article_in_one_line() {
     let a = archive();
     for (path, says) in [
