@@ -44,8 +44,8 @@ pub fn view(path: &Path, needles: &[String]) -> Result<ArticleView, Error> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let a = article::read(&bytes, &stem).map_err(|e| not_article(e.to_string()))?;
-    let body = visible(&single_blank_lines(&crate::snippet::without_title_lines(
-        &a.body, &a.title,
+    let body = visible(&single_blank_lines(&without_bold_markers(
+        &crate::snippet::without_title_lines(&a.body, &a.title),
     )));
     let body_marks = marks::marks(&body, needles);
     let title = visible(&a.title);
@@ -58,6 +58,23 @@ pub fn view(path: &Path, needles: &[String]) -> Result<ArticleView, Error> {
         date: a.date.map(|d| d.to_string()),
         url: visible(&a.url),
     })
+}
+
+/// Lines without their paired `**` bold markers: a reader sees bold, not
+/// asterisks, and plain output uses `**` for matches. An odd count (`a**b`
+/// in code) is left alone.
+fn without_bold_markers(body: &str) -> String {
+    body.split('\n')
+        .map(|l| {
+            let n = l.matches("**").count();
+            if n > 0 && n % 2 == 0 {
+                l.replace("**", "")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Runs of blank lines as one, none at the start or the end: the title
@@ -106,6 +123,14 @@ fn split_lines(body: &str, marks: &[Range<usize>]) -> Vec<(String, Vec<Range<usi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paired_bold_markers_go_odd_ones_stay() {
+        assert_eq!(
+            without_bold_markers("**重要**说明\nx = 2**8"),
+            "重要说明\nx = 2**8"
+        );
+    }
 
     #[test]
     fn blank_runs_are_one_line() {
