@@ -20,7 +20,25 @@ pub fn marks(text: &str, needles: &[String]) -> Vec<Range<usize>> {
     if needles.iter().any(|n| n.is_ascii()) && may_be_defanged(text) {
         out.extend(defanged_marks(text, needles));
     }
-    merge(out)
+    join_across_spaces(text, merge(out))
+}
+
+/// Marks with only spaces between them (`XZ` `Utils`) become one: the
+/// reader sees one marked phrase, not two marks and a gap.
+fn join_across_spaces(text: &str, marks: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(marks.len());
+    for m in marks {
+        match out.last_mut() {
+            Some(last)
+                if text[last.end..m.start].bytes().all(|b| b == b' ')
+                    && m.start - last.end <= 3 =>
+            {
+                last.end = m.end
+            }
+            _ => out.push(m),
+        }
+    }
+    out
 }
 
 /// A cheap test before the indicator scan (which costs ~0.1 ms a body,
@@ -102,6 +120,18 @@ mod tests {
         let m = marks(t, &n(&["勒索", "软件", "索软"]));
         assert_eq!(m.len(), 1);
         assert_eq!(&t[m[0].clone()], "勒索软件");
+    }
+
+    #[test]
+    fn marks_a_space_apart_are_one() {
+        let t = "在 XZ Utils 中，XZ\nUtils";
+        let m = marks(t, &n(&["xz", "utils"]));
+        let got: Vec<&str> = m.iter().map(|r| &t[r.clone()]).collect();
+        assert_eq!(
+            got,
+            vec!["XZ Utils", "XZ", "Utils"],
+            "a line break keeps them apart"
+        );
     }
 
     #[test]
