@@ -58,9 +58,14 @@ pub enum Command {
     /// Search the index
     #[command(
         visible_alias = "q",
-        after_help = "Query language:\n  勒索软件 医院          both must occur (AND)\n  \"remote code\"         a phrase (the exact string, spaces included)\n  -测试                  exclude\n  LockBit OR BlackCat    either\n  title:漏洞 source:CNCERT body:sshd   restrict a term to a field\nEvery term matches wherever that string occurs, case-insensitively, as `grep -F -i` would.\n\nExamples:\n  secsearch search 勒索软件 医院\n  secsearch search CVE-2024-3094 --json\n  secsearch search APT29 --source 奇安信威胁情报中心 --since 2022-01-01 --sort date\n  secsearch search 漏洞 -c\n  secsearch search log4j -l | xargs wc -c"
+        after_help = "Query language:\n  勒索软件 医院          both must occur (AND)\n  \"remote code\"         a phrase (the exact string, spaces included)\n  -测试                  exclude\n  LockBit OR BlackCat    either\n  title:漏洞 source:CNCERT body:sshd   restrict a term to a field\nEvery term matches wherever that string occurs, case-insensitively, as `grep -F -i` would.\n\nExamples:\n  secsearch search 勒索软件 医院\n  secsearch search CVE-2024-3094 --json\n  secsearch search APT29 --source 奇安信威胁情报中心 --since 2022-01-01 --sort date\n  secsearch search 漏洞 -c\n  secsearch search log4j -l | xargs wc -c\n  secsearch search --source 奇安信 --since 2024-01   # filters alone: by date\n  secsearch search CVE-2024-3094 -C 2                # matching lines with context\n  secsearch search 勒索软件 --open 1                  # the first hit in $EDITOR"
     )]
     Search(SearchArgs),
+    /// Show an article as a reader sees it, matches highlighted
+    #[command(
+        after_help = "Examples:\n  secsearch show ~/articles/2024/some-article.md --query 勒索软件\n  secsearch show a.md --no-pager | less -R\nOn a terminal the article goes through $PAGER (default: less -R)."
+    )]
+    Show(ShowArgs),
     /// Show how text is segmented: the recall units and the jieba words
     #[command(
         after_help = "Examples:\n  secsearch tokenize 勒索软件攻击医院\n  secsearch tokenize 'APT29组织利用CVE-2024-3094'\n  secsearch tokenize 勒索軟體   # traditional folds to simplified"
@@ -147,8 +152,9 @@ impl IndexArgs {
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// Query terms (see the query language below)
-    #[arg(required = true, value_name = "QUERY")]
+    /// Query terms (see the query language below); none with a filter
+    /// (--source/--since/--until) lists the filtered articles by date
+    #[arg(value_name = "QUERY")]
     pub query: Vec<String>,
     #[command(flatten)]
     pub index: IndexArg,
@@ -158,13 +164,14 @@ pub struct SearchArgs {
     /// Skip this many hits (paging)
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub offset: usize,
-    /// Only articles from this source (repeat or comma-separate for several)
+    /// Only articles from sources whose name contains NAME, ignoring case
+    /// (repeat or comma-separate for several)
     #[arg(long, value_delimiter = ',', value_name = "NAME")]
     pub source: Vec<String>,
-    /// Only articles dated on or after DATE (YYYY-MM-DD)
+    /// Only articles dated on or after DATE (YYYY-MM-DD; YYYY-MM or YYYY: its first day)
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
-    /// Only articles dated on or before DATE (YYYY-MM-DD)
+    /// Only articles dated on or before DATE (YYYY-MM-DD; YYYY-MM or YYYY: its last day)
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
     /// Order of hits
@@ -185,6 +192,40 @@ pub struct SearchArgs {
     /// When to use colour
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+    /// Snippet width in columns [default: the terminal's; 100 when piped]
+    #[arg(long, value_name = "N")]
+    pub width: Option<usize>,
+    /// Show each hit's matching lines with N lines of context (like rg -C)
+    #[arg(short = 'C', long = "context", value_name = "N", conflicts_with_all = ["json", "files_with_matches", "count"])]
+    pub context: Option<usize>,
+    /// Show N lines after each matching line
+    #[arg(short = 'A', long = "after-context", value_name = "N", conflicts_with_all = ["json", "files_with_matches", "count"])]
+    pub after: Option<usize>,
+    /// Show N lines before each matching line
+    #[arg(short = 'B', long = "before-context", value_name = "N", conflicts_with_all = ["json", "files_with_matches", "count"])]
+    pub before: Option<usize>,
+    /// Open the N-th hit (1 = first) in $EDITOR at the line of its first match
+    #[arg(long, value_name = "N", conflicts_with_all = ["json", "files_with_matches", "count"])]
+    pub open: Option<usize>,
+}
+
+/// What `secsearch show` reads.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The article file
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+    /// Highlight the matches of this query [default: the words of the last search]
+    #[arg(long, short = 'q', value_name = "Q")]
+    pub query: Option<String>,
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// When to use colour
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    /// Never start $PAGER, even on a terminal
+    #[arg(long)]
+    pub no_pager: bool,
 }
 
 /// Lets `-term` exclusions be written without `--`: after `search`/`q`, an

@@ -14,6 +14,8 @@ use crate::error::{Error, ExitCode, Failure, Outcome};
 use crate::output::{Mode, Printer};
 use crate::{analyzer, indexer, messages, query, schema, search};
 
+mod read;
+
 /// Runs the command and maps its outcome to the exit code, printing an
 /// error as one line on stderr; a closed pipe (`| head`) ends quietly.
 pub fn run(cli: Cli) -> ExitCode {
@@ -34,6 +36,7 @@ fn dispatch(cli: Cli) -> Outcome {
             schema::set_boosts(boosts_from_env()?);
             search(args)
         }
+        Command::Show(args) => read::show(args),
         Command::Tokenize { text } => tokenize(&text.join(" ")),
         Command::Stats { index, json } => stats(index, json),
         Command::Completions { shell } => completions(shell),
@@ -116,14 +119,21 @@ pub(crate) fn index(args: IndexArgs) -> Outcome {
     Ok(ExitCode::Success)
 }
 
-fn parse_date(s: &str) -> Result<jiff::civil::Date, Error> {
-    s.parse::<jiff::civil::Date>()
-        .map_err(|_| Error::BadDate(s.to_string()))
-}
-
 pub(crate) fn search(args: SearchArgs) -> Outcome {
     let dir = index_dir(&args.index)?;
-    let query = query::parse(&args.query.join(" "))?;
+    let words = args.query.join(" ");
+    let filtered = !args.source.is_empty() || args.since.is_some() || args.until.is_some();
+    if words.trim().is_empty() && !filtered {
+        return Err(Error::BadQuery(
+            "give words to search for, or a filter (--source, --since, --until)".into(),
+        )
+        .into());
+    }
+    let query = if words.trim().is_empty() {
+        query::Query::default()
+    } else {
+        query::parse(&words)?
+    };
     let mode = if args.count {
         Mode::Count
     } else if args.files_with_matches {
@@ -140,21 +150,38 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
         (None, Mode::Count) => Some(0),
         (None, _) => Some(10),
     };
+    // Without words every article scores alike: newest first is the order
+    // that means something.
+    let sort = if query.clauses.is_empty() {
+        search::Sort::Date
+    } else {
+        args.sort.into()
+    };
     let opts = search::Options {
         query,
         limit,
         offset: args.offset,
-        sources: args.source,
-        since: args.since.as_deref().map(parse_date).transpose()?,
-        until: args.until.as_deref().map(parse_date).transpose()?,
-        sort: args.sort.into(),
+        sources: args.source.clone(),
+        since: args.since.as_deref().map(read::since_date).transpose()?,
+        until: args.until.as_deref().map(read::until_date).transpose()?,
+        sort,
         facets: args.facets,
         fold_duplicates: mode != Mode::Paths,
         paths_only: mode == Mode::Paths,
     };
+    if let Some(n) = args.open {
+        return read::open_hit(&dir, opts, n);
+    }
     let results = search::run(&dir, &opts)?;
+    read::remember_query(&dir, &words);
     let mut p = Printer::new(args.color.into());
-    p.results(&results, mode)?;
+    p.width = crate::output::snippet_width(args.width);
+    match read::context_wanted(&args) {
+        Some((before, after)) if mode == Mode::Text => {
+            read::print_context(&mut p, &results, before, after)?
+        }
+        _ => p.results(&results, mode)?,
+    }
     p.flush()?;
     if mode == Mode::Text && io::stdout().is_terminal() {
         messages::hit_count(results.hits.len(), results.total);

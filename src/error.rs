@@ -88,7 +88,7 @@ pub enum Error {
     NeedsRebuild { path: PathBuf, why: String },
     #[error("another `secsearch index` is writing to {} (lock file {}); wait for it to finish", .index.display(), .lock.display())]
     Locked { index: PathBuf, lock: PathBuf },
-    #[error("bad date '{0}': use YYYY-MM-DD, e.g. 2024-03-01")]
+    #[error("bad date '{0}': use YYYY-MM-DD, YYYY-MM or YYYY, e.g. 2024-03-01")]
     BadDate(String),
     #[error("bad query: {0}")]
     BadQuery(String),
@@ -137,8 +137,34 @@ pub enum Error {
     Payload(#[source] serde_json::Error),
     #[error("{}: {msg}", .path.display())]
     Path { path: PathBuf, msg: String },
+    /// `--source NAME` matches no publisher in the index.
+    #[error("no source matches '{name}' (sources match by substring, ignoring case){}", did_you_mean(.suggestions))]
+    NoSource {
+        name: String,
+        suggestions: Vec<String>,
+    },
+    /// `show PATH`: the file is not an article secsearch can read.
+    #[error("{}: not an article ({why})", .path.display())]
+    NotArticle { path: PathBuf, why: String },
+    /// `$PAGER`/`$EDITOR` could not be started.
+    #[error("cannot run {what} '{program}'")]
+    Spawn {
+        what: &'static str,
+        program: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Other(String),
+}
+
+/// `; did you mean 'a' or 'b'?`, or nothing without suggestions.
+fn did_you_mean(s: &[String]) -> String {
+    if s.is_empty() {
+        return "; `secsearch stats` lists the sources".into();
+    }
+    let q: Vec<String> = s.iter().map(|x| format!("'{x}'")).collect();
+    format!("; did you mean {}?", q.join(" or "))
 }
 
 /// What a command returns when it fails: an application error, or an error

@@ -103,11 +103,45 @@ pub fn hit_count(shown: usize, total: u64) {
     eprintln!("{shown} of {total} matching articles");
 }
 
-/// The indexing progress bar: a spinner while walking, then a bar over the
-/// files to read; hidden when quiet or when stderr is not a terminal, so logs
-/// and pipes get only the messages.
+/// `6789.75` → `6,790`: counts and rates for people, not `6788.7504/s`.
+pub fn thousands(n: f64) -> String {
+    let digits = format!("{:.0}", n.max(0.0));
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The indexing progress: one line per phase — walk, read + segment,
+/// write, commit, merge — with its elapsed time, so a run never sits on a
+/// full bar saying nothing while tantivy writes and merges. A spinner while
+/// a phase runs, a bar with a rounded rate while files are read; a phase
+/// that ends leaves a line with its time. Hidden when quiet or when stderr
+/// is not a terminal, so logs and pipes get only the messages.
 pub struct IndexProgress {
     bar: ProgressBar,
+    /// The running phase and when it began.
+    phase: std::sync::Mutex<Option<(&'static str, std::time::Instant)>>,
+}
+
+fn spinner_style() -> ProgressStyle {
+    ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner())
+}
+
+fn bar_style() -> ProgressStyle {
+    ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} files  {rate}  eta {eta}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .with_key(
+            "rate",
+            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{} files/s", thousands(s.per_sec()));
+            },
+        )
 }
 
 impl IndexProgress {
@@ -115,34 +149,80 @@ impl IndexProgress {
         let bar = if quiet || !std::io::stderr().is_terminal() {
             ProgressBar::hidden()
         } else {
-            ProgressBar::new_spinner()
+            let b = ProgressBar::new_spinner();
+            // Ticks on its own, so elapsed time moves while tantivy works.
+            b.enable_steady_tick(std::time::Duration::from_millis(120));
+            b
         };
-        IndexProgress { bar }
+        IndexProgress {
+            bar,
+            phase: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// Ends the running phase (leaving its line) and starts `next`.
+    fn phase(&self, next: Option<&'static str>) {
+        let now = std::time::Instant::now();
+        let Ok(mut cur) = self.phase.lock() else {
+            return;
+        };
+        if let Some((name, since)) = cur.take() {
+            self.bar
+                .println(phase_line(name, now - since, self.bar.position()));
+        }
+        if let Some(name) = next {
+            *cur = Some((name, now));
+            self.bar.reset_elapsed();
+            self.bar.set_style(spinner_style());
+            self.bar.set_message(name);
+        }
     }
 }
 
+/// The line a finished phase leaves: its name and time, and for reading
+/// the files and the rounded rate.
+pub fn phase_line(name: &str, took: std::time::Duration, files: u64) -> String {
+    let secs = took.as_secs_f64();
+    if name == PHASE_READ && files > 0 && secs > 0.0 {
+        let rate = thousands(files as f64 / secs);
+        let files = thousands(files as f64);
+        return format!("  {name:<15} {secs:>6.1} s  {files} files, {rate} files/s");
+    }
+    format!("  {name:<15} {secs:>6.1} s")
+}
+
+const PHASE_READ: &str = "read + segment";
+
 impl indexer::Progress for IndexProgress {
     fn walking(&self) {
-        self.bar.set_message("walking");
+        self.phase(Some("walk"));
     }
 
     fn reading(&self, files: u64) {
+        self.phase(Some(PHASE_READ));
         self.bar.set_length(files);
-        self.bar.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} files {per_sec} eta {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
+        self.bar.set_position(0);
+        self.bar.set_style(bar_style());
     }
 
     fn read(&self, files: u64) {
         self.bar.inc(files);
     }
 
+    fn writing(&self) {
+        self.phase(Some("write"));
+    }
+
     fn committing(&self) {
-        self.bar.set_message("committing");
+        self.phase(Some("commit"));
+    }
+
+    fn merging(&self) {
+        self.phase(Some("merge"));
     }
 
     fn done(&self) {
+        self.phase(None);
         self.bar.finish_and_clear();
     }
 
@@ -167,6 +247,17 @@ mod tests {
         assert_eq!(chain(&e), "outer: disk full");
         let e = std::io::Error::other("disk full");
         assert_eq!(chain(&e), "disk full");
+    }
+
+    #[test]
+    fn rates_and_counts_are_rounded_and_grouped() {
+        assert_eq!(thousands(6788.7504), "6,789");
+        assert_eq!(thousands(999.4), "999");
+        assert_eq!(thousands(1_234_567.0), "1,234,567");
+        assert_eq!(thousands(0.0), "0");
+        let l = phase_line(PHASE_READ, std::time::Duration::from_millis(1500), 10_406);
+        assert!(l.contains("1.5 s  10,406 files, 6,937 files/s"), "{l}");
+        assert!(phase_line("merge", std::time::Duration::from_secs(2), 5).ends_with("2.0 s"));
     }
 
     #[test]

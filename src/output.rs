@@ -12,7 +12,9 @@ use std::io::{self, IsTerminal, Write};
 
 use anstyle::{AnsiColor, Style};
 
+use crate::context;
 use crate::search::{Hit, Results};
+use crate::show::ArticleView;
 use crate::snippet::{self, Snippet};
 use crate::stats::{Facets, Stats};
 
@@ -21,6 +23,23 @@ const MATCH: Style = AnsiColor::Red.on_default().bold();
 const META: Style = AnsiColor::Green.on_default();
 const PATH: Style = AnsiColor::Magenta.on_default();
 const DIM: Style = Style::new().dimmed();
+
+/// Snippet width when stdout is not a terminal: readable in a pager or a
+/// log, and what scripts get unless they ask (`--width`).
+pub const PIPED_WIDTH: usize = 100;
+
+/// The columns snippets may take: `--width`, else the terminal's width,
+/// else [`PIPED_WIDTH`].
+pub fn snippet_width(requested: Option<usize>) -> usize {
+    if let Some(w) = requested {
+        return w;
+    }
+    let stdout = io::stdout();
+    if !stdout.is_terminal() {
+        return PIPED_WIDTH;
+    }
+    terminal_size::terminal_size_of(&stdout).map_or(PIPED_WIDTH, |(w, _)| w.0 as usize)
+}
 
 /// When to colour: the core's own type; `cli::ColorArg` is its clap face.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,8 +163,9 @@ impl Printer {
         Ok(())
     }
 
-    fn hit(&mut self, h: &Hit, needles: &[String]) -> io::Result<()> {
-        let title_snip = snippet::make(&h.title, needles, 400);
+    /// A hit's first two lines: the title (marked), then source, date, path.
+    fn hit_header(&mut self, h: &Hit, needles: &[String]) -> io::Result<()> {
+        let title_snip = snippet::make(&h.title, needles, self.width);
         if self.color {
             write!(self.out, "{TITLE}")?;
         }
@@ -175,13 +195,52 @@ impl Printer {
                 &format!("  (+{n} duplicate{})", if n == 1 { "" } else { "s" }),
             )?;
         }
-        writeln!(self.out)?;
-        let snip = snippet::for_file(&h.path, &h.title, needles, self.width);
-        if !snip.text.is_empty() {
-            write!(self.out, "  ")?;
+        writeln!(self.out)
+    }
+
+    fn hit(&mut self, h: &Hit, needles: &[String]) -> io::Result<()> {
+        self.hit_header(h, needles)?;
+        let snip = snippet::for_file(&h.path, &h.title, needles, self.width.saturating_sub(2));
+        write!(self.out, "  ")?;
+        if snip.text.is_empty() {
+            // Say why there is no snippet: the article has a title and no body.
+            self.styled(DIM, "(title only)")?;
+        } else {
             self.snippet(&snip)?;
+        }
+        writeln!(self.out)?;
+        writeln!(self.out)
+    }
+
+    /// Hits in ripgrep's context view (`-C/-A/-B`): each hit's header, then
+    /// its matching lines (`12:`) with context lines (`11-`), `--` between
+    /// groups, a blank line between hits.
+    pub fn context_hits(&mut self, r: &Results, groups: &[Vec<context::Group>]) -> io::Result<()> {
+        for (h, gs) in r.hits.iter().zip(groups) {
+            self.hit_header(h, &r.match_terms)?;
+            for (i, g) in gs.iter().enumerate() {
+                if i > 0 {
+                    self.styled(DIM, "--")?;
+                    writeln!(self.out)?;
+                }
+                for l in g {
+                    self.context_line(l)?;
+                }
+            }
             writeln!(self.out)?;
         }
+        Ok(())
+    }
+
+    fn context_line(&mut self, l: &context::Line) -> io::Result<()> {
+        let sep = if l.is_match() { ':' } else { '-' };
+        self.styled(META, &l.number.to_string())?;
+        write!(self.out, "{sep}")?;
+        let marks: Vec<(usize, usize)> = l.marks.iter().map(|r| (r.start, r.end)).collect();
+        self.snippet(&Snippet {
+            text: l.text.clone(),
+            highlights: marks,
+        })?;
         writeln!(self.out)
     }
 
@@ -244,4 +303,81 @@ impl Printer {
             None => p,
         }
     }
+}
+
+/// Whether to colour: `--color`, else a terminal without `NO_COLOR`.
+pub fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// Text with its marks, styled (colour) or between `**` (plain).
+fn marked(out: &mut String, text: &str, marks: &[std::ops::Range<usize>], color: bool) {
+    let mut at = 0;
+    for m in marks {
+        if m.start < at || m.end > text.len() {
+            continue;
+        }
+        out.push_str(&text[at..m.start]);
+        if color {
+            out.push_str(&format!("{MATCH}{}{MATCH:#}", &text[m.clone()]));
+        } else {
+            out.push_str(&format!("**{}**", &text[m.clone()]));
+        }
+        at = m.end;
+    }
+    out.push_str(&text[at..]);
+}
+
+/// `secsearch show`: the article as text for a pager or a pipe. With
+/// `hyperlinks`, the URL is an OSC 8 link (clickable where the terminal
+/// supports it); the URL text is shown either way.
+pub fn render_article(v: &ArticleView, color: bool, hyperlinks: bool) -> String {
+    let mut out = String::new();
+    let paint = |out: &mut String, style: Style, s: &str| {
+        if color {
+            out.push_str(&format!("{style}{s}{style:#}"));
+        } else {
+            out.push_str(s);
+        }
+    };
+    if color {
+        out.push_str(&format!("{TITLE}"));
+    }
+    marked(&mut out, &v.title, &v.title_marks, color);
+    if color {
+        out.push_str(&format!("{TITLE:#}"));
+    }
+    out.push('\n');
+    let meta: Vec<&str> = [v.source.as_str(), v.date.as_deref().unwrap_or("")]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect();
+    if !meta.is_empty() {
+        paint(&mut out, META, &meta.join(" · "));
+        out.push('\n');
+    }
+    let url: String = v.url.chars().filter(|c| !c.is_control()).collect();
+    if !url.is_empty() {
+        if hyperlinks {
+            out.push_str(&format!("\x1b]8;;{url}\x1b\\"));
+            paint(&mut out, PATH, &url);
+            out.push_str("\x1b]8;;\x1b\\");
+        } else {
+            paint(&mut out, PATH, &url);
+        }
+        out.push('\n');
+    }
+    paint(&mut out, DIM, &v.path.display().to_string());
+    out.push_str("\n\n");
+    for (line, marks) in &v.lines {
+        marked(&mut out, line, marks, color);
+        out.push('\n');
+    }
+    out
 }

@@ -3,7 +3,7 @@
 use tantivy::schema::TantivyDocument;
 
 use super::open::Session;
-use super::write::commit;
+use super::write::commit_reporting as commit;
 use super::{Options, Progress, Summary};
 use crate::error::Error;
 use crate::expand;
@@ -14,9 +14,8 @@ pub(super) fn finish(
     summary: &mut Summary,
     progress: &dyn Progress,
 ) -> Result<(), Error> {
-    progress.committing();
-    commit(&mut session.writer, &session.payload, opts)?;
-    progress.done();
+    progress.writing();
+    commit(&mut session.writer, &session.payload, opts, progress)?;
     // Merging is left to tantivy's merge policy: forcing one segment cost
     // ~1 s of the 10k-article run (4.4 s → 5.4 s) and made searches no
     // faster (measured). Files of merged-away segments are removed now
@@ -28,6 +27,7 @@ pub(super) fn finish(
             source,
         }
     };
+    progress.merging();
     session
         .writer
         .wait_merging_threads()
@@ -47,7 +47,7 @@ pub(super) fn finish(
         .map_err(index_err("cannot read the index"))?
         .opstamp;
     let f = &session.opened.fields;
-    expand::write_vocabulary(
+    let written = expand::write_vocabulary(
         &opts.index_dir,
         &searcher,
         &[f.title, f.body, f.source],
@@ -57,7 +57,9 @@ pub(super) fn finish(
         path: opts.index_dir.join(expand::VOCABULARY_FILE),
         what: "cannot write",
         source,
-    })
+    });
+    progress.done();
+    written
 }
 
 /// Deletes the files of segments merged away. Not fatal: the next run

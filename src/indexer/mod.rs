@@ -92,8 +92,13 @@ pub trait Progress {
     fn reading(&self, _files: u64) {}
     /// `files` more files were read.
     fn read(&self, _files: u64) {}
-    /// The last commit has started.
+    /// Reading is done; tantivy's threads finish tokenizing and write the
+    /// last segments (the first half of the last commit).
+    fn writing(&self) {}
+    /// The last commit has started (the segments are written).
     fn committing(&self) {}
+    /// Waiting for the segment merges the run started.
+    fn merging(&self) {}
     /// Nothing more to show.
     fn done(&self) {}
     /// A file or folder was left out; the run goes on.
@@ -127,10 +132,27 @@ mod tests {
     struct Recorder {
         reading: RefCell<Vec<u64>>,
         skipped: RefCell<Vec<PathBuf>>,
+        phases: RefCell<Vec<&'static str>>,
     }
 
     impl Progress for Recorder {
+        fn walking(&self) {
+            self.phases.borrow_mut().push("walk");
+        }
+        fn writing(&self) {
+            self.phases.borrow_mut().push("write");
+        }
+        fn committing(&self) {
+            self.phases.borrow_mut().push("commit");
+        }
+        fn merging(&self) {
+            self.phases.borrow_mut().push("merge");
+        }
+        fn done(&self) {
+            self.phases.borrow_mut().push("done");
+        }
         fn reading(&self, files: u64) {
+            self.phases.borrow_mut().push("read");
             self.reading.borrow_mut().push(files);
         }
         fn skipped(&self, path: &Path, _reason: &str) {
@@ -167,6 +189,11 @@ mod tests {
         assert_eq!(s.skipped.len(), 1);
         assert_eq!(s.skipped[0].kind, "empty");
         assert_eq!(*first.reading.borrow(), vec![3]);
+        assert_eq!(
+            *first.phases.borrow(),
+            vec!["walk", "read", "write", "commit", "merge", "done"],
+            "every phase is reported, in order"
+        );
         let empty = std::fs::canonicalize(root.path().join("empty.md")).unwrap();
         assert_eq!(*first.skipped.borrow(), vec![empty]);
 

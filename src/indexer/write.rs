@@ -130,6 +130,26 @@ pub(super) fn commit(writer: &mut IndexWriter, payload: &str, opts: &Options) ->
     Ok(())
 }
 
+/// [`commit`] that reports when the segments are written and the commit
+/// proper starts (the run's last commit, where both take seconds).
+pub(super) fn commit_reporting(
+    writer: &mut IndexWriter,
+    payload: &str,
+    opts: &Options,
+    progress: &dyn Progress,
+) -> Result<(), Error> {
+    let err = |source| Error::Index {
+        path: opts.index_dir.clone(),
+        what: "commit failed",
+        source,
+    };
+    let mut prepared = writer.prepare_commit().map_err(err)?;
+    progress.committing();
+    prepared.set_payload(payload);
+    prepared.commit().map_err(err)?;
+    Ok(())
+}
+
 /// The result of reading one file on the parser pool.
 pub(super) enum Parsed {
     Doc(Box<TantivyDocument>),

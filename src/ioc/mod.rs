@@ -38,6 +38,9 @@ mod scan;
 use std::ops::Range;
 
 pub use refang::refang;
+/// For snippets: map a highlight inside a defanged span back to the
+/// original bytes exactly (issue #14/#11 highlight of refanged matches).
+pub(crate) use refang::refang_mapped;
 
 /// What an indicator is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

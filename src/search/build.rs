@@ -5,8 +5,8 @@
 use std::ops::Bound;
 
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery,
-    RegexPhraseQuery, RegexQuery, TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TQuery,
+    RangeQuery, RegexPhraseQuery, RegexQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
@@ -333,13 +333,13 @@ fn date_range(
 }
 
 /// The filters: they restrict the documents but add nothing to a score.
-fn filters(f: &Fields, opts: &Options) -> Result<Clauses, Error> {
+fn filters(searcher: &Searcher, f: &Fields, opts: &Options) -> Result<Clauses, Error> {
     let mut out: Clauses = Vec::new();
     let unscored =
         |q: Box<dyn TQuery>| -> Box<dyn TQuery> { Box::new(ConstScoreQuery::new(q, 0.0)) };
     if !opts.sources.is_empty() {
-        let terms = opts
-            .sources
+        let names = super::sources::resolve(searcher, f, &opts.sources)?;
+        let terms = names
             .iter()
             .map(|s| Term::from_field_text(f.source_exact, s));
         out.push((Occur::Must, unscored(Box::new(TermSetQuery::new(terms)))));
@@ -362,12 +362,16 @@ pub(crate) fn build_query(
     for clause in &opts.query.clauses {
         clauses.extend(clause_queries(searcher, vocab, f, clause)?);
     }
+    // No words: the filters alone decide (`search --source X --since D`).
+    if opts.query.clauses.is_empty() {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+    }
     if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
         return Err(Error::BadQuery(
             "nothing to search for after removing spaces".into(),
         ));
     }
-    clauses.extend(filters(f, opts)?);
+    clauses.extend(filters(searcher, f, opts)?);
     Ok(Box::new(BooleanQuery::new(clauses)))
 }
 

@@ -14,6 +14,7 @@
 
 mod build;
 mod collect;
+mod sources;
 
 use tantivy::collector::DocSetCollector;
 
