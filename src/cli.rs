@@ -185,6 +185,16 @@ pub struct SearchArgs {
     /// When to use colour
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Show every reprint of a story as its own hit (by default the same
+    /// story reposted by several accounts is one hit, `+N reprints`)
+    #[arg(long)]
+    pub no_fold: bool,
+    /// No synonym or alias expansion: exactly the articles grep finds
+    #[arg(long)]
+    pub exact: bool,
+    /// More synonym/alias groups (lines of `name | alias | …`)
+    #[arg(long, value_name = "FILE", conflicts_with = "exact")]
+    pub synonyms: Option<PathBuf>,
 }
 
 /// Lets `-term` exclusions be written without `--`: after `search`/`q`, an

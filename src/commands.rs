@@ -149,10 +149,14 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
         until: args.until.as_deref().map(parse_date).transpose()?,
         sort: args.sort,
         facets: args.facets,
-        fold_duplicates: mode != Mode::Paths,
+        fold_duplicates: mode != Mode::Paths && !args.no_fold,
         paths_only: mode == Mode::Paths,
+        synonyms: synonyms(args.exact, args.synonyms.as_deref())?,
     };
     let results = search::run(&dir, &opts)?;
+    if !results.also_searched.is_empty() && mode != Mode::Json {
+        messages::also_searched(&results.also_searched);
+    }
     let mut p = Printer::new(args.color);
     p.results(&results, mode)?;
     p.flush()?;
@@ -164,6 +168,22 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
         );
     }
     Ok(ExitCode::from_hits(results.total > 0))
+}
+
+/// The synonym groups a search expands with: none for `--exact`, else the
+/// built-in ones and the user's file.
+fn synonyms(
+    exact: bool,
+    file: Option<&std::path::Path>,
+) -> Result<Option<crate::synonyms::Synonyms>, Error> {
+    if exact {
+        return Ok(None);
+    }
+    let mut syn = crate::synonyms::Synonyms::builtin();
+    if let Some(path) = file {
+        syn.merge(crate::synonyms::Synonyms::load(path)?);
+    }
+    Ok(Some(syn))
 }
 
 pub(crate) fn tokenize(text: &str) -> Outcome {

@@ -137,6 +137,9 @@ pub enum Error {
     Payload(#[source] serde_json::Error),
     #[error("{}: {msg}", .path.display())]
     Path { path: PathBuf, msg: String },
+    /// A `--synonyms` file that cannot be read or parsed.
+    #[error(transparent)]
+    Synonyms(#[from] crate::synonyms::SynonymsError),
     #[error("{0}")]
     Other(String),
 }

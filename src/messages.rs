@@ -47,6 +47,14 @@ pub fn note(msg: impl Display) {
     eprintln!("secsearch: note: {msg}");
 }
 
+/// The aliases a search added to the query, on stderr when it is a
+/// terminal (a script reading stdout gets them in `--json` instead).
+pub fn also_searched(aliases: &[String]) {
+    if std::io::stderr().is_terminal() {
+        eprintln!("also searched: {}", aliases.join(", "));
+    }
+}
+
 /// A file or folder left out of an index run.
 pub fn skipped(path: &Path, reason: impl Display) {
     eprintln!("secsearch: skipped {}: {reason}", path.display());

@@ -123,6 +123,8 @@ impl Printer {
                         "snippet": snip.text,
                         "highlights": snip.highlights,
                         "duplicates": h.duplicates,
+                        "reprints": h.reprints,
+                        "also_searched": r.also_searched,
                     });
                     writeln!(self.out, "{v}")?;
                 }
@@ -173,6 +175,9 @@ impl Printer {
                 DIM,
                 &format!("  (+{n} duplicate{})", if n == 1 { "" } else { "s" }),
             )?;
+        }
+        if let Some(note) = reprints_note(h) {
+            self.styled(DIM, &note)?;
         }
         writeln!(self.out)?;
         let snip = snippet::for_file(&h.path, &h.title, needles, self.width);
@@ -243,4 +248,21 @@ impl Printer {
             None => p,
         }
     }
+}
+
+/// `  +2 reprints, first: 安全圈 2025-01-02` for a story reposted by other
+/// accounts; `None` without reprints.
+fn reprints_note(h: &Hit) -> Option<String> {
+    let (source, date) = h.first_copy()?;
+    let n = h.reprints.len();
+    let first = [source, date.unwrap_or("")]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(format!(
+        "  +{n} reprint{}, first: {first}",
+        if n == 1 { "" } else { "s" }
+    ))
 }
