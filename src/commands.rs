@@ -154,6 +154,9 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
         synonyms: synonyms(args.exact, args.synonyms.as_deref())?,
     };
     let results = search::run(&dir, &opts)?;
+    if results.total == 0 && (mode == Mode::Text || io::stderr().is_terminal()) {
+        messages::zero_hits(&search::zero_hit_help(&dir, &opts)?);
+    }
     if !results.also_searched.is_empty() && mode != Mode::Json {
         messages::also_searched(&results.also_searched);
     }

@@ -16,10 +16,12 @@ mod alias;
 mod build;
 mod collect;
 mod rank;
+mod zero;
 
 use tantivy::collector::DocSetCollector;
 
 pub use alias::Expansion;
+pub use zero::{help as zero_hit_help, TermCount};
 
 use crate::error::Error;
 use crate::expand::Vocabulary;
