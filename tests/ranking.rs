@@ -248,3 +248,29 @@ fn zero_hits_name_the_word_and_offer_alternatives() {
         "{err}"
     );
 }
+
+#[test]
+fn words_close_together_rank_above_words_far_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let filler = "本段与主题无关，只是篇幅。".repeat(30);
+    article(
+        d,
+        "far",
+        "周报甲",
+        "甲",
+        "2024-01-01",
+        &format!("供应链。{filler}投毒。"),
+    );
+    article(
+        d,
+        "near",
+        "周报乙",
+        "乙",
+        "2024-01-02",
+        &format!("{filler}供应链遭投毒。"),
+    );
+    let idx = build_index(d);
+    let hits = search_json(&idx.path, &["供应链", "投毒"]);
+    assert_eq!(titles(&hits), ["周报乙", "周报甲"]);
+}

@@ -460,6 +460,9 @@ pub(crate) fn build_query(
     if let Some(q) = all_in_title(vocab, f, opts, expansion)? {
         clauses.push((Occur::Should, q));
     }
+    if let Some(q) = super::proximity::clause(f, opts) {
+        clauses.push((Occur::Should, q));
+    }
     clauses.extend(filters(f, opts)?);
     Ok(Box::new(BooleanQuery::new(clauses)))
 }

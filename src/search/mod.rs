@@ -15,6 +15,7 @@
 mod alias;
 mod build;
 mod collect;
+mod proximity;
 mod rank;
 mod zero;
 
