@@ -207,6 +207,16 @@ pub struct SearchArgs {
     /// Open the N-th hit (1 = first) in $EDITOR at the line of its first match
     #[arg(long, value_name = "N", conflicts_with_all = ["json", "files_with_matches", "count"])]
     pub open: Option<usize>,
+    /// Show every reprint of a story as its own hit (by default the same
+    /// story reposted by several accounts is one hit, `+N reprints`)
+    #[arg(long)]
+    pub no_fold: bool,
+    /// No synonym or alias expansion: exactly the articles grep finds
+    #[arg(long)]
+    pub exact: bool,
+    /// More synonym/alias groups (lines of `name | alias | …`)
+    #[arg(long, value_name = "FILE", conflicts_with = "exact")]
+    pub synonyms: Option<PathBuf>,
 }
 
 /// What `secsearch show` reads.

@@ -166,13 +166,20 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
         until: args.until.as_deref().map(read::until_date).transpose()?,
         sort,
         facets: args.facets,
-        fold_duplicates: mode != Mode::Paths,
+        fold_duplicates: mode != Mode::Paths && !args.no_fold,
         paths_only: mode == Mode::Paths,
+        synonyms: synonyms(args.exact, args.synonyms.as_deref())?,
     };
     if let Some(n) = args.open {
         return read::open_hit(&dir, opts, n);
     }
     let results = search::run(&dir, &opts)?;
+    if results.total == 0 && (mode == Mode::Text || io::stderr().is_terminal()) {
+        messages::zero_hits(&search::zero_hit_help(&dir, &opts)?);
+    }
+    if !results.also_searched.is_empty() && mode != Mode::Json {
+        messages::also_searched(&results.also_searched);
+    }
     read::remember_query(&dir, &words);
     let mut p = Printer::new(args.color.into());
     p.width = crate::output::snippet_width(args.width);
@@ -187,6 +194,22 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
         messages::hit_count(results.hits.len(), results.total);
     }
     Ok(ExitCode::from_hits(results.total > 0))
+}
+
+/// The synonym groups a search expands with: none for `--exact`, else the
+/// built-in ones and the user's file.
+fn synonyms(
+    exact: bool,
+    file: Option<&std::path::Path>,
+) -> Result<Option<crate::synonyms::Synonyms>, Error> {
+    if exact {
+        return Ok(None);
+    }
+    let mut syn = crate::synonyms::Synonyms::builtin();
+    if let Some(path) = file {
+        syn.merge(crate::synonyms::Synonyms::load(path)?);
+    }
+    Ok(Some(syn))
 }
 
 pub(crate) fn tokenize(text: &str) -> Outcome {

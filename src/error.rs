@@ -154,6 +154,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A `--synonyms` file that cannot be read or parsed.
+    #[error(transparent)]
+    Synonyms(#[from] crate::synonyms::SynonymsError),
     #[error("{0}")]
     Other(String),
 }

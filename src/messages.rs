@@ -47,6 +47,37 @@ pub fn note(msg: impl Display) {
     eprintln!("secsearch: note: {msg}");
 }
 
+/// The aliases a search added to the query, on stderr when it is a
+/// terminal (a script reading stdout gets them in `--json` instead).
+pub fn also_searched(aliases: &[String]) {
+    if std::io::stderr().is_terminal() {
+        eprintln!("also searched: {}", aliases.join(", "));
+    }
+}
+
+/// Why a search found nothing: each word's count alone, then, for each word
+/// that matched nothing, the close alternatives the index has.
+pub fn zero_hits(counts: &[crate::search::TermCount]) {
+    if counts.len() > 1 {
+        let each: Vec<String> = counts
+            .iter()
+            .map(|c| format!("{} ({})", c.term, c.hits))
+            .collect();
+        eprintln!("secsearch: no article has all of: {}", each.join(", "));
+    }
+    for c in counts.iter().filter(|c| c.hits == 0) {
+        if c.suggestions.is_empty() {
+            eprintln!("secsearch: '{}' matched nothing", c.term);
+        } else {
+            eprintln!(
+                "secsearch: '{}' matched nothing; try: {}",
+                c.term,
+                c.suggestions.join(", ")
+            );
+        }
+    }
+}
+
 /// A file or folder left out of an index run.
 pub fn skipped(path: &Path, reason: impl Display) {
     eprintln!("secsearch: skipped {}: {reason}", path.display());

@@ -143,6 +143,8 @@ impl Printer {
                         "snippet": snip.text,
                         "highlights": snip.highlights,
                         "duplicates": h.duplicates,
+                        "reprints": h.reprints,
+                        "also_searched": r.also_searched,
                     });
                     writeln!(self.out, "{v}")?;
                 }
@@ -194,6 +196,9 @@ impl Printer {
                 DIM,
                 &format!("  (+{n} duplicate{})", if n == 1 { "" } else { "s" }),
             )?;
+        }
+        if let Some(note) = reprints_note(h) {
+            self.styled(DIM, &note)?;
         }
         writeln!(self.out)
     }
@@ -380,4 +385,21 @@ pub fn render_article(v: &ArticleView, color: bool, hyperlinks: bool) -> String 
         out.push('\n');
     }
     out
+}
+
+/// `  +2 reprints, first: 安全圈 2025-01-02` for a story reposted by other
+/// accounts; `None` without reprints.
+fn reprints_note(h: &Hit) -> Option<String> {
+    let (source, date) = h.first_copy()?;
+    let n = h.reprints.len();
+    let first = [source, date.unwrap_or("")]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(format!(
+        "  +{n} reprint{}, first: {first}",
+        if n == 1 { "" } else { "s" }
+    ))
 }

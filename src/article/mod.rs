@@ -32,6 +32,7 @@ mod decode;
 mod entities;
 mod front_matter;
 mod markdown;
+mod related;
 mod text;
 mod wechat;
 
@@ -39,6 +40,13 @@ pub use decode::{decode, Decoded};
 pub use front_matter::{parse_date, MAX_HEADER_LINES};
 pub use markdown::clean_body;
 pub use wechat::is_ui_line;
+
+impl Article {
+    /// The text ranking scores: the body without related-article lists.
+    pub fn ranking_text(&self) -> &str {
+        self.ranking_body.as_deref().unwrap_or(&self.body)
+    }
+}
 
 use crate::error::SkipReason;
 use front_matter::{header_title, heading_title, split_front_matter};
@@ -60,6 +68,10 @@ pub struct Article {
     pub date: Option<jiff::civil::Date>,
     /// The cleaned body text, see [`clean_body`].
     pub body: String,
+    /// The cleaned body without its related-article lists (see
+    /// `related`), when it has any: what ranking scores, so a list of other
+    /// articles' titles scores like a footer. `None`: rank `body`.
+    pub ranking_body: Option<String>,
     /// `Some("GBK")` etc. when the bytes were transcoded, `None` for UTF-8.
     pub encoding: Option<&'static str>,
 }
@@ -102,6 +114,7 @@ pub fn parse(text: &str, file_stem: &str) -> Article {
         source: collapse_whitespace(&front.source),
         date: parse_date(&front.date),
         body: clean_body(body),
+        ranking_body: related::without_related(body).map(|b| clean_body(&b)),
         encoding: None,
     }
 }

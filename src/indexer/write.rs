@@ -236,7 +236,8 @@ fn to_document(a: &Article, file: &FileFacts, f: &Fields) -> TantivyDocument {
     doc.add_text(f.title, &a.title);
     doc.add_text(f.title_words, &a.title);
     doc.add_text(f.body, &a.body);
-    doc.add_text(f.body_words, &a.body);
+    doc.add_text(f.body_words, a.ranking_text());
+    doc.add_u64(f.body_len, a.ranking_text().chars().count() as u64);
     doc.add_text(f.source, &a.source);
     doc.add_text(f.source_exact, &a.source);
     doc.add_text(f.url, &a.url);
@@ -245,6 +246,9 @@ fn to_document(a: &Article, file: &FileFacts, f: &Fields) -> TantivyDocument {
     }
     let dk = dup_key(a, file.key);
     doc.add_u64(f.dup_hash, xxhash_rust::xxh3::xxh3_64(dk.as_bytes()));
+    let rk = super::reprint::reprint_key(&a.title, &dk);
+    doc.add_u64(f.reprint_hash, xxhash_rust::xxh3::xxh3_64(rk.as_bytes()));
+    doc.add_text(f.reprint_key, rk);
     doc.add_text(f.dup_key, dk);
     doc.add_u64(f.size, file.size);
     doc.add_i64(f.mtime, file.mtime);

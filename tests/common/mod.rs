@@ -337,12 +337,26 @@ pub fn hit_duplicates(h: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Every file a result makes reachable: each hit's path and its duplicates.
+/// A hit's `reprints` paths (absent means none).
+pub fn hit_reprints(h: &Value) -> Vec<String> {
+    h["reprints"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v["path"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Every file a result makes reachable: each hit's path, its duplicates and
+/// its reprints.
 pub fn reachable(hits: &[Value]) -> BTreeSet<String> {
     let mut s = BTreeSet::new();
     for h in hits {
         s.insert(hit_path(h));
         s.extend(hit_duplicates(h));
+        s.extend(hit_reprints(h));
     }
     s
 }
