@@ -4,7 +4,7 @@
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use clap::CommandFactory;
@@ -17,12 +17,32 @@ use crate::{analyzer, indexer, messages, query, schema, search};
 /// Runs the command and maps its outcome to the exit code, printing an
 /// error as one line on stderr; a closed pipe (`| head`) ends quietly.
 pub fn run(cli: Cli) -> ExitCode {
-    match dispatch(cli) {
+    match catch_panic(cli) {
         Ok(code) => code,
         Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::Success,
         Err(e) => {
             messages::error(&e);
             ExitCode::Error
+        }
+    }
+}
+
+/// Runs the command with a panic turned into an error. A panic is a bug —
+/// ours, or a library's on input it did not expect (tantivy on a damaged
+/// index file that passed the checksum checks): the user gets one line
+/// naming it and the way out instead of a backtrace and exit code 101.
+fn catch_panic(cli: Cli) -> Outcome {
+    static PANIC: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+    std::panic::set_hook(Box::new(|info| {
+        if let Ok(mut m) = PANIC.lock() {
+            *m = info.to_string();
+        }
+    }));
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(cli))) {
+        Ok(outcome) => outcome,
+        Err(_) => {
+            let what = PANIC.lock().map(|m| m.clone()).unwrap_or_default();
+            Err(Error::Internal(what.lines().next().unwrap_or("panic").to_string()).into())
         }
     }
 }
@@ -91,14 +111,21 @@ pub fn index_dir(arg: &IndexArg) -> Result<PathBuf, Error> {
 pub(crate) fn index(args: IndexArgs) -> Outcome {
     let interrupt = Arc::new(AtomicBool::new(false));
     let opts = args.to_options(commit_every_from_env()?, Arc::clone(&interrupt))?;
-    // Ctrl-C: commit what is done and stop. Without the handler Ctrl-C
+    // SIGINT/SIGTERM: commit what is done and stop, or roll back when the
+    // commit takes too long (see `signals`). Without the handlers a signal
     // still stops the run, losing only what was not committed: a warning.
-    let flag = Arc::clone(&interrupt);
-    if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)) {
+    if let Err(e) = crate::signals::install(Arc::clone(&interrupt), messages::rolled_back) {
         messages::warning(&e);
     }
     let progress = messages::IndexProgress::new(args.quiet);
-    let summary = indexer::run(&opts, &progress)?;
+    let summary = indexer::run(&opts, &progress);
+    if !crate::signals::finishing() {
+        // The watchdog is ending the process after its own message.
+        loop {
+            std::thread::park();
+        }
+    }
+    let summary = summary?;
     for w in &summary.warnings {
         messages::warning(w);
     }
@@ -107,7 +134,9 @@ pub(crate) fn index(args: IndexArgs) -> Outcome {
     }
     if summary.interrupted {
         messages::interrupted(summary.documents);
-        return Ok(ExitCode::Interrupted);
+        return Ok(
+            crate::signals::received().map_or(ExitCode::Interrupted, crate::signals::exit_code)
+        );
     }
     if args.strict && !summary.skipped.is_empty() {
         messages::strict_skips(summary.skipped.len());

@@ -127,8 +127,8 @@ fn resolve_roots(
 /// cannot read is removed from disk first.
 fn open_index(dir: &Path, rebuild: bool) -> Result<schema::Opened, Error> {
     match schema::open_or_create(dir) {
-        Err(Error::NeedsRebuild { .. }) if rebuild => {
-            remove_index(dir)?;
+        Err(Error::NeedsRebuild { .. } | Error::Damaged { .. }) if rebuild => {
+            crate::integrity::remove_index(dir)?;
             schema::open_or_create(dir)
         }
         other => other,
@@ -143,6 +143,16 @@ fn open_writer(opened: &schema::Opened, opts: &Options) -> Result<IndexWriter, E
         .index
         .writer_with_num_threads(threads, per_thread * threads)
         .map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(
+                tantivy::directory::error::LockError::IoError(e),
+                _,
+            ) if matches!(
+                e.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+            ) =>
+            {
+                Error::ReadOnly(opts.index_dir.clone())
+            }
             tantivy::TantivyError::LockFailure(..) => Error::Locked {
                 index: opts.index_dir.clone(),
                 lock: opts.index_dir.join(".tantivy-writer.lock"),
@@ -187,25 +197,4 @@ fn known_files(index: &tantivy::Index) -> Result<HashMap<String, Known>, tantivy
         }
     }
     Ok(out)
-}
-
-/// Removes an index directory's files for `--rebuild`. Only a directory
-/// holding a tantivy `meta.json` is touched, so a mistyped `--index` never
-/// deletes someone's folder.
-fn remove_index(dir: &Path) -> Result<(), Error> {
-    if !schema::exists(dir) {
-        return Ok(());
-    }
-    let err = |source: std::io::Error| Error::Io {
-        path: dir.to_path_buf(),
-        what: "cannot remove the old index",
-        source,
-    };
-    for entry in std::fs::read_dir(dir).map_err(err)? {
-        let p = entry.map_err(err)?.path();
-        if p.is_file() {
-            std::fs::remove_file(&p).map_err(err)?;
-        }
-    }
-    Ok(())
 }
