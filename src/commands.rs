@@ -152,7 +152,11 @@ fn parse_date(s: &str) -> Result<jiff::civil::Date, Error> {
 
 pub(crate) fn search(args: SearchArgs) -> Outcome {
     let dir = index_dir(&args.index)?;
-    let query = query::parse(&args.query.join(" "))?;
+    let text = args.query.join(" ");
+    let query = query::parse(&text)?;
+    for n in query::notes(&text) {
+        messages::note(n);
+    }
     let mode = if args.count {
         Mode::Count
     } else if args.files_with_matches {
@@ -183,7 +187,12 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
     };
     let results = search::run(&dir, &opts)?;
     let mut p = Printer::new(args.color);
-    p.results(&results, mode)?;
+    let print_mode = if mode == Mode::Paths && args.null {
+        Mode::PathsNul
+    } else {
+        mode
+    };
+    p.results(&results, print_mode)?;
     p.flush()?;
     if mode == Mode::Text && io::stdout().is_terminal() {
         eprintln!(
