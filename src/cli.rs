@@ -99,6 +99,10 @@ pub struct IndexArgs {
     /// Start from an empty index
     #[arg(long)]
     pub rebuild: bool,
+    /// Follow symbolic links that lead out of the folders (by default they
+    /// are skipped, with the reason, as ripgrep and fd do)
+    #[arg(long)]
+    pub follow: bool,
     /// Exit with code 2 if any file was skipped
     #[arg(long)]
     pub strict: bool,
@@ -135,6 +139,7 @@ impl IndexArgs {
             roots: self.dirs.clone(),
             index_dir: self.index.dir()?,
             rebuild: self.rebuild,
+            follow: self.follow,
             max_filesize: self.max_filesize,
             threads,
             memory: INDEX_MEMORY,
