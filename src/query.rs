@@ -222,7 +222,8 @@ fn lex(input: &str) -> Vec<Lexeme> {
 pub fn parse(input: &str) -> Result<Query, Error> {
     if input.chars().count() > MAX_QUERY_CHARS {
         return Err(Error::BadQuery(format!(
-            "the query is longer than {MAX_QUERY_CHARS} characters"
+            "{} characters; a query can have at most {MAX_QUERY_CHARS}",
+            input.chars().count()
         )));
     }
     let mut units = Vec::new();
