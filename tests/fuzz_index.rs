@@ -131,7 +131,7 @@ fn flipped_bytes_in_any_index_file_never_panic_and_never_answer_wrong() {
         .collect();
     let reindexed = (Some(0), String::new());
 
-    let mut rng = Rng(0x5ec5_ea2c_4_f00d);
+    let mut rng = Rng(0x0005_ec5e_a2c4_f00d);
     let mut report = Vec::new();
     for kind in ["term", "idx", "pos", "fast", "store", "meta.json"] {
         let (mut detected, mut same) = (0, 0);
