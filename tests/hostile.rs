@@ -426,3 +426,54 @@ fn sigint_and_sigterm_stop_a_run_within_two_seconds_and_the_next_run_continues()
         assert!(docs <= n && docs + 10 >= n, "{docs} of {n}");
     }
 }
+
+// 6. Dates from 0001 to 9999.
+
+#[test]
+fn dates_from_year_one_to_9999_are_filtered_and_shown_exactly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("c");
+    std::fs::create_dir(&corpus).unwrap();
+    let days = [
+        "0001-01-01",
+        "1600-06-01",
+        "2024-03-01",
+        "2300-01-01",
+        "9999-12-31",
+    ];
+    for d in days {
+        let text = format!("---\ntitle: t{d}\ndate: {d}\n---\n漏洞\n");
+        std::fs::write(corpus.join(format!("{d}.md")), text).unwrap();
+    }
+    let index = tmp.path().join("idx");
+    let o = run(&index, &["index", "-q", corpus.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dates = |args: &[&str]| -> Vec<String> {
+        let mut a = vec!["search", "漏洞", "--json", "-n", "0"];
+        a.extend_from_slice(args);
+        let o = run(&index, &a);
+        assert!(o.status.code().unwrap_or(2) < 2, "{args:?}: {}", stderr(&o));
+        let mut v: Vec<String> = stdout(&o)
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["date"].to_string())
+            .map(|s| s.trim_matches('"').to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(dates(&[]), days);
+    assert_eq!(
+        dates(&["--since", "2300-01-01"]),
+        ["2300-01-01", "9999-12-31"]
+    );
+    assert_eq!(dates(&["--until", "1600-01-01"]), ["0001-01-01"]);
+    assert_eq!(dates(&["--since", "9999-12-31"]), ["9999-12-31"]);
+    assert_eq!(dates(&["--until", "9999-12-31"]), days);
+    let err = one_line_error(
+        &run(&index, &["search", "漏洞", "--since", "2024-02-30"]),
+        "bad day",
+    );
+    assert!(err.contains("2024-02-30"), "{err}");
+    let stats = stdout(&run(&index, &["stats"]));
+    assert!(stats.contains("0001-01-01 .. 9999-12-31"), "{stats}");
+}

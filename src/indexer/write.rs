@@ -221,13 +221,9 @@ fn to_document(a: &Article, file: &FileFacts, f: &Fields) -> TantivyDocument {
     doc.add_text(f.source, &a.source);
     doc.add_text(f.source_exact, &a.source);
     doc.add_text(f.url, &a.url);
-    if let Some(d) = a.date {
-        if let Ok(ts) = d.to_zoned(jiff::tz::TimeZone::UTC) {
-            doc.add_date(
-                f.date,
-                tantivy::DateTime::from_timestamp_secs(ts.timestamp().as_second()),
-            );
-        }
+    // A day number, not a timestamp: see `columns::day`.
+    if let Some(Ok(v)) = a.date.map(crate::columns::day_value) {
+        doc.add_date(f.date, v);
     }
     let dk = dup_key(a, file.key);
     doc.add_u64(f.dup_hash, xxhash_rust::xxh3::xxh3_64(dk.as_bytes()));
