@@ -477,3 +477,40 @@ fn dates_from_year_one_to_9999_are_filtered_and_shown_exactly() {
     let stats = stdout(&run(&index, &["stats"]));
     assert!(stats.contains("0001-01-01 .. 9999-12-31"), "{stats}");
 }
+
+// 3, 4 again: a byte changed in place, after `index` recorded its checks.
+
+#[test]
+fn a_byte_flipped_in_place_is_found_despite_the_recorded_checks() {
+    use std::io::{Read, Seek, SeekFrom, Write};
+    let (_tmp, _corpus, index) = indexed();
+    assert!(index.join("secsearch-checked.json").is_file());
+    let term = std::fs::read_dir(&index)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "term"))
+        .unwrap();
+    let mut f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&term)
+        .unwrap();
+    let mut b = [0u8; 1];
+    f.seek(SeekFrom::Start(40)).unwrap();
+    f.read_exact(&mut b).unwrap();
+    f.seek(SeekFrom::Start(40)).unwrap();
+    f.write_all(&[b[0] ^ 0x10]).unwrap();
+    drop(f);
+    for args in [
+        &["search", "漏洞", "-l"][..],
+        &["index", "-q", "/nonexistent"][..],
+    ] {
+        let err = one_line_error(&run(&index, args), "flipped in place");
+        assert!(
+            err.contains(".term") || err.contains("nonexistent"),
+            "{err}"
+        );
+    }
+    let err = one_line_error(&run(&index, &["search", "漏洞"]), "flipped in place");
+    assert!(err.contains(".term") && err.contains("--rebuild"), "{err}");
+}
