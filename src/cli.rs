@@ -267,8 +267,47 @@ pub fn check_args(args: &[std::ffi::OsString]) -> Result<(), Error> {
     Ok(())
 }
 
+/// Where the `search`/`q` subcommand is: the first word that is neither an
+/// option nor the value of `--index` (so a folder named `search` given to
+/// `index` is not mistaken for it).
 fn search_position(args: &[std::ffi::OsString]) -> Option<usize> {
-    args.iter().position(|a| a == "search" || a == "q")
+    let mut i = 1;
+    while let Some(a) = args.get(i) {
+        if a == "--index" {
+            i += 2;
+            continue;
+        }
+        if !a.to_string_lossy().starts_with('-') {
+            return (a == "search" || a == "q").then_some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &[&str]) -> Vec<std::ffi::OsString> {
+        s.iter().map(Into::into).collect()
+    }
+
+    #[test]
+    fn exclusions_move_behind_double_dash_and_options_never_do() {
+        let got = rewrite_args(args(&[
+            "s", "search", "漏洞", "-测试", "--source", "-x", "-n", "5",
+        ]));
+        assert_eq!(
+            got,
+            args(&["s", "search", "漏洞", "--source", "-x", "-n", "5", "--", "-测试"])
+        );
+        let same = args(&["s", "index", "search", "-测试"]);
+        assert_eq!(rewrite_args(same.clone()), same);
+        assert!(check_args(&args(&["s", "--index", "i", "q", "a", "-i"])).is_err());
+        assert!(check_args(&args(&["s", "q", "a", "-lc0n5"])).is_ok());
+        assert!(check_args(&args(&["s", "q", "a", "--", "-i"])).is_ok());
+    }
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -359,19 +398,16 @@ impl SearchOptions {
                 return None;
             }
         } else {
-            let first = name.chars().nth(1)?;
-            match self.shorts.iter().find(|(x, _)| *x == first) {
-                Some((_, true)) => return None,
-                Some(_)
-                    if name
-                        .chars()
-                        .skip(1)
-                        .all(|c| self.shorts.iter().any(|(x, _)| *x == c)) =>
-                {
-                    return None
+            // A cluster (`-lc0`, `-n5`): known flags, possibly ending in
+            // one that takes the rest as its value.
+            for c in name.chars().skip(1) {
+                match self.shorts.iter().find(|(x, _)| *x == c) {
+                    Some((_, true)) => return None,
+                    Some(_) => continue,
+                    None => return Some(self.hint(name)),
                 }
-                _ => {}
             }
+            return None;
         }
         Some(self.hint(name))
     }
