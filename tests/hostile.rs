@@ -504,3 +504,27 @@ fn a_byte_flipped_in_place_is_found_despite_the_recorded_checks() {
     let err = one_line_error(&run(&index, &["search", "漏洞"]), "flipped in place");
     assert!(err.contains(".term") && err.contains("--rebuild"), "{err}");
 }
+
+// 4. A number changed in meta.json (it has no checksum).
+
+#[test]
+fn a_changed_document_count_in_meta_json_is_refused() {
+    let (_tmp, corpus, index) = indexed();
+    let meta = std::fs::read_to_string(index.join("meta.json")).unwrap();
+    let at = meta.find("\"max_doc\": ").expect("max_doc in meta.json") + 11;
+    let end = at + meta[at..].find(|c: char| !c.is_ascii_digit()).unwrap();
+    let n: u64 = meta[at..end].parse().unwrap();
+    let changed = format!("{}{}{}", &meta[..at], n + 1, &meta[end..]);
+    std::fs::write(index.join("meta.json"), changed).unwrap();
+    for args in [
+        &["search", "漏洞", "-l"][..],
+        &["stats"][..],
+        &["index", "-q", corpus.to_str().unwrap()][..],
+    ] {
+        let err = one_line_error(&run(&index, args), "max_doc + 1");
+        assert!(
+            err.contains("meta.json") && err.contains("--rebuild"),
+            "{err}"
+        );
+    }
+}

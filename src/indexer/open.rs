@@ -66,7 +66,9 @@ pub(super) fn open(
             })?;
         HashMap::new()
     } else {
-        known_files(&opened.index).map_err(|e| Error::NeedsRebuild {
+        // Through `Opened::reader`: its counts are checked against meta.json.
+        let reader = opened.reader()?;
+        known_files(&reader).map_err(|e| Error::NeedsRebuild {
             path: opts.index_dir.clone(),
             why: format!("cannot be read ({e})"),
         })?
@@ -167,8 +169,9 @@ fn open_writer(opened: &schema::Opened, opts: &Options) -> Result<IndexWriter, E
 
 /// Reads path → (size, mtime, hash) for every live document from fast fields
 /// (no stored-document decompression: ~10k docs in a few ms).
-fn known_files(index: &tantivy::Index) -> Result<HashMap<String, Known>, tantivy::TantivyError> {
-    let reader = index.reader()?;
+fn known_files(
+    reader: &tantivy::IndexReader,
+) -> Result<HashMap<String, Known>, tantivy::TantivyError> {
     let searcher = reader.searcher();
     let mut out = HashMap::new();
     let mut buf = String::new();
