@@ -132,7 +132,9 @@ pub(crate) fn index(args: IndexArgs) -> Outcome {
     if !args.quiet {
         messages::index_summary(&summary);
     }
-    if summary.interrupted {
+    // A signal during the last commit or the merges: the run still
+    // finished (within the grace time), and says it was stopped.
+    if summary.interrupted || crate::signals::received().is_some() {
         messages::interrupted(summary.documents);
         return Ok(
             crate::signals::received().map_or(ExitCode::Interrupted, crate::signals::exit_code)
