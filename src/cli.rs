@@ -173,8 +173,8 @@ pub struct SearchArgs {
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
     /// Order of hits
-    #[arg(long, value_enum, default_value_t = Sort::Relevance)]
-    pub sort: Sort,
+    #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+    pub sort: SortArg,
     /// JSON Lines: one object a hit
     #[arg(long, conflicts_with_all = ["files_with_matches", "count"])]
     pub json: bool,
@@ -192,8 +192,8 @@ pub struct SearchArgs {
     #[arg(long)]
     pub facets: bool,
     /// When to use colour
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
 }
 
 /// Lets `-term` exclusions be written without `--`, by a rule that cannot
@@ -432,5 +432,39 @@ impl SearchOptions {
         format!(
             ": to exclude the word '{word}', write it after `--` (secsearch search QUERY -- -{word}) or inside a quoted query ('QUERY -{word}')"
         )
+    }
+}
+
+/// `--sort`: clap's face of [`Sort`], so the core needs no clap types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SortArg {
+    Relevance,
+    Date,
+}
+
+impl From<SortArg> for Sort {
+    fn from(a: SortArg) -> Sort {
+        match a {
+            SortArg::Relevance => Sort::Relevance,
+            SortArg::Date => Sort::Date,
+        }
+    }
+}
+
+/// `--color`: clap's face of [`ColorChoice`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+impl From<ColorArg> for ColorChoice {
+    fn from(a: ColorArg) -> ColorChoice {
+        match a {
+            ColorArg::Auto => ColorChoice::Auto,
+            ColorArg::Always => ColorChoice::Always,
+            ColorArg::Never => ColorChoice::Never,
+        }
     }
 }

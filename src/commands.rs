@@ -182,13 +182,13 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
         sources: args.source,
         since: args.since.as_deref().map(parse_date).transpose()?,
         until: args.until.as_deref().map(parse_date).transpose()?,
-        sort: args.sort,
+        sort: args.sort.into(),
         facets: args.facets,
         fold_duplicates: mode != Mode::Paths,
         paths_only: mode == Mode::Paths,
     };
     let results = search::run(&dir, &opts)?;
-    let mut p = Printer::new(args.color);
+    let mut p = Printer::new(args.color.into());
     let print_mode = if mode == Mode::Paths && args.null {
         Mode::PathsNul
     } else {
@@ -197,11 +197,7 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
     p.results(&results, print_mode)?;
     p.flush()?;
     if mode == Mode::Text && io::stdout().is_terminal() {
-        eprintln!(
-            "{} of {} matching articles",
-            results.hits.len(),
-            results.total
-        );
+        messages::hit_count(results.hits.len(), results.total);
     }
     Ok(ExitCode::from_hits(results.total > 0))
 }

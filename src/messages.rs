@@ -132,7 +132,7 @@ pub fn strict_skips(count: usize) {
 }
 
 /// The footer of a text search on a terminal.
-pub fn hit_count(shown: usize, total: usize) {
+pub fn hit_count(shown: usize, total: u64) {
     eprintln!("{shown} of {total} matching articles");
 }
 

@@ -9,6 +9,7 @@ use tantivy::IndexWriter;
 
 use super::{Options, Progress, Summary};
 use crate::analyzer::{self, UserDict};
+use crate::columns;
 use crate::error::Error;
 use crate::schema::{self, name, IndexInfo};
 
@@ -169,26 +170,24 @@ fn open_writer(opened: &schema::Opened, opts: &Options) -> Result<IndexWriter, E
 
 /// Reads path → (size, mtime, hash) for every live document from fast fields
 /// (no stored-document decompression: ~10k docs in a few ms).
-fn known_files(
-    reader: &tantivy::IndexReader,
-) -> Result<HashMap<String, Known>, tantivy::TantivyError> {
+fn known_files(reader: &tantivy::IndexReader) -> Result<HashMap<String, Known>, Error> {
+    let column = |e: tantivy::TantivyError| columns::index_error("fast fields", e);
     let searcher = reader.searcher();
     let mut out = HashMap::new();
     let mut buf = String::new();
     for seg in searcher.segment_readers() {
         let ff = seg.fast_fields();
-        let Some(paths) = ff.str(name::PATH)? else {
+        let Some(paths) = ff.str(name::PATH).map_err(column)? else {
             continue;
         };
-        let sizes = ff.u64(name::SIZE)?;
-        let mtimes = ff.i64(name::MTIME)?;
-        let hashes = ff.u64(name::HASH)?;
+        let sizes = ff.u64(name::SIZE).map_err(column)?;
+        let mtimes = ff.i64(name::MTIME).map_err(column)?;
+        let hashes = ff.u64(name::HASH).map_err(column)?;
         for doc in seg.doc_ids_alive() {
-            let Some(ord) = paths.term_ords(doc).next() else {
+            if columns::first_ord(&paths, doc).is_none() {
                 continue;
-            };
-            buf.clear();
-            paths.ord_to_str(ord, &mut buf)?;
+            }
+            columns::first_str(&paths, doc, &mut buf)?;
             out.insert(
                 buf.clone(),
                 Known {

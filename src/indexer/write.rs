@@ -15,6 +15,7 @@ use super::open::{Known, Session};
 use super::plan::{Plan, Todo};
 use super::{Options, Progress, Summary};
 use crate::article::{self, Article};
+use crate::columns;
 use crate::error::{Error, SkipReason};
 use crate::schema::Fields;
 use crate::walker::FileEntry;
@@ -222,8 +223,8 @@ fn to_document(a: &Article, file: &FileFacts, f: &Fields) -> TantivyDocument {
     doc.add_text(f.source_exact, &a.source);
     doc.add_text(f.url, &a.url);
     // A day number, not a timestamp: see `columns::day`.
-    if let Some(Ok(v)) = a.date.map(crate::columns::day_value) {
-        doc.add_date(f.date, v);
+    if let Some(day) = a.date.and_then(|d| columns::day_value(d).ok()) {
+        doc.add_date(f.date, day);
     }
     let dk = dup_key(a, file.key);
     doc.add_u64(f.dup_hash, xxhash_rust::xxh3::xxh3_64(dk.as_bytes()));

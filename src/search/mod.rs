@@ -23,7 +23,8 @@ use crate::query::Query;
 use crate::schema;
 use crate::stats::{self, Facets};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// Order of hits: the core's own type; `cli::SortArg` is its clap face.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sort {
     Relevance,
     Date,
