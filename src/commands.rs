@@ -4,7 +4,7 @@
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use clap::CommandFactory;
@@ -19,12 +19,32 @@ mod read;
 /// Runs the command and maps its outcome to the exit code, printing an
 /// error as one line on stderr; a closed pipe (`| head`) ends quietly.
 pub fn run(cli: Cli) -> ExitCode {
-    match dispatch(cli) {
+    match catch_panic(cli) {
         Ok(code) => code,
         Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::Success,
         Err(e) => {
             messages::error(&e);
             ExitCode::Error
+        }
+    }
+}
+
+/// Runs the command with a panic turned into an error. A panic is a bug —
+/// ours, or a library's on input it did not expect (tantivy on a damaged
+/// index file that passed the checksum checks): the user gets one line
+/// naming it and the way out instead of a backtrace and exit code 101.
+fn catch_panic(cli: Cli) -> Outcome {
+    static PANIC: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+    std::panic::set_hook(Box::new(|info| {
+        if let Ok(mut m) = PANIC.lock() {
+            *m = info.to_string();
+        }
+    }));
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(cli))) {
+        Ok(outcome) => outcome,
+        Err(_) => {
+            let what = PANIC.lock().map(|m| m.clone()).unwrap_or_default();
+            Err(Error::Internal(what.lines().next().unwrap_or("panic").to_string()).into())
         }
     }
 }
@@ -94,23 +114,34 @@ pub fn index_dir(arg: &IndexArg) -> Result<PathBuf, Error> {
 pub(crate) fn index(args: IndexArgs) -> Outcome {
     let interrupt = Arc::new(AtomicBool::new(false));
     let opts = args.to_options(commit_every_from_env()?, Arc::clone(&interrupt))?;
-    // Ctrl-C: commit what is done and stop. Without the handler Ctrl-C
+    // SIGINT/SIGTERM: commit what is done and stop, or roll back when the
+    // commit takes too long (see `signals`). Without the handlers a signal
     // still stops the run, losing only what was not committed: a warning.
-    let flag = Arc::clone(&interrupt);
-    if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)) {
+    if let Err(e) = crate::signals::install(Arc::clone(&interrupt), messages::rolled_back) {
         messages::warning(&e);
     }
     let progress = messages::IndexProgress::new(args.quiet);
-    let summary = indexer::run(&opts, &progress)?;
+    let summary = indexer::run(&opts, &progress);
+    if !crate::signals::finishing() {
+        // The watchdog is ending the process after its own message.
+        loop {
+            std::thread::park();
+        }
+    }
+    let summary = summary?;
     for w in &summary.warnings {
         messages::warning(w);
     }
     if !args.quiet {
         messages::index_summary(&summary);
     }
-    if summary.interrupted {
+    // A signal during the last commit or the merges: the run still
+    // finished (within the grace time), and says it was stopped.
+    if summary.interrupted || crate::signals::received().is_some() {
         messages::interrupted(summary.documents);
-        return Ok(ExitCode::Interrupted);
+        return Ok(
+            crate::signals::received().map_or(ExitCode::Interrupted, crate::signals::exit_code)
+        );
     }
     if args.strict && !summary.skipped.is_empty() {
         messages::strict_skips(summary.skipped.len());
@@ -134,6 +165,9 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
     } else {
         query::parse(&words)?
     };
+    for n in query::notes(&words) {
+        messages::note(n);
+    }
     let mode = if args.count {
         Mode::Count
     } else if args.files_with_matches {
@@ -183,11 +217,16 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
     read::remember_query(&dir, &words);
     let mut p = Printer::new(args.color.into());
     p.width = crate::output::snippet_width(args.width);
+    let print_mode = if mode == Mode::Paths && args.null {
+        Mode::PathsNul
+    } else {
+        mode
+    };
     match read::context_wanted(&args) {
         Some((before, after)) if mode == Mode::Text => {
             read::print_context(&mut p, &results, before, after)?
         }
-        _ => p.results(&results, mode)?,
+        _ => p.results(&results, print_mode)?,
     }
     p.flush()?;
     if mode == Mode::Text && io::stdout().is_terminal() {

@@ -17,7 +17,22 @@ use crate::indexer::{self, Summary};
 
 /// An error that ends a command, with its causes on the same line.
 pub fn error(e: &(dyn std::error::Error + 'static)) {
-    eprintln!("secsearch: {}", chain(e));
+    eprintln!("secsearch: {}", safe_line(&chain(e)));
+}
+
+/// The longest message line: a library that quotes its input (serde on a
+/// 1 MB garbage `meta.json`) must not print a megabyte.
+const MAX_LINE: usize = 600;
+
+/// A message made safe for the terminal: control characters escaped (a
+/// file name can hold any byte but `/` and NUL) and the length capped.
+fn safe_line(s: &str) -> String {
+    let s = crate::output::escape(s);
+    if s.chars().count() <= MAX_LINE {
+        return s.into_owned();
+    }
+    let cut: String = s.chars().take(MAX_LINE).collect();
+    format!("{cut}… (message cut)")
 }
 
 /// `error: cause: cause…`. Many libraries already put their cause in their
@@ -39,12 +54,20 @@ pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
 
 /// Something went wrong that does not stop the command.
 pub fn warning(e: &(dyn std::error::Error + 'static)) {
-    eprintln!("secsearch: warning: {}", chain(e));
+    eprintln!("secsearch: warning: {}", safe_line(&chain(e)));
 }
 
 /// A remark about how the input was understood (the exit code is unchanged).
 pub fn note(msg: impl Display) {
-    eprintln!("secsearch: note: {msg}");
+    eprintln!("secsearch: note: {}", safe_line(&msg.to_string()));
+}
+
+/// A hit's file could not be re-read safely for its snippet.
+pub fn no_snippet(path: &str, why: &dyn Display) {
+    eprintln!(
+        "secsearch: note: {}: no snippet: {why}",
+        crate::output::escape(path)
+    );
 }
 
 /// The aliases a search added to the query, on stderr when it is a
@@ -80,7 +103,8 @@ pub fn zero_hits(counts: &[crate::search::TermCount]) {
 
 /// A file or folder left out of an index run.
 pub fn skipped(path: &Path, reason: impl Display) {
-    eprintln!("secsearch: skipped {}: {reason}", path.display());
+    let line = format!("{}: {reason}", path.display());
+    eprintln!("secsearch: skipped {}", safe_line(&line));
 }
 
 /// The line `secsearch index` ends with.
@@ -121,6 +145,15 @@ pub fn summary_line(s: &Summary) -> String {
 pub fn interrupted(documents: u64) {
     eprintln!(
         "secsearch: interrupted; committed {documents} documents; run the same command again to continue"
+    );
+}
+
+/// A signal arrived while a commit or merge was still running and the
+/// grace time ran out: the index keeps its last commit.
+pub fn rolled_back(signal: i32) {
+    let name = if signal == 15 { "SIGTERM" } else { "SIGINT" };
+    eprintln!(
+        "secsearch: stopped by {name}; rolled back to the last commit; run the same command again to continue"
     );
 }
 

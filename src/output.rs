@@ -41,6 +41,28 @@ pub fn snippet_width(requested: Option<usize>) -> usize {
     terminal_size::terminal_size_of(&stdout).map_or(PIPED_WIDTH, |(w, _)| w.0 as usize)
 }
 
+/// `s` made safe for a terminal: control characters (C0 but tab, DEL, C1)
+/// are shown as escapes (`\x1b`, `\n`, `\u{9b}`) instead of being
+/// written raw, so that a title, path or snippet cannot clear the screen,
+/// set the window title or forge a hyperlink (ripgrep and fd do the same).
+/// `--json` does not use this: JSON escapes control characters itself and
+/// must stay exact.
+pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c != '\t' && c.is_control();
+    if !s.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// When to colour: the core's own type; `cli::ColorArg` is its clap face.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColorChoice {
@@ -55,6 +77,8 @@ pub enum Mode {
     Text,
     Json,
     Paths,
+    /// `-l -0`: raw paths ending with NUL, for `xargs -0`.
+    PathsNul,
     Count,
 }
 
@@ -94,6 +118,8 @@ impl Printer {
     }
 
     fn styled(&mut self, style: Style, s: &str) -> io::Result<()> {
+        let s = escape(s);
+        let s = s.as_ref();
         if self.color {
             write!(self.out, "{style}{s}{style:#}")
         } else {
@@ -107,15 +133,15 @@ impl Printer {
             if a < at {
                 continue;
             }
-            self.out.write_all(&s.text.as_bytes()[at..a])?;
+            self.out.write_all(escape(&s.text[at..a]).as_bytes())?;
             if self.color {
                 self.styled(MATCH, &s.text[a..b])?;
             } else {
-                write!(self.out, "**{}**", &s.text[a..b])?;
+                write!(self.out, "**{}**", escape(&s.text[a..b]))?;
             }
             at = b;
         }
-        self.out.write_all(&s.text.as_bytes()[at..])
+        self.out.write_all(escape(&s.text[at..]).as_bytes())
     }
 
     /// Prints results in `mode`, highlighting the query's match terms.
@@ -125,9 +151,16 @@ impl Printer {
             Mode::Count => writeln!(self.out, "{}", r.total)?,
             Mode::Paths => {
                 for h in &r.hits {
-                    let p = self.display_path(&h.path);
+                    let p = escape(self.display_path(&h.path)).into_owned();
                     self.out.write_all(p.as_bytes())?;
                     self.out.write_all(b"\n")?;
+                }
+            }
+            Mode::PathsNul => {
+                for h in &r.hits {
+                    let p = self.display_path(&h.path);
+                    self.out.write_all(p.as_bytes())?;
+                    self.out.write_all(b"\0")?;
                 }
             }
             Mode::Json => {
@@ -256,13 +289,13 @@ impl Printer {
             writeln!(
                 self.out,
                 "  {n:>6}  {}",
-                if s.is_empty() { "(none)" } else { s }
+                escape(if s.is_empty() { "(none)" } else { s })
             )?;
         }
         self.styled(TITLE, "Months")?;
         writeln!(self.out)?;
         for (m, n) in &f.months {
-            writeln!(self.out, "  {n:>6}  {m}")?;
+            writeln!(self.out, "  {n:>6}  {}", escape(m))?;
         }
         Ok(())
     }
@@ -274,7 +307,7 @@ impl Printer {
             return writeln!(self.out);
         }
         let out = &mut self.out;
-        writeln!(out, "index:      {}", st.index)?;
+        writeln!(out, "index:      {}", escape(&st.index))?;
         writeln!(out, "documents:  {}", st.documents)?;
         writeln!(out, "size:       {:.1} MB", st.index_bytes as f64 / 1e6)?;
         writeln!(
@@ -288,14 +321,15 @@ impl Printer {
             "versions:   schema {}, analyzer {}, dictionary {}",
             st.schema_version, st.analyzer_version, st.dict_hash
         )?;
-        writeln!(out, "roots:      {}", st.roots.join(", "))?;
+        writeln!(out, "roots:      {}", escape(&st.roots.join(", ")))?;
         writeln!(out, "sources ({}):", st.source_count)?;
         for (s, n) in st.sources.iter().take(15) {
-            writeln!(out, "  {n:>7}  {}", if s.is_empty() { "(none)" } else { s })?;
+            let s = if s.is_empty() { "(none)" } else { s };
+            writeln!(out, "  {n:>7}  {}", escape(s))?;
         }
         writeln!(out, "months:")?;
         for (m, n) in st.months.iter().take(24) {
-            writeln!(out, "  {n:>7}  {m}")?;
+            writeln!(out, "  {n:>7}  {}", escape(m))?;
         }
         Ok(())
     }

@@ -338,11 +338,14 @@ impl Opened {
     /// A reader on the last commit. A segment file that is missing or
     /// damaged shows up here, and is reported with the `--rebuild` hint.
     pub fn reader(&self) -> Result<tantivy::IndexReader, Error> {
-        self.index
+        let reader: tantivy::IndexReader = self
+            .index
             .reader_builder()
             .reload_policy(tantivy::ReloadPolicy::Manual)
             .try_into()
-            .map_err(|e| tantivy_err(&self.dir, e))
+            .map_err(|e| tantivy_err(&self.dir, e))?;
+        crate::integrity::check_counts(&reader.searcher(), self.fields.title, &self.dir)?;
+        Ok(reader)
     }
 }
 
@@ -353,7 +356,18 @@ pub fn open(dir: &Path) -> Result<Opened, Error> {
     if !exists(dir) {
         return Err(Error::NoIndex(dir.to_path_buf()));
     }
-    let index = Index::open_in_dir(dir).map_err(|e| tantivy_err(dir, e))?;
+    let directory = crate::integrity::LockTolerant::open(dir)?;
+    let index = Index::open(directory).map_err(|e| match crate::integrity::owned_files(dir) {
+        None => Error::NotOurs {
+            path: dir.to_path_buf(),
+            why: format!("is not a secsearch index (its meta.json is not tantivy's: {e})"),
+        },
+        Some(_) => Error::Damaged {
+            file: dir.join("meta.json"),
+            why: e.to_string(),
+        },
+    })?;
+    crate::integrity::check(&index, dir)?;
     analyzer::register(&index);
     let spec = spec()?;
     let fields =
@@ -438,6 +452,16 @@ pub fn open_or_create(dir: &Path) -> Result<Opened, Error> {
         msg: format!("cannot create index: {e}"),
     })?;
     analyzer::register(&index);
+    // The marker proves later (to `--rebuild`) that this folder is ours.
+    std::fs::write(
+        dir.join(crate::integrity::MARKER_FILE),
+        format!("secsearch index, schema version {}\n", spec.schema_version),
+    )
+    .map_err(|source| Error::Io {
+        path: dir.join(crate::integrity::MARKER_FILE),
+        what: "cannot write",
+        source,
+    })?;
     let fields = Fields::resolve(&index.schema(), &spec, boosts())?;
     Ok(Opened {
         index,

@@ -52,14 +52,26 @@ pub fn for_file(path: &str, title: &str, needles: &[String], max_cols: usize) ->
     )
 }
 
+/// The largest file a snippet is made from: the indexer's default
+/// `--max-filesize`, so every indexed article qualifies.
+const SNIPPET_READ_LIMIT: u64 = 32 * 1024 * 1024;
+
 /// The cleaned body of the article file at `path` ("" when unreadable).
 fn current_body(path: &str) -> String {
     let stem = std::path::Path::new(path)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    std::fs::read(path)
-        .ok()
+    // Checked and capped: the file may now be a FIFO, a device or huge.
+    let bytes = match crate::fsread::read_regular(std::path::Path::new(path), SNIPPET_READ_LIMIT) {
+        Ok(b) => Some(b),
+        Err(crate::error::SkipReason::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            crate::messages::no_snippet(path, &e);
+            None
+        }
+    };
+    bytes
         .and_then(|b| crate::article::read(&b, &stem).ok())
         .map(|a| a.body)
         .unwrap_or_default()

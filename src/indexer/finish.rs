@@ -57,9 +57,14 @@ pub(super) fn finish(
         path: opts.index_dir.join(expand::VOCABULARY_FILE),
         what: "cannot write",
         source,
-    });
+    })?;
+    // Verified now, so that searches need not recompute every checksum;
+    // without the record they still can, so a failure is only a warning.
+    if let Err(e) = crate::integrity::record_checked(index, &opts.index_dir) {
+        summary.warnings.push(e);
+    }
     progress.done();
-    written
+    Ok(())
 }
 
 /// Deletes the files of segments merged away. Not fatal: the next run

@@ -32,6 +32,8 @@ pub struct Options {
     pub roots: Vec<PathBuf>,
     pub index_dir: PathBuf,
     pub rebuild: bool,
+    /// Follow symbolic links out of the roots (`--follow`).
+    pub follow: bool,
     pub max_filesize: u64,
     pub threads: usize,
     /// Total indexing memory budget in bytes, shared by tantivy's threads.
@@ -115,7 +117,13 @@ pub fn run(opts: &Options, progress: &dyn Progress) -> Result<Summary, Error> {
     let start = Instant::now();
     let mut summary = Summary::default();
     let mut session = open::open(opts, &mut summary, progress)?;
-    let plan = plan::plan(&session.roots, &session.known, &mut summary, progress);
+    let plan = plan::plan(
+        &session.roots,
+        opts.follow,
+        &session.known,
+        &mut summary,
+        progress,
+    );
     write::write(&mut session, plan, opts, &mut summary, progress)?;
     finish::finish(session, opts, &mut summary, progress)?;
     summary.seconds = start.elapsed().as_secs_f64();
@@ -166,6 +174,7 @@ mod tests {
             roots: vec![root.to_path_buf()],
             index_dir: index.to_path_buf(),
             rebuild: false,
+            follow: false,
             max_filesize: 1 << 20,
             threads: 1,
             memory: 15_000_000,

@@ -171,9 +171,11 @@ pub(super) fn read_one(
             limit: max,
         });
     }
-    let bytes = match std::fs::read(&entry.path) {
+    // The file may have been replaced since the walk: type and size are
+    // checked again on the open handle.
+    let bytes = match crate::fsread::read_regular(&entry.path, max) {
         Ok(b) => b,
-        Err(e) => return Parsed::Skip(SkipReason::Io(e)),
+        Err(e) => return Parsed::Skip(e),
     };
     let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
     if known.is_some_and(|k| k.hash == hash && k.size == bytes.len() as u64) {
@@ -241,6 +243,7 @@ fn to_document(a: &Article, file: &FileFacts, f: &Fields) -> TantivyDocument {
     doc.add_text(f.source, &a.source);
     doc.add_text(f.source_exact, &a.source);
     doc.add_text(f.url, &a.url);
+    // A day number, not a timestamp: see `columns::day`.
     if let Some(day) = a.date.and_then(|d| columns::day_value(d).ok()) {
         doc.add_date(f.date, day);
     }

@@ -352,15 +352,15 @@ fn date_range(
         Some(d) => Bound::Included(date_term(field, d)?),
         None => Bound::Unbounded,
     };
-    let upper = match until {
-        Some(d) => {
-            let next = d
-                .tomorrow()
-                .map_err(|e| Error::BadDate(format!("{d}: {e}")))?;
-            Bound::Excluded(date_term(field, next)?)
-        }
-        None => Bound::Unbounded,
+    let upper = match until.map(|d| d.tomorrow()) {
+        Some(Ok(next)) => Bound::Excluded(date_term(field, next)?),
+        // --until 9999-12-31: no day after it, nothing to exclude.
+        Some(Err(_)) | None => Bound::Unbounded,
     };
+    if matches!((&lower, &upper), (Bound::Unbounded, Bound::Unbounded)) {
+        // tantivy's RangeQuery needs at least one bound.
+        return Ok(None);
+    }
     Ok(Some(Box::new(RangeQuery::new(lower, upper))))
 }
 
