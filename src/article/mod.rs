@@ -37,7 +37,7 @@ mod wechat;
 
 pub use decode::{decode, Decoded};
 pub use front_matter::{parse_date, MAX_HEADER_LINES};
-pub use markdown::clean_body;
+pub use markdown::{clean_body, clean_body_with_links};
 pub use wechat::is_ui_line;
 
 use crate::error::SkipReason;
@@ -60,6 +60,9 @@ pub struct Article {
     pub date: Option<jiff::civil::Date>,
     /// The cleaned body text, see [`clean_body`].
     pub body: String,
+    /// The body's link targets, see [`clean_body_with_links`]: invisible,
+    /// so not in `body`, but searchable as `link:`.
+    pub links: Vec<String>,
     /// `Some("GBK")` etc. when the bytes were transcoded, `None` for UTF-8.
     pub encoding: Option<&'static str>,
 }
@@ -96,12 +99,14 @@ pub fn parse(text: &str, file_stem: &str) -> Article {
         title = "untitled".to_owned();
     }
 
+    let (body, links) = clean_body_with_links(body);
     Article {
         title,
         url: front.url.trim().to_owned(),
         source: collapse_whitespace(&front.source),
         date: parse_date(&front.date),
-        body: clean_body(body),
+        body,
+        links,
         encoding: None,
     }
 }
@@ -263,8 +268,10 @@ mod tests {
         let shown = path.display();
         assert!(!article.title.trim().is_empty(), "{shown}: empty title");
         assert!(!article.body.contains("!["), "{shown}: image left");
-        assert!(!article.body.contains("http://"), "{shown}: http:// left");
-        assert!(!article.body.contains("https://"), "{shown}: https:// left");
+        assert!(
+            article.links.iter().all(|l| !l.is_empty()),
+            "{shown}: empty link target"
+        );
         assert!(
             !article.body.contains("预览时标签不可点"),
             "{shown}: footer left"
