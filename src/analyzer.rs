@@ -29,7 +29,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 /// Bumped whenever tokenization changes in a way that changes index terms.
 /// An index built with another version is refused (see `schema`).
-pub const ANALYZER_VERSION: u32 = 5;
+pub const ANALYZER_VERSION: u32 = 6;
 
 pub const RECALL_TOKENIZER: &str = "secsearch_recall";
 pub const WORDS_TOKENIZER: &str = "secsearch_words";
@@ -74,7 +74,11 @@ pub fn class(c: char) -> Class {
 }
 
 /// Maps one character to its normalized form: full-width ASCII to half-width
-/// (`ＣＶＥ－２０２４` → `cve-2024`), ideographic space to space, lowercase.
+/// (`ＣＶＥ－２０２４` → `cve-2024`), ideographic space to space, any other
+/// character whose Unicode NFKC form differs to that form (the Kangxi
+/// radical `⼀` → `一`, `⽂` → `文`, `ﬁ` → `fi`, `①` → `1`: converters and
+/// some fonts put them in articles that read as ordinary text, and grep
+/// under NFKC — the dev set's truth — finds them), lowercase.
 /// Pushes onto `out` so that callers can track offsets char by char.
 #[inline]
 pub fn push_normalized(c: char, out: &mut String) {
@@ -87,11 +91,37 @@ pub fn push_normalized(c: char, out: &mut String) {
     };
     if c.is_ascii() {
         out.push(c.to_ascii_lowercase());
+    } else if !nfkc_stable(c) {
+        use unicode_normalization::UnicodeNormalization;
+        for d in std::iter::once(c).nfkc() {
+            push_lowercase(d, out);
+        }
+    } else {
+        push_lowercase(c, out);
+    }
+}
+
+fn push_lowercase(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
     } else if c.is_lowercase() || !c.is_alphabetic() {
         out.push(c);
     } else {
         out.extend(c.to_lowercase());
     }
+}
+
+/// Whether NFKC leaves `c` as it is. The unified ideographs and hangul
+/// syllables — nearly every non-ASCII character of the corpus — are
+/// answered without a table lookup. Applied a character at a time, which
+/// is what matters for the compatibility characters met in practice
+/// (a combining sequence is not composed: that would need the neighbours,
+/// and composed and decomposed forms both stay searchable as written).
+#[inline]
+fn nfkc_stable(c: char) -> bool {
+    use unicode_normalization::{is_nfkc_quick, IsNormalized};
+    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xAC00..=0xD7A3)
+        || is_nfkc_quick(std::iter::once(c)) != IsNormalized::No
 }
 
 /// Characters that exist only in traditional Chinese (3,798 of U+3400–U+9FFF,
@@ -684,6 +714,17 @@ mod tests {
         assert_eq!(units("a\r\nb"), u(&[(0, "a"), (1, "\n"), (2, "b")]));
         assert_eq!(units("a \n\n b"), u(&[(0, "a"), (1, "\n"), (2, "b")]));
         assert_eq!(units("a  b"), u(&[(0, "a"), (1, "  "), (2, "b")]));
+    }
+
+    #[test]
+    fn compatibility_characters_fold_as_nfkc() {
+        assert_eq!(normalize("关于今年HW的⼀些思考"), "关于今年hw的一些思考");
+        assert_eq!(normalize("⽂件 ﬁle ①"), "文件 file 1");
+        assert_eq!(normalize("Ⅻ ㈱"), "xii (株)");
+        assert_eq!(normalize("勒索软件。"), "勒索软件。");
+        let (norm, map) = normalize_with_map("a⼀b");
+        assert_eq!(norm, "a一b");
+        assert_eq!(map, vec![0, 1, 1, 1, 4, 5]);
     }
 
     #[test]

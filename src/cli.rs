@@ -91,7 +91,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct IndexArgs {
-    /// Folders to index (.md, .markdown, .txt; hidden folders are skipped)
+    /// Folders to index (.md, .markdown, .txt; hidden folders are skipped,
+    /// dot-named article files are not)
     #[arg(required = true, value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
     #[command(flatten)]
@@ -99,6 +100,9 @@ pub struct IndexArgs {
     /// Start from an empty index
     #[arg(long)]
     pub rebuild: bool,
+    /// Also walk hidden folders (.git, .obsidian, ...)
+    #[arg(long)]
+    pub hidden: bool,
     /// Exit with code 2 if any file was skipped
     #[arg(long)]
     pub strict: bool,
@@ -141,6 +145,7 @@ impl IndexArgs {
             user_dict: self.user_dict.clone(),
             commit_every_docs,
             interrupt,
+            hidden: self.hidden,
         })
     }
 }
@@ -182,6 +187,10 @@ pub struct SearchArgs {
     /// Also show counts by source and by month
     #[arg(long)]
     pub facets: bool,
+    /// Exactly grep's set: no refang expansion (by default `evil.com` also
+    /// finds `evil[.]com`, and `1.2.3[.]4` finds `1.2.3.4`)
+    #[arg(long)]
+    pub exact: bool,
     /// When to use colour
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -151,6 +151,7 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
         facets: args.facets,
         fold_duplicates: mode != Mode::Paths,
         paths_only: mode == Mode::Paths,
+        exact: args.exact,
     };
     let results = search::run(&dir, &opts)?;
     let mut p = Printer::new(args.color);

@@ -40,17 +40,31 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.as_encoded_bytes().first() == Some(&b'.')
 }
 
-/// Walks `root` and returns its article files (sorted) and the problems met.
-/// `root` must already be absolute.
-pub(crate) fn walk(root: &Path) -> (Vec<FileEntry>, Vec<WalkProblem>) {
+/// A hidden *folder* below the root (`.git`, `.obsidian`): skipped unless
+/// `--hidden`. A file whose name starts with a dot is an article like any
+/// other (`.NET 内网实战….md`: one archive names dozens of articles so, and
+/// skipping them, as ripgrep does, made them unfindable).
+fn is_hidden_dir(e: &walkdir::DirEntry) -> bool {
+    e.depth() > 0 && e.file_type().is_dir() && is_hidden(e.file_name())
+}
+
+/// Walks `root` and returns its article files (sorted), the problems met,
+/// and how many hidden folders were skipped (none with `hidden`: they are
+/// walked). `root` must already be absolute; it may itself be hidden
+/// (`~/.archive`).
+pub(crate) fn walk(root: &Path, hidden: bool) -> (Vec<FileEntry>, Vec<WalkProblem>, u64) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
+    let skipped_hidden = std::cell::Cell::new(0u64);
     let walker = WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        // The root itself may be hidden (e.g. `~/.archive`): only prune below it.
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+        .filter_entry(|e| {
+            let skip = !hidden && is_hidden_dir(e);
+            skipped_hidden.set(skipped_hidden.get() + u64::from(skip));
+            !skip
+        });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -95,7 +109,7 @@ pub(crate) fn walk(root: &Path) -> (Vec<FileEntry>, Vec<WalkProblem>) {
             mtime,
         });
     }
-    (files, problems)
+    (files, problems, skipped_hidden.get())
 }
 
 #[cfg(test)]
@@ -103,7 +117,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_articles_skips_hidden_and_survives_loops() {
+    fn finds_articles_and_dot_files_skips_hidden_folders_and_survives_loops() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         std::fs::create_dir_all(root.join("b/sub")).unwrap();
@@ -113,20 +127,30 @@ mod tests {
         std::fs::write(root.join("c.markdown"), "c").unwrap();
         std::fs::write(root.join("skip.pdf"), "p").unwrap();
         std::fs::write(root.join(".git/y.md"), "y").unwrap();
+        std::fs::write(root.join(".NET 内网实战.md"), "n").unwrap();
         #[cfg(unix)]
         std::os::unix::fs::symlink(root, root.join("b/loop")).unwrap();
-        let (files, problems) = walk(root);
-        let names: Vec<_> = files
-            .iter()
-            .map(|f| {
-                f.path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
-        assert_eq!(names, vec!["a.TXT", "b/sub/x.md", "c.markdown"]);
+        let (files, problems, hidden) = walk(root, false);
+        let names = |files: &[FileEntry]| -> Vec<String> {
+            files
+                .iter()
+                .map(|f| {
+                    f.path
+                        .strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .collect()
+        };
+        assert_eq!(
+            names(&files),
+            vec![".NET 内网实战.md", "a.TXT", "b/sub/x.md", "c.markdown"]
+        );
+        assert_eq!(hidden, 1, "the .git folder");
+        let (all, _, none) = walk(root, true);
+        assert_eq!(none, 0);
+        assert!(names(&all).contains(&".git/y.md".to_string()));
         #[cfg(unix)]
         assert!(
             problems.iter().any(|p| p.message.contains("loop")),

@@ -50,7 +50,7 @@ pub(super) fn finish(
     expand::write_vocabulary(
         &opts.index_dir,
         &searcher,
-        &[f.title, f.body, f.source],
+        &[f.title, f.body, f.source, f.url, f.link, f.refanged],
         opstamp,
     )
     .map_err(|source| Error::Io {

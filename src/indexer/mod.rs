@@ -42,6 +42,8 @@ pub struct Options {
     /// Set by the command layer's Ctrl-C handler: the run commits what it
     /// has and stops.
     pub interrupt: Arc<AtomicBool>,
+    /// `--hidden`: walk hidden folders (`.git`, `.obsidian`) too.
+    pub hidden: bool,
 }
 
 /// What a run did, for the summary line and the exit code.
@@ -53,6 +55,9 @@ pub struct Summary {
     pub unchanged: u64,
     /// Every file or folder left out.
     pub skipped: Vec<Skipped>,
+    /// Hidden folders not walked (no `--hidden`): counted, not listed, since
+    /// leaving `.git` out is the intent, not a problem.
+    pub hidden: u64,
     pub bytes_read: u64,
     pub seconds: f64,
     pub interrupted: bool,
@@ -109,7 +114,13 @@ pub fn run(opts: &Options, progress: &dyn Progress) -> Result<Summary, Error> {
     let start = Instant::now();
     let mut summary = Summary::default();
     let mut session = open::open(opts, &mut summary, progress)?;
-    let plan = plan::plan(&session.roots, &session.known, &mut summary, progress);
+    let plan = plan::plan(
+        &session.roots,
+        opts.hidden,
+        &session.known,
+        &mut summary,
+        progress,
+    );
     write::write(&mut session, plan, opts, &mut summary, progress)?;
     finish::finish(session, opts, &mut summary, progress)?;
     summary.seconds = start.elapsed().as_secs_f64();
@@ -149,6 +160,7 @@ mod tests {
             user_dict: None,
             commit_every_docs: None,
             interrupt: Arc::new(AtomicBool::new(false)),
+            hidden: false,
         }
     }
 

@@ -27,12 +27,13 @@ pub(super) struct Plan {
 
 pub(super) fn plan(
     roots: &[PathBuf],
+    walk_hidden: bool,
     known: &HashMap<String, Known>,
     summary: &mut Summary,
     progress: &dyn Progress,
 ) -> Plan {
     progress.walking();
-    let files = walk(roots, summary, progress);
+    let files = walk(roots, walk_hidden, summary, progress);
     let seen: HashSet<&str> = files.iter().map(|(_, k)| k.as_str()).collect();
     let root_strs: Vec<&str> = roots.iter().filter_map(|r| r.to_str()).collect();
     let gone = known
@@ -59,13 +60,15 @@ pub(super) fn plan(
 /// their keys; walk problems and non-UTF-8 names are reported skips.
 fn walk(
     roots: &[PathBuf],
+    walk_hidden: bool,
     summary: &mut Summary,
     progress: &dyn Progress,
 ) -> Vec<(FileEntry, String)> {
     let mut files = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
     for root in roots {
-        let (entries, problems) = walker::walk(root);
+        let (entries, problems, hidden) = walker::walk(root, walk_hidden);
+        summary.hidden += hidden;
         for p in problems {
             summary.skip(progress, &p.path, p.message, "unreadable");
         }

@@ -45,6 +45,8 @@ pub struct Options {
     /// Only paths are needed (`-l`): read them from the fast field instead
     /// of decompressing stored documents.
     pub paths_only: bool,
+    /// `--exact`: no refang expansion (see `build`), exactly grep's set.
+    pub exact: bool,
 }
 
 /// One matching article, finished: what it is and where it lives. No body:
