@@ -201,13 +201,15 @@ fn dup_key(a: &Article, key: &str) -> String {
     format!("h:{:016x}", xxhash_rust::xxh3::xxh3_64(compact.as_bytes()))
 }
 
-/// The refanged form of every defanged indicator of the title and body,
-/// one a line (`evil[.]com` → `evil.com`): indexed apart so that `evil.com`
-/// finds the article while `body` stays what grep sees. Empty (and nothing
-/// is scanned for indicators) when the text holds no defang marker, which
-/// is nearly always: `refang` borrows then.
+/// The other spellings of the visible text, one a line: the refanged form
+/// of every defanged indicator of the title and body (`evil[.]com` →
+/// `evil.com`), indexed apart so that `evil.com` finds the article while
+/// `body` stays what grep sees; and the words that held Markdown escapes as
+/// written (`a\_b`; the body has `a_b`). Nothing is scanned for indicators
+/// when the text holds no defang marker, which is nearly always: `refang`
+/// borrows then.
 fn refanged_text(a: &Article) -> String {
-    let mut out = String::new();
+    let mut out = a.escaped.join("\n");
     for text in [&a.title, &a.body] {
         if matches!(crate::ioc::refang(text), std::borrow::Cow::Borrowed(_)) {
             continue;

@@ -243,7 +243,10 @@ fn recall_targets(f: &Fields, term: &QTerm, exact: bool) -> Vec<(String, Vec<(Fi
     let mut wide = fields.clone();
     // Indicators are ASCII: a term without an ASCII letter or digit (most
     // Chinese queries) cannot occur in `refanged`, so it skips that lookup.
-    let ascii = term.text.bytes().any(|b| b.is_ascii_alphanumeric());
+    let ascii = term
+        .text
+        .bytes()
+        .any(|b| b.is_ascii_alphanumeric() || b == b'\\');
     if ascii && matches!(term.field, FieldSel::Any | FieldSel::Body) {
         wide.push((f.refanged, f.boost_body));
     }
