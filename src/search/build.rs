@@ -28,6 +28,13 @@ const MAX_EXPANSIONS: u32 = u32::MAX;
 /// Expansions above this many terms fall back to a (slower) regex.
 const MAX_ALTERNATIVES: usize = 40;
 
+/// Nor may the alternatives hold more than this many bytes: the DFA of the
+/// alternation has about one state a byte, and tantivy refuses one over
+/// 1,000 states. Measured: with link targets in the vocabulary, the words
+/// starting with `80` (long URL path segments and ids) made
+/// `154.197.17.80:80` fail with "Compiled regex exceeds size limit".
+const MAX_ALTERNATIVE_BYTES: usize = 500;
+
 fn escape(s: &str) -> String {
     regex_syntax::escape(s)
 }
@@ -71,7 +78,8 @@ fn unit_regex(vocab: Option<&Vocabulary>, m: UnitMatch) -> String {
         if terms.is_empty() {
             return escape(&t);
         }
-        if terms.len() <= MAX_ALTERNATIVES {
+        let bytes: usize = terms.iter().map(|t| t.len() + 1).sum();
+        if terms.len() <= MAX_ALTERNATIVES && bytes <= MAX_ALTERNATIVE_BYTES {
             return terms
                 .iter()
                 .map(|x| escape(x))
