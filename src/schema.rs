@@ -101,6 +101,7 @@ pub fn build(spec: &SchemaSpec) -> Result<Schema, Error> {
                 let tokenizer = match f.tokenizer.as_deref() {
                     Some("recall") => analyzer::RECALL_TOKENIZER,
                     Some("words") => analyzer::WORDS_TOKENIZER,
+                    Some("recall_link") => analyzer::LINK_TOKENIZER,
                     other => return Err(bad(&format!("unknown tokenizer {other:?}"))),
                 };
                 let record = match f.record.as_deref() {

@@ -37,6 +37,9 @@ mod scan;
 
 use std::ops::Range;
 
+/// For the `url`/`link` index fields: WeChat page links are cut to their
+/// identity there (see `analyzer::link_index_form`).
+pub(crate) use lists::host_excluded;
 pub use refang::refang;
 
 /// What an indicator is.

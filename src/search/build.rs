@@ -326,6 +326,10 @@ fn clause_queries(
         for (text, fields) in recall_targets(f, term, exact) {
             let units = analyzer::query_units(&analyzer::normalize(&text));
             for (field, boost) in fields {
+                // The vocabulary file leaves out `url` and `link` (see
+                // `indexer::finish`): their words come from the term
+                // dictionary.
+                let vocab = vocab.filter(|_| field != f.url && field != f.link);
                 let q = recall_query(vocab, &units, field)?;
                 alternatives.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
             }
