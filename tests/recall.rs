@@ -476,7 +476,11 @@ fn indicator_folder() -> tempfile::TempDir {
     );
     write(
         "other-forms.md",
-        "---\ntitle: 其他写法\n---\n域名 evil(.)com，备用 evil[dot]com",
+        "---\ntitle: 其他写法\n---\n域名 evil(.)com，备用 evil[dot]com 与 evil。com",
+    );
+    write(
+        "scheme.md",
+        "---\ntitle: 下载地址\n---\n下载 hxxps://malware.example.org/p.exe 后执行",
     );
     write(
         "linked.md",
@@ -527,6 +531,16 @@ fn indicators_refang_both_ways_and_exact_is_the_grep_set() {
     assert_eq!(names(&index, &["http://1.2.3.4:8080/a.php"]), [d]);
     assert_eq!(names(&index, &["hxxp://1.2.3[.]4:8080/a"]), [d]);
     assert!(names(&index, &["http://1.2.3.4:8080", "--exact"]).is_empty());
+    assert_eq!(names(&index, &["evil。com", "--exact"]), [f]);
+    assert_eq!(
+        names(&index, &["https://malware.example.org/p.exe"]),
+        ["scheme.md"]
+    );
+    assert!(names(&index, &["https://malware.example.org", "--exact"]).is_empty());
+    assert_eq!(
+        names(&index, &["hxxps://malware", "--exact"]),
+        ["scheme.md"]
+    );
     // Visible URLs and domains are text; link targets and the own URL are
     // fields of their own.
     assert_eq!(names(&index, &["12377.cn"]), [p]);
