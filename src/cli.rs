@@ -58,7 +58,7 @@ pub enum Command {
     /// Search the index
     #[command(
         visible_alias = "q",
-        after_help = "Query language:\n  勒索软件 医院          both must occur (AND)\n  \"remote code\"         a phrase (the exact string, spaces included)\n  -测试                  exclude (an ASCII word goes after --: `secsearch search 攻击 -- -log4j`)\n  (LockBit OR BlackCat) 医院   group alternatives\n  LockBit OR BlackCat    either\n  title:漏洞 source:CNCERT body:sshd   restrict a term to a field\nEvery term matches wherever that string occurs, case-insensitively, as `grep -F -i` would.\n\nExamples:\n  secsearch search 勒索软件 医院\n  secsearch search CVE-2024-3094 --json\n  secsearch search APT29 --source 奇安信威胁情报中心 --since 2022-01-01 --sort date\n  secsearch search 漏洞 -c\n  secsearch search log4j -l | xargs wc -c\n  secsearch search --source 奇安信 --since 2024-01   # filters alone: by date\n  secsearch search CVE-2024-3094 -C 2                # matching lines with context\n  secsearch search 勒索软件 --open 1                  # the first hit in $EDITOR"
+        after_help = "Query language:\n  勒索软件 医院          both must occur (AND)\n  \"remote code\"         a phrase (the exact string, spaces included)\n  -测试                  exclude (an ASCII word goes after --: `secsearch search 攻击 -- -log4j`)\n  (LockBit OR BlackCat) 医院   group alternatives\n  LockBit OR BlackCat    either\n  title:漏洞 source:CNCERT body:sshd   restrict a term to a field\n  link:github.com url:mp.weixin   the targets of the article's links; its own URL\nEvery term matches wherever that string occurs, case-insensitively, as `grep -F -i` would; indicators also refanged (evil.com finds evil[.]com; --exact: only grep's set).\n\nExamples:\n  secsearch search 勒索软件 医院\n  secsearch search CVE-2024-3094 --json\n  secsearch search APT29 --source 奇安信威胁情报中心 --since 2022-01-01 --sort date\n  secsearch search 漏洞 -c\n  secsearch search log4j -l | xargs wc -c\n  secsearch search --source 奇安信 --since 2024-01   # filters alone: by date\n  secsearch search CVE-2024-3094 -C 2                # matching lines with context\n  secsearch search 勒索软件 --open 1                  # the first hit in $EDITOR"
     )]
     Search(SearchArgs),
     /// Show an article as a reader sees it, matches highlighted
@@ -96,7 +96,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct IndexArgs {
-    /// Folders to index (.md, .markdown, .txt; hidden folders are skipped)
+    /// Folders to index (.md, .markdown, .txt; hidden folders are skipped,
+    /// dot-named article files are not)
     #[arg(required = true, value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
     #[command(flatten)]
@@ -108,6 +109,9 @@ pub struct IndexArgs {
     /// are skipped, with the reason, as ripgrep and fd do)
     #[arg(long)]
     pub follow: bool,
+    /// Also walk hidden folders (.git, .obsidian, ...)
+    #[arg(long)]
+    pub hidden: bool,
     /// Exit with code 2 if any file was skipped
     #[arg(long)]
     pub strict: bool,
@@ -151,6 +155,7 @@ impl IndexArgs {
             user_dict: self.user_dict.clone(),
             commit_every_docs,
             interrupt,
+            hidden: self.hidden,
         })
     }
 }
@@ -220,7 +225,8 @@ pub struct SearchArgs {
     /// story reposted by several accounts is one hit, `+N reprints`)
     #[arg(long)]
     pub no_fold: bool,
-    /// No synonym or alias expansion: exactly the articles grep finds
+    /// Exactly grep's set: no refang, synonym or alias expansion (by default
+    /// `evil.com` also finds `evil[.]com`, and `APT32` finds `OceanLotus`)
     #[arg(long)]
     pub exact: bool,
     /// More synonym/alias groups (lines of `name | alias | …`)

@@ -203,6 +203,7 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
         fold_duplicates: mode != Mode::Paths && !args.no_fold,
         paths_only: mode == Mode::Paths,
         synonyms: synonyms(args.exact, args.synonyms.as_deref())?,
+        exact: args.exact,
     };
     if let Some(n) = args.open {
         return read::open_hit(&dir, opts, n);

@@ -127,6 +127,10 @@ pub fn summary_line(s: &Summary) -> String {
         let parts: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
         format!("{} skipped ({})", s.skipped.len(), parts.join(", "))
     };
+    let skipped = match s.hidden {
+        0 => skipped,
+        n => format!("{skipped}, {n} hidden folders (--hidden walks them)"),
+    };
     let mb = s.bytes_read as f64 / 1e6;
     format!(
         "{} documents: {} added, {} updated, {} removed, {} unchanged, {skipped}; read {:.1} MB in {:.2} s ({:.1} MB/s)",

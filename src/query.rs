@@ -1,6 +1,7 @@
 //! The query language (see DESIGN.md): terms separated by spaces must all
 //! match; `"..."` is a phrase (a string with spaces); `-term` excludes; `OR`
-//! between terms; `title:`, `source:`, `body:` restrict a term to a field.
+//! between terms; `title:`, `source:`, `body:` restrict a term to a field,
+//! `url:` searches the article's own URL and `link:` its link targets.
 //!
 //! Every term, phrase or not, means "this exact string occurs", as
 //! `grep -F -i` would find it; the parser only decides which strings and how
@@ -16,6 +17,10 @@ pub enum FieldSel {
     Title,
     Body,
     Source,
+    /// The article's own URL (front matter `url`).
+    Url,
+    /// The targets of the body's links.
+    Link,
 }
 
 /// One string to find.
@@ -121,6 +126,8 @@ fn split_field(word: &str) -> (FieldSel, &str) {
         ("title:", FieldSel::Title),
         ("body:", FieldSel::Body),
         ("source:", FieldSel::Source),
+        ("url:", FieldSel::Url),
+        ("link:", FieldSel::Link),
     ] {
         if word.len() > prefix.len()
             && word.is_char_boundary(prefix.len())
@@ -480,5 +487,19 @@ mod tests {
             .collect::<Vec<_>>()
         );
         assert!(!m.iter().any(|t| t.contains("微软")));
+    }
+
+    #[test]
+    fn url_and_link_prefixes_select_their_fields() {
+        let q = parse("link:github.com URL:mp.weixin.qq.com https://evil.com/a.php").unwrap();
+        assert_eq!(q.clauses[0].any_of, vec![t("github.com", FieldSel::Link)]);
+        assert_eq!(
+            q.clauses[1].any_of,
+            vec![t("mp.weixin.qq.com", FieldSel::Url)]
+        );
+        assert_eq!(
+            q.clauses[2].any_of,
+            vec![t("https://evil.com/a.php", FieldSel::Any)]
+        );
     }
 }

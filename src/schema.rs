@@ -32,6 +32,8 @@ pub mod name {
     pub const SOURCE: &str = "source";
     pub const SOURCE_EXACT: &str = "source_exact";
     pub const URL: &str = "url";
+    pub const LINK: &str = "link";
+    pub const REFANGED: &str = "refanged";
     pub const DATE: &str = "date";
     pub const DUP_KEY: &str = "dup_key";
     pub const DUP_HASH: &str = "dup_hash";
@@ -52,6 +54,8 @@ pub mod name {
         SOURCE,
         SOURCE_EXACT,
         URL,
+        LINK,
+        REFANGED,
         DATE,
         DUP_KEY,
         DUP_HASH,
@@ -103,6 +107,7 @@ pub fn build(spec: &SchemaSpec) -> Result<Schema, Error> {
                 let tokenizer = match f.tokenizer.as_deref() {
                     Some("recall") => analyzer::RECALL_TOKENIZER,
                     Some("words") => analyzer::WORDS_TOKENIZER,
+                    Some("recall_link") => analyzer::LINK_TOKENIZER,
                     other => return Err(bad(&format!("unknown tokenizer {other:?}"))),
                 };
                 let record = match f.record.as_deref() {
@@ -182,6 +187,10 @@ pub struct Fields {
     pub source: Field,
     pub source_exact: Field,
     pub url: Field,
+    /// Link targets (`link:`), recall representation.
+    pub link: Field,
+    /// Refanged defanged indicators, recall representation.
+    pub refanged: Field,
     pub date: Field,
     pub dup_key: Field,
     pub dup_hash: Field,
@@ -273,6 +282,8 @@ impl Fields {
             source: f(name::SOURCE)?,
             source_exact: f(name::SOURCE_EXACT)?,
             url: f(name::URL)?,
+            link: f(name::LINK)?,
+            refanged: f(name::REFANGED)?,
             date: f(name::DATE)?,
             dup_key: f(name::DUP_KEY)?,
             dup_hash: f(name::DUP_HASH)?,

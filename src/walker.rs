@@ -94,25 +94,43 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.as_encoded_bytes().first() == Some(&b'.')
 }
 
-/// Walks `root` and returns its article files (sorted) and the problems met.
-/// `root` must already be absolute. Links out of the root are not followed.
-#[cfg(test)]
-pub(crate) fn walk(root: &Path) -> (Vec<FileEntry>, Vec<WalkProblem>) {
-    walk_following(root, false)
+/// A hidden *folder* below the root (`.git`, `.obsidian`): skipped unless
+/// `--hidden`. A file whose name starts with a dot is an article like any
+/// other (`.NET 内网实战….md`: one archive names dozens of articles so, and
+/// skipping them, as ripgrep does, made them unfindable).
+fn is_hidden_dir(e: &walkdir::DirEntry) -> bool {
+    e.depth() > 0 && e.file_type().is_dir() && is_hidden(e.file_name())
 }
 
-/// [`walk`], following symbolic links out of the root when `follow`.
-pub(crate) fn walk_following(root: &Path, follow: bool) -> (Vec<FileEntry>, Vec<WalkProblem>) {
+/// What the walk may enter beyond the defaults (`--hidden`, `--follow`).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct WalkOptions {
+    /// Walk hidden folders too.
+    pub hidden: bool,
+    /// Follow symbolic links out of the root (as `rg -L`/`fd -L`).
+    pub follow: bool,
+}
+
+/// Walks `root` and returns its article files (sorted), the problems met,
+/// and how many hidden folders were skipped (none with `hidden`: they are
+/// walked). `root` must already be absolute; it may itself be hidden
+/// (`~/.archive`). Links out of the root are followed only with `follow`.
+pub(crate) fn walk(root: &Path, opts: WalkOptions) -> (Vec<FileEntry>, Vec<WalkProblem>, u64) {
+    let WalkOptions { hidden, follow } = opts;
     let mut files = Vec::new();
     let mut problems = Vec::new();
+    let skipped_hidden = std::cell::Cell::new(0u64);
     let walker = WalkDir::new(root)
         .follow_links(follow)
         .sort_by_file_name()
         .into_iter()
-        // The root itself may be hidden (e.g. `~/.archive`): only prune below it.
         .filter_entry(|e| {
-            e.depth() == 0
-                || !(is_hidden(e.file_name()) || e.file_type().is_dir() && is_index_dir(e.path()))
+            if e.depth() > 0 && e.file_type().is_dir() && is_index_dir(e.path()) {
+                return false;
+            }
+            let skip = !hidden && is_hidden_dir(e);
+            skipped_hidden.set(skipped_hidden.get() + u64::from(skip));
+            !skip
         });
     for entry in walker {
         let entry = match entry {
@@ -161,7 +179,7 @@ pub(crate) fn walk_following(root: &Path, follow: bool) -> (Vec<FileEntry>, Vec<
             mtime,
         });
     }
-    (files, problems)
+    (files, problems, skipped_hidden.get())
 }
 
 fn walk_error(err: &walkdir::Error, root: &Path) -> WalkProblem {
@@ -181,7 +199,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_articles_skips_hidden_and_survives_loops() {
+    fn finds_articles_and_dot_files_skips_hidden_folders_and_survives_loops() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         std::fs::create_dir_all(root.join("b/sub")).unwrap();
@@ -191,20 +209,42 @@ mod tests {
         std::fs::write(root.join("c.markdown"), "c").unwrap();
         std::fs::write(root.join("skip.pdf"), "p").unwrap();
         std::fs::write(root.join(".git/y.md"), "y").unwrap();
+        std::fs::write(root.join(".NET 内网实战.md"), "n").unwrap();
         #[cfg(unix)]
         std::os::unix::fs::symlink(root, root.join("b/loop")).unwrap();
-        let (files, problems) = walk_following(root, true);
-        let names: Vec<_> = files
-            .iter()
-            .map(|f| {
-                f.path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
-        assert_eq!(names, vec!["a.TXT", "b/sub/x.md", "c.markdown"]);
+        let (files, problems, hidden) = walk(
+            root,
+            WalkOptions {
+                hidden: false,
+                follow: true,
+            },
+        );
+        let names = |files: &[FileEntry]| -> Vec<String> {
+            files
+                .iter()
+                .map(|f| {
+                    f.path
+                        .strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .collect()
+        };
+        assert_eq!(
+            names(&files),
+            vec![".NET 内网实战.md", "a.TXT", "b/sub/x.md", "c.markdown"]
+        );
+        assert_eq!(hidden, 1, "the .git folder");
+        let (all, _, none) = walk(
+            root,
+            WalkOptions {
+                hidden: true,
+                follow: true,
+            },
+        );
+        assert_eq!(none, 0);
+        assert!(names(&all).contains(&".git/y.md".to_string()));
         #[cfg(unix)]
         assert!(
             problems.iter().any(|p| p.message.contains("loop")),
@@ -226,7 +266,7 @@ mod tests {
         let fifo = std::ffi::CString::new(root.join("pipe.md").to_str().unwrap()).unwrap();
         // SAFETY: a valid C string path.
         assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
-        let (files, problems) = walk(&root);
+        let (files, problems, _) = walk(&root, WalkOptions::default());
         let names: Vec<_> = files
             .iter()
             .map(|f| {
@@ -248,7 +288,13 @@ mod tests {
             ],
             "{problems:?}"
         );
-        let (files, _) = walk_following(&root, true);
+        let (files, _, _) = walk(
+            &root,
+            WalkOptions {
+                hidden: false,
+                follow: true,
+            },
+        );
         assert!(files.iter().any(|f| f.path.ends_with("out.md")));
     }
 }

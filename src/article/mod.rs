@@ -38,7 +38,7 @@ mod wechat;
 
 pub use decode::{decode, Decoded};
 pub use front_matter::{parse_date, MAX_HEADER_LINES};
-pub use markdown::clean_body;
+pub use markdown::{clean, clean_body, clean_body_with_links, Cleaned};
 pub use wechat::is_ui_line;
 
 impl Article {
@@ -72,6 +72,12 @@ pub struct Article {
     /// `related`), when it has any: what ranking scores, so a list of other
     /// articles' titles scores like a footer. `None`: rank `body`.
     pub ranking_body: Option<String>,
+    /// The body's link targets, see [`clean_body_with_links`]: invisible,
+    /// so not in `body`, but searchable as `link:`.
+    pub links: Vec<String>,
+    /// Words of the body that held Markdown escapes, as written, see
+    /// [`Cleaned::escaped`].
+    pub escaped: Vec<String>,
     /// `Some("GBK")` etc. when the bytes were transcoded, `None` for UTF-8.
     pub encoding: Option<&'static str>,
 }
@@ -108,13 +114,22 @@ pub fn parse(text: &str, file_stem: &str) -> Article {
         title = "untitled".to_owned();
     }
 
+    // Related-article lists are found in the raw Markdown, before cleaning.
+    let ranking_body = related::without_related(body).map(|b| clean_body(&b));
+    let Cleaned {
+        text: body,
+        links,
+        escaped,
+    } = clean(body);
     Article {
         title,
         url: front.url.trim().to_owned(),
         source: collapse_whitespace(&front.source),
         date: parse_date(&front.date),
-        body: clean_body(body),
-        ranking_body: related::without_related(body).map(|b| clean_body(&b)),
+        body,
+        ranking_body,
+        links,
+        escaped,
         encoding: None,
     }
 }
@@ -275,9 +290,21 @@ mod tests {
         let text = decode(&bytes).unwrap().0;
         let shown = path.display();
         assert!(!article.title.trim().is_empty(), "{shown}: empty title");
-        assert!(!article.body.contains("!["), "{shown}: image left");
-        assert!(!article.body.contains("http://"), "{shown}: http:// left");
-        assert!(!article.body.contains("https://"), "{shown}: https:// left");
+        // Only images cut off by the end of a truncated line are left: a
+        // reader sees those as text.
+        for line in article.body.lines() {
+            for (k, _) in line.match_indices("![") {
+                let rest = &line[k..];
+                let complete = rest
+                    .find("](")
+                    .is_some_and(|open| rest[open..].contains(')'));
+                assert!(!complete, "{shown}: image left in {line:?}");
+            }
+        }
+        assert!(
+            article.links.iter().all(|l| !l.is_empty()),
+            "{shown}: empty link target"
+        );
         assert!(
             !article.body.contains("预览时标签不可点"),
             "{shown}: footer left"

@@ -45,6 +45,8 @@ pub struct Options {
     /// Set by the command layer's Ctrl-C handler: the run commits what it
     /// has and stops.
     pub interrupt: Arc<AtomicBool>,
+    /// `--hidden`: walk hidden folders (`.git`, `.obsidian`) too.
+    pub hidden: bool,
 }
 
 /// What a run did, for the summary line and the exit code.
@@ -56,6 +58,9 @@ pub struct Summary {
     pub unchanged: u64,
     /// Every file or folder left out.
     pub skipped: Vec<Skipped>,
+    /// Hidden folders not walked (no `--hidden`): counted, not listed, since
+    /// leaving `.git` out is the intent, not a problem.
+    pub hidden: u64,
     pub bytes_read: u64,
     pub seconds: f64,
     pub interrupted: bool,
@@ -120,6 +125,7 @@ pub fn run(opts: &Options, progress: &dyn Progress) -> Result<Summary, Error> {
     let plan = plan::plan(
         &session.roots,
         opts.follow,
+        opts.hidden,
         &session.known,
         &mut summary,
         progress,
@@ -181,6 +187,7 @@ mod tests {
             user_dict: None,
             commit_every_docs: None,
             interrupt: Arc::new(AtomicBool::new(false)),
+            hidden: false,
         }
     }
 

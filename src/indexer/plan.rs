@@ -28,12 +28,13 @@ pub(super) struct Plan {
 pub(super) fn plan(
     roots: &[PathBuf],
     follow: bool,
+    walk_hidden: bool,
     known: &HashMap<String, Known>,
     summary: &mut Summary,
     progress: &dyn Progress,
 ) -> Plan {
     progress.walking();
-    let files = walk(roots, follow, summary, progress);
+    let files = walk(roots, follow, walk_hidden, summary, progress);
     let seen: HashSet<&str> = files.iter().map(|(_, k)| k.as_str()).collect();
     let root_strs: Vec<&str> = roots.iter().filter_map(|r| r.to_str()).collect();
     let gone = known
@@ -61,13 +62,21 @@ pub(super) fn plan(
 fn walk(
     roots: &[PathBuf],
     follow: bool,
+    walk_hidden: bool,
     summary: &mut Summary,
     progress: &dyn Progress,
 ) -> Vec<(FileEntry, String)> {
     let mut files = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
     for root in roots {
-        let (entries, problems) = walker::walk_following(root, follow);
+        let (entries, problems, hidden) = walker::walk(
+            root,
+            walker::WalkOptions {
+                hidden: walk_hidden,
+                follow,
+            },
+        );
+        summary.hidden += hidden;
         for p in problems {
             summary.skip(progress, &p.path, p.message, p.kind);
         }

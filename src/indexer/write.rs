@@ -224,6 +224,35 @@ fn dup_key(a: &Article, key: &str) -> String {
     format!("h:{:016x}", xxhash_rust::xxh3::xxh3_64(compact.as_bytes()))
 }
 
+/// The other spellings of the visible text, one a line: the refanged form
+/// of every defanged indicator of the title and body (`evil[.]com` →
+/// `evil.com`), indexed apart so that `evil.com` finds the article while
+/// `body` stays what grep sees; and the words that held Markdown escapes as
+/// written (`a\_b`; the body has `a_b`). Nothing is scanned for indicators
+/// when the text holds no defang marker, which is nearly always: `refang`
+/// borrows then.
+fn refanged_text(a: &Article) -> String {
+    let mut out = a.escaped.join("\n");
+    for text in [&a.title, &a.body] {
+        if matches!(crate::ioc::refang(text), std::borrow::Cow::Borrowed(_)) {
+            continue;
+        }
+        // A URL's host is reported inside the URL: its text is there already.
+        let mut covered = 0;
+        for (span, plain) in crate::ioc::defanged_spans(text) {
+            if span.end <= covered {
+                continue;
+            }
+            covered = span.end;
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&plain);
+        }
+    }
+    out
+}
+
 /// What incremental indexing records about the file a document came from.
 struct FileFacts<'a> {
     key: &'a str,
@@ -243,6 +272,13 @@ fn to_document(a: &Article, file: &FileFacts, f: &Fields) -> TantivyDocument {
     doc.add_text(f.source, &a.source);
     doc.add_text(f.source_exact, &a.source);
     doc.add_text(f.url, &a.url);
+    if !a.links.is_empty() {
+        doc.add_text(f.link, a.links.join("\n"));
+    }
+    let refanged = refanged_text(a);
+    if !refanged.is_empty() {
+        doc.add_text(f.refanged, refanged);
+    }
     // A day number, not a timestamp: see `columns::day`.
     if let Some(day) = a.date.and_then(|d| columns::day_value(d).ok()) {
         doc.add_date(f.date, day);
@@ -275,7 +311,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("gone.md");
         std::fs::write(&p, "---\ntitle: x\n---\nbody").unwrap();
-        let (files, _) = walker::walk(dir.path());
+        let (files, _, _) = walker::walk(dir.path(), walker::WalkOptions::default());
         assert_eq!(files.len(), 1);
         std::fs::remove_file(&p).unwrap();
         match read_one(&files[0], "k", None, &fields(), 1 << 20) {
@@ -303,5 +339,16 @@ mod tests {
         let k = dup_key(&a, "/p");
         a.body = format!(" {} \n", "长".repeat(300));
         assert_eq!(dup_key(&a, "/q"), k, "whitespace does not matter");
+    }
+
+    #[test]
+    fn refanged_text_holds_only_the_defanged_indicators_refanged() {
+        let a = article::parse(
+            "---\ntitle: 样本 hxxp://evil[.]com/a.php\n---\n回连 1.2.3[.]4 与 good.example.com 和 bad(.)org",
+            "f",
+        );
+        assert_eq!(refanged_text(&a), "http://evil.com/a.php\n1.2.3.4\nbad.org");
+        let plain = article::parse("---\ntitle: t\n---\nhttps://a.example/x 1.2.3.4", "f");
+        assert_eq!(refanged_text(&plain), "");
     }
 }

@@ -16,7 +16,7 @@ use crate::analyzer::{self, Class, QueryUnit, UnitKind};
 use crate::columns;
 use crate::error::Error;
 use crate::expand::{Anchor, Vocabulary, WordQuery};
-use crate::query::{Clause, FieldSel};
+use crate::query::{Clause, FieldSel, Term as QTerm};
 use crate::schema::Fields;
 
 type Clauses = Vec<(Occur, Box<dyn TQuery>)>;
@@ -27,6 +27,13 @@ const MAX_EXPANSIONS: u32 = u32::MAX;
 
 /// Expansions above this many terms fall back to a (slower) regex.
 const MAX_ALTERNATIVES: usize = 40;
+
+/// Nor may the alternatives hold more than this many bytes: the DFA of the
+/// alternation has about one state a byte, and tantivy refuses one over
+/// 1,000 states. Measured: with link targets in the vocabulary, the words
+/// starting with `80` (long URL path segments and ids) made
+/// `154.197.17.80:80` fail with "Compiled regex exceeds size limit".
+const MAX_ALTERNATIVE_BYTES: usize = 500;
 
 fn escape(s: &str) -> String {
     regex_syntax::escape(s)
@@ -71,7 +78,8 @@ fn unit_regex(vocab: Option<&Vocabulary>, m: UnitMatch) -> String {
         if terms.is_empty() {
             return escape(&t);
         }
-        if terms.len() <= MAX_ALTERNATIVES {
+        let bytes: usize = terms.iter().map(|t| t.len() + 1).sum();
+        if terms.len() <= MAX_ALTERNATIVES && bytes <= MAX_ALTERNATIVE_BYTES {
             return terms
                 .iter()
                 .map(|x| escape(x))
@@ -224,7 +232,38 @@ fn recall_fields(f: &Fields, sel: FieldSel) -> Vec<(Field, f32)> {
         FieldSel::Title => vec![(f.title, f.boost_title)],
         FieldSel::Body => vec![(f.body, f.boost_body)],
         FieldSel::Source => vec![(f.source, 1.0)],
+        FieldSel::Url => vec![(f.url, 1.0)],
+        FieldSel::Link => vec![(f.link, 1.0)],
     }
+}
+
+/// The strings a term is looked for, each with the recall fields it is
+/// looked for in. Always the term itself in its fields: the grep set.
+/// Unless `exact`, refanged matching on top of it (a superset of grep):
+/// the `refanged` field, where each defanged indicator of an article is
+/// indexed refanged, so `evil.com` finds `evil[.]com`; and a defanged term
+/// (`1.2.3[.]4`, `hxxp://…`) refanged, so it finds the plain spelling too.
+fn recall_targets(f: &Fields, term: &QTerm, exact: bool) -> Vec<(String, Vec<(Field, f32)>)> {
+    let fields = recall_fields(f, term.field);
+    if exact {
+        return vec![(term.text.clone(), fields)];
+    }
+    let mut wide = fields.clone();
+    // Indicators are ASCII: a term without an ASCII letter or digit (most
+    // Chinese queries) cannot occur in `refanged`, so it skips that lookup.
+    let ascii = term
+        .text
+        .bytes()
+        .any(|b| b.is_ascii_alphanumeric() || b == b'\\');
+    if ascii && matches!(term.field, FieldSel::Any | FieldSel::Body) {
+        wide.push((f.refanged, f.boost_body));
+    }
+    let mut out = vec![(term.text.clone(), wide.clone())];
+    let plain = crate::ioc::refang(&term.text);
+    if plain != term.text.as_str() {
+        out.push((plain.into_owned(), wide));
+    }
+    out
 }
 
 /// The jieba word fields a term is ranked by, with their boosts.
@@ -236,7 +275,7 @@ fn word_fields(f: &Fields, sel: FieldSel) -> Vec<(Field, f32)> {
         ],
         FieldSel::Title => vec![(f.title_words, f.boost_title_words)],
         FieldSel::Body => vec![(f.body_words, f.boost_body_words)],
-        FieldSel::Source => vec![],
+        FieldSel::Source | FieldSel::Url | FieldSel::Link => vec![],
     }
 }
 
@@ -306,19 +345,26 @@ fn clause_queries(
     f: &Fields,
     clause: &Clause,
     aliases: impl Fn(usize) -> Vec<String>,
+    exact: bool,
 ) -> Result<Clauses, Error> {
     let mut out: Clauses = Vec::new();
     let mut alternatives: Clauses = Vec::new();
     for (i, term) in clause.any_of.iter().enumerate() {
         alternatives.extend(alias_alternatives(vocab, f, term.field, &aliases(i))?);
         let norm = analyzer::normalize(&term.text);
-        let units = analyzer::query_units(&norm);
-        if units.is_empty() {
+        if analyzer::query_units(&norm).is_empty() {
             continue;
         }
-        for (field, boost) in recall_fields(f, term.field) {
-            let q = recall_query(vocab, &units, field)?;
-            alternatives.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+        for (text, fields) in recall_targets(f, term, exact) {
+            let units = analyzer::query_units(&analyzer::normalize(&text));
+            for (field, boost) in fields {
+                // The vocabulary file leaves out `url` and `link` (see
+                // `indexer::finish`): their words come from the term
+                // dictionary.
+                let vocab = vocab.filter(|_| field != f.url && field != f.link);
+                let q = recall_query(vocab, &units, field)?;
+                alternatives.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+            }
         }
         if !clause.negated {
             out.extend(ranking_clauses(searcher, f, term.field, &norm)?);
@@ -450,7 +496,9 @@ pub(crate) fn build_query(
     let mut clauses: Clauses = Vec::new();
     for (ci, clause) in opts.query.clauses.iter().enumerate() {
         let aliases = |ti: usize| expansion.of(ci, ti).to_vec();
-        clauses.extend(clause_queries(searcher, vocab, f, clause, aliases)?);
+        clauses.extend(clause_queries(
+            searcher, vocab, f, clause, aliases, opts.exact,
+        )?);
     }
     // No words: the filters alone decide (`search --source X --since D`).
     if opts.query.clauses.is_empty() {

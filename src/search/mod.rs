@@ -57,6 +57,8 @@ pub struct Options {
     /// The synonym and alias groups to expand the query with; `None` for
     /// `--exact` (the grep set, nothing added).
     pub synonyms: Option<crate::synonyms::Synonyms>,
+    /// `--exact`: no refang expansion (see `build`), exactly grep's set.
+    pub exact: bool,
 }
 
 /// One matching article, finished: what it is and where it lives. No body:

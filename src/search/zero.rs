@@ -76,6 +76,7 @@ fn count_alone(index_dir: &std::path::Path, opts: &Options, clause: &Clause) -> 
         fold_duplicates: opts.fold_duplicates,
         paths_only: false,
         synonyms: opts.synonyms.clone(),
+        exact: opts.exact,
     };
     Ok(run(index_dir, &one)?.total)
 }
