@@ -36,7 +36,7 @@ fn archive() -> &'static Archive {
                     "奇安信威胁情报中心",
                     "2024-03-05",
                     "https://example.org/a",
-                    "第一段没有关键词。\n\n![](https://img.example.org/cover.png)\n\n第二段：攻击者利用 RemoteIpFilter 组件入侵，回连 evil[.]com 下发勒索软件。\n\n第三段收尾。\n\n预览时标签不可点\n\n微信扫一扫可打开此内容，使用完整服务",
+                    "第一段没有关键词。\n\n![](https://img.example.org/cover.png)\n\n第二段：攻击者利用 RemoteIpFilter 组件入侵，回连 evil[.]com 下发勒索软件。\n\n第三段收尾。\n\n预览时标签不可点\n\n微信扫一扫可打开此内容，\n使用完整服务",
                 ),
             ),
             (
