@@ -137,6 +137,13 @@ pub enum Error {
     Payload(#[source] serde_json::Error),
     #[error("{}: {msg}", .path.display())]
     Path { path: PathBuf, msg: String },
+    /// `secsearch serve` could not listen or run: `what` says which step.
+    #[error("{what}")]
+    Serve {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Other(String),
 }

@@ -16,6 +16,7 @@ mod build;
 mod collect;
 
 use tantivy::collector::DocSetCollector;
+use tantivy::Searcher;
 
 use crate::error::Error;
 use crate::expand::Vocabulary;
@@ -95,22 +96,33 @@ pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error
     let opened = schema::open(index_dir)?;
     let reader = opened.reader()?;
     let searcher = reader.searcher();
-    let f = &opened.fields;
     let vocab = Vocabulary::load(index_dir, opened.opstamp);
-    let q = build::build_query(&searcher, vocab.as_ref(), f, opts)?;
+    run_with(&searcher, &opened.fields, vocab.as_ref(), opts)
+}
+
+/// Answers `opts` from an already opened index: what a long-running
+/// process (`serve`) calls, so that it opens the index once and not on
+/// every request.
+pub fn run_with(
+    searcher: &Searcher,
+    f: &schema::Fields,
+    vocab: Option<&Vocabulary>,
+    opts: &Options,
+) -> Result<Results, Error> {
+    let q = build::build_query(searcher, vocab, f, opts)?;
 
     // All matching documents: the total counts articles, not files.
     let all = searcher
         .search(&q, &DocSetCollector)
         .map_err(search_failed)?;
-    let keys = collect::DupKeys::new(&searcher, opts.fold_duplicates)?;
+    let keys = collect::DupKeys::new(searcher, opts.fold_duplicates)?;
     let total = keys.distinct(&all);
     let facets = if opts.facets {
-        Some(stats::facets(&searcher, &all)?)
+        Some(stats::facets(searcher, &all)?)
     } else {
         None
     };
-    let hits = collect::hits(&searcher, f, q.as_ref(), &all, &keys, opts)?;
+    let hits = collect::hits(searcher, f, q.as_ref(), &all, &keys, opts)?;
     Ok(Results {
         hits,
         total,
