@@ -110,7 +110,9 @@ impl Page {
         self.next += 1;
         let id = self.next;
         let msg = json!({ "id": id, "method": method, "params": params });
-        self.socket.send(Message::text(msg.to_string())).expect("send");
+        self.socket
+            .send(Message::text(msg.to_string()))
+            .expect("send");
         loop {
             let m = self.socket.read().expect("read");
             let Ok(text) = m.to_text() else { continue };
@@ -153,7 +155,9 @@ fn type_see_highlights_filter_by_source_and_open_an_article() {
     let browser = Browser::start();
     let mut page = browser.page();
     page.call("Page.navigate", json!({ "url": server.url("/") }));
-    page.wait_for("document.readyState === 'complete' && !!document.getElementById('status').textContent");
+    page.wait_for(
+        "document.readyState === 'complete' && !!document.getElementById('status').textContent",
+    );
     // Any alert() or injected <img onerror> from an article would record here.
     page.eval("window.__alerts = []; window.alert = (x) => window.__alerts.push(String(x)); true");
 
@@ -161,23 +165,48 @@ fn type_see_highlights_filter_by_source_and_open_an_article() {
     page.call("Input.insertText", json!({ "text": "勒索软件" }));
     page.wait_for("document.querySelectorAll('.hit').length === 2");
     let marks = page.eval("[...document.querySelectorAll('.hit mark')].map(m => m.textContent)");
-    let marks: Vec<&str> = marks.as_array().unwrap().iter().filter_map(Value::as_str).collect();
-    assert!(!marks.is_empty() && marks.iter().all(|m| *m == "勒索软件"), "{marks:?}");
+    let marks: Vec<&str> = marks
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        !marks.is_empty() && marks.iter().all(|m| *m == "勒索软件"),
+        "{marks:?}"
+    );
     let titles = page.eval("[...document.querySelectorAll('.hit-title')].map(t => t.textContent)");
-    assert!(titles.as_array().unwrap().iter().any(|t| t == HOSTILE_TITLE), "{titles}");
+    assert!(
+        titles
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == HOSTILE_TITLE),
+        "{titles}"
+    );
 
     page.wait_for("!!document.querySelector('input[data-source=\"测试来源乙\"]')");
     page.eval("document.querySelector('input[data-source=\"测试来源乙\"]').click()");
     page.wait_for("document.querySelectorAll('.hit').length === 1 && document.querySelector('.hit .meta').textContent.includes('测试来源乙')");
-    assert!(page.eval("location.hash").as_str().unwrap_or("").contains("source="));
+    assert!(page
+        .eval("location.hash")
+        .as_str()
+        .unwrap_or("")
+        .contains("source="));
 
     page.eval("document.querySelector('.hit-title').click()");
     page.wait_for("!document.getElementById('article').hidden && !!document.querySelector('#article-body mark')");
-    assert_eq!(page.eval("document.getElementById('article-title').textContent"), HOSTILE_TITLE);
+    assert_eq!(
+        page.eval("document.getElementById('article-title').textContent"),
+        HOSTILE_TITLE
+    );
     let body_marks = page.eval("document.querySelectorAll('#article-body mark').length");
     assert!(body_marks.as_u64().unwrap_or(0) >= 1);
 
     // The hostile text stayed text: no element came from it, nothing ran.
-    assert_eq!(page.eval("document.querySelectorAll('img, b, #results script, #article script').length"), 0);
+    assert_eq!(
+        page.eval("document.querySelectorAll('img, b, #results script, #article script').length"),
+        0
+    );
     assert_eq!(page.eval("window.__alerts.length"), 0);
 }

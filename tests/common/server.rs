@@ -15,7 +15,8 @@ pub struct TestCorpus {
     pub index: PathBuf,
 }
 
-pub const HOSTILE_TITLE: &str = r#"<script>alert(1)</script>"><img src=x onerror=alert(2)> 勒索警报"#;
+pub const HOSTILE_TITLE: &str =
+    r#"<script>alert(1)</script>"><img src=x onerror=alert(2)> 勒索警报"#;
 
 fn article(title: &str, source: &str, date: &str, body: &str) -> String {
     format!(
@@ -32,7 +33,12 @@ impl TestCorpus {
             "医院遭勒索软件攻击",
             "测试来源甲",
             "2024-03-05",
-            "某医院的系统被勒索软件加密。\n攻击者利用 CVE-2024-3094 进入内网，回连 evil-c2.example[.]com。\n医院已恢复业务。",
+            &format!(
+                "某医院的系统被勒索软件加密。\n攻击者利用 CVE-2024-3094 进入内网，回连 evil-c2.example[.]com。\n{}\n医院已恢复业务。",
+                // Long enough (200+ characters) for the copy to count as
+                // the same article.
+                "院方逐台检查了门诊、住院和检验系统的服务器与终端，".repeat(10)
+            ),
         );
         std::fs::write(docs.join("ransom.md"), &ransom).expect("write");
         // The same article saved again under another name: a reprint.
@@ -47,7 +53,12 @@ impl TestCorpus {
         .expect("write");
         std::fs::write(
             docs.join("other.md"),
-            article("漏洞周报", "测试来源乙", "2023-12-01", "本周漏洞：CVE-2024-0001。"),
+            article(
+                "漏洞周报",
+                "测试来源乙",
+                "2023-12-01",
+                "本周漏洞：CVE-2024-0001。",
+            ),
         )
         .expect("write");
         let index = dir.path().join("index");
@@ -63,10 +74,7 @@ impl TestCorpus {
     /// The path the index stores for an article file (canonical).
     pub fn indexed_path(&self, name: &str) -> String {
         let p = self.articles().join(name);
-        p.canonicalize()
-            .unwrap_or(p)
-            .to_string_lossy()
-            .into_owned()
+        p.canonicalize().unwrap_or(p).to_string_lossy().into_owned()
     }
 
     pub fn reindex(&self) {
@@ -76,7 +84,11 @@ impl TestCorpus {
             .arg(self.articles())
             .output()
             .expect("run secsearch index");
-        assert!(out.status.success(), "index failed: {}", super::stderr(&out));
+        assert!(
+            out.status.success(),
+            "index failed: {}",
+            super::stderr(&out)
+        );
     }
 }
 
