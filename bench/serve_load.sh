@@ -93,7 +93,8 @@ end
 LUA
 
 echo "serve_load: $CLIENTS clients, ${DURATION}s, $nq queries, $docs documents, $base" >&2
-wrk -t2 -c"$CLIENTS" -d"${DURATION}s" --timeout 10s --latency -s "$tmp/load.lua" "$base" | tee "$tmp/wrk.out"
+threads=$((CLIENTS < 2 ? CLIENTS : 2))
+wrk -t"$threads" -c"$CLIENTS" -d"${DURATION}s" --timeout 10s --latency -s "$tmp/load.lua" "$base" | tee "$tmp/wrk.out"
 
 python3 - "$tmp/wrk.out" <<'PY'
 import re, sys
