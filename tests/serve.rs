@@ -164,9 +164,22 @@ fn query_limits_are_refused_with_a_reason() {
     }
     let (status, r) = get(&s, "/api/search", &[("q", "漏洞"), ("limit", "100")]);
     assert_eq!(status, 200, "{r}");
-    // No words: no search, an empty answer (the page shows the overview).
+    // Nothing asked: no search, an empty answer (the page shows the overview).
     let (status, r) = get(&s, "/api/search", &[("q", "  ")]);
     assert_eq!((status, r["total"].as_u64()), (200, Some(0)), "{r}");
+}
+
+#[test]
+fn filters_alone_are_a_search_newest_first() {
+    let c = TestCorpus::new();
+    let s = Server::start(&c.index, &[]);
+    let (status, r) = get(&s, "/api/search", &[("source", "测试来源乙")]);
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["total"], 2, "{r}");
+    assert_eq!(r["hits"][0]["date"], "2023-12-01", "{r}");
+    assert_eq!(r["hits"][1]["date"], "2023-11-20", "{r}");
+    let (status, r) = get(&s, "/api/search", &[("source", "没有这个来源")]);
+    assert_eq!(status, 400, "{r}");
 }
 
 #[test]

@@ -12,11 +12,19 @@
 //! matching documents into hits. What a user reads (snippets, colours,
 //! JSON) is made later, by `output`.
 
+mod alias;
 mod build;
 mod collect;
+mod proximity;
+mod rank;
+mod sources;
+mod zero;
 
 use tantivy::collector::DocSetCollector;
 use tantivy::Searcher;
+
+pub use alias::Expansion;
+pub use zero::{help as zero_hit_help, TermCount};
 
 use crate::error::Error;
 use crate::expand::Vocabulary;
@@ -24,7 +32,8 @@ use crate::query::Query;
 use crate::schema;
 use crate::stats::{self, Facets};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// Order of hits: the core's own type; `cli::SortArg` is its clap face.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sort {
     Relevance,
     Date,
@@ -46,6 +55,11 @@ pub struct Options {
     /// Only paths are needed (`-l`): read them from the fast field instead
     /// of decompressing stored documents.
     pub paths_only: bool,
+    /// The synonym and alias groups to expand the query with; `None` for
+    /// `--exact` (the grep set, nothing added).
+    pub synonyms: Option<crate::synonyms::Synonyms>,
+    /// `--exact`: no refang expansion (see `build`), exactly grep's set.
+    pub exact: bool,
 }
 
 /// One matching article, finished: what it is and where it lives. No body:
@@ -60,6 +74,33 @@ pub struct Hit {
     pub score: f32,
     /// Other files holding the same article.
     pub duplicates: Vec<String>,
+    /// The same story reposted by other accounts (same normalized title),
+    /// oldest first; empty with `--no-fold`.
+    pub reprints: Vec<Reprint>,
+}
+
+/// One repost of a hit's story.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Reprint {
+    pub path: String,
+    pub source: String,
+    pub date: Option<String>,
+}
+
+impl Hit {
+    /// The earliest copy of the story (this hit or a reprint): its source
+    /// and date, for "first: 安全圈 2025-01-02". `None` without reprints.
+    pub fn first_copy(&self) -> Option<(&str, Option<&str>)> {
+        let own = (self.source.as_str(), self.date.as_deref());
+        let first = self.reprints.first()?;
+        let theirs = (first.source.as_str(), first.date.as_deref());
+        // Undated copies sort last.
+        Some(match (own.1, theirs.1) {
+            (Some(a), Some(b)) if b < a => theirs,
+            (None, Some(_)) => theirs,
+            _ => own,
+        })
+    }
 }
 
 impl Hit {
@@ -73,6 +114,7 @@ impl Hit {
             url: String::new(),
             score,
             duplicates: Vec::new(),
+            reprints: Vec::new(),
         }
     }
 }
@@ -85,6 +127,8 @@ pub struct Results {
     /// The normalized strings the query matched with: what a presenter
     /// highlights, so highlights agree with why a document matched.
     pub match_terms: Vec<String>,
+    /// The aliases the query was also searched with (`also searched:`).
+    pub also_searched: Vec<String>,
 }
 
 fn search_failed(e: tantivy::TantivyError) -> Error {
@@ -109,7 +153,12 @@ pub fn run_with(
     vocab: Option<&Vocabulary>,
     opts: &Options,
 ) -> Result<Results, Error> {
-    let q = build::build_query(searcher, vocab, f, opts)?;
+    let expansion = opts
+        .synonyms
+        .as_ref()
+        .map(|syn| Expansion::new(&opts.query, syn))
+        .unwrap_or_default();
+    let q = build::build_query(searcher, vocab, f, opts, &expansion)?;
 
     // All matching documents: the total counts articles, not files.
     let all = searcher
@@ -123,10 +172,19 @@ pub fn run_with(
         None
     };
     let hits = collect::hits(searcher, f, q.as_ref(), &all, &keys, opts)?;
+    let also_searched = expansion.all();
+    let mut match_terms = opts.query.match_terms();
+    for a in &also_searched {
+        let n = crate::analyzer::normalize(a).trim().to_string();
+        if !n.is_empty() && !match_terms.contains(&n) {
+            match_terms.push(n);
+        }
+    }
     Ok(Results {
         hits,
         total,
         facets,
-        match_terms: opts.query.match_terms(),
+        match_terms,
+        also_searched,
     })
 }

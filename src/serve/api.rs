@@ -36,7 +36,7 @@ impl From<Error> for ApiError {
     /// A user's mistake is a 400; anything else is the server's failure.
     fn from(e: Error) -> Self {
         match e {
-            Error::BadQuery(_) | Error::BadDate(_) => ApiError::Bad(e),
+            Error::BadQuery(_) | Error::BadDate(_) | Error::NoSource { .. } => ApiError::Bad(e),
             other => ApiError::Internal(other),
         }
     }
@@ -73,7 +73,7 @@ pub async fn search(
 /// One page of hits as JSON: the fields of `search --json` a hit, plus the
 /// title's highlights, the total and the facets of every match.
 fn search_json(st: &IndexState, p: &SearchParams) -> Result<Value, ApiError> {
-    if p.query_text().is_none() {
+    if p.is_empty() {
         return Ok(json!({ "query": "", "total": 0, "hits": [], "facets": null }));
     }
     let opts = p.to_options().map_err(ApiError::Bad)?;

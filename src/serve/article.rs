@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use super::api::ApiError;
 use super::state::IndexState;
 use crate::error::Error;
-use crate::{analyzer, article, ioc, query, snippet};
+use crate::{article, ioc, query, snippet};
 
 /// Indicators shown at most: a dump of thousands of hashes is not reading.
 const MAX_INDICATORS: usize = 300;
@@ -51,25 +51,14 @@ fn read_doc(searcher: &Searcher, a: DocAddress) -> Result<TantivyDocument, ApiEr
     searcher.doc(a).map_err(index_err)
 }
 
-/// The byte ranges of `text` where the (normalized) needles occur, mapped
-/// back to the original text and merged where they overlap: what the page
-/// wraps in `<mark>`.
+/// The byte ranges of `text` where the query matches, as the terminal
+/// highlights them (the presenter's `snippet::marks`): what the page wraps
+/// in `<mark>`.
 pub fn marks(text: &str, needles: &[String]) -> Vec<(usize, usize)> {
-    if needles.is_empty() {
-        return Vec::new();
-    }
-    let (norm, map) = analyzer::normalize_with_map(text);
-    let orig = |b: usize| map.get(b).copied().unwrap_or(text.len() as u32) as usize;
-    let mut out: Vec<(usize, usize)> = Vec::new();
-    for (s, e, _) in snippet::find_matches(&norm, needles) {
-        let (s, e) = (orig(s), orig(e));
-        match out.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ if s < e => out.push((s, e)),
-            _ => {}
-        }
-    }
-    out
+    snippet::marks::marks(text, needles)
+        .into_iter()
+        .map(|r| (r.start, r.end))
+        .collect()
 }
 
 /// The article at `path` as JSON, if the index holds it.
@@ -119,20 +108,4 @@ pub fn json(st: &IndexState, path: &str, q: &str) -> Result<Value, ApiError> {
         "duplicates": duplicates,
         "indicators": indicators,
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn marks_map_back_to_the_original_text_and_merge() {
-        let text = "Ｌｏｇ４ｊ 与 log4j2 漏洞";
-        let m = marks(text, &[analyzer::normalize("log4j")]);
-        let got: Vec<&str> = m.iter().map(|&(s, e)| &text[s..e]).collect();
-        assert_eq!(got, vec!["Ｌｏｇ４ｊ", "log4j"]);
-        let m = marks("勒索软件", &["勒索".into(), "索软".into()]);
-        assert_eq!(m, vec![(0, "勒索软".len())]);
-        assert!(marks("abc", &[]).is_empty());
-    }
 }

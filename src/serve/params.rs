@@ -71,14 +71,16 @@ fn date(s: &str) -> Result<Option<jiff::civil::Date>, Error> {
 }
 
 impl SearchParams {
-    /// The query text, or `None` when it is blank (the page then shows the
-    /// index overview instead of searching).
-    pub fn query_text(&self) -> Option<&str> {
-        let q = self.q.trim();
-        (!q.is_empty()).then_some(q)
+    /// Whether the request asks for anything: words or a filter. Without
+    /// either the page shows the index overview instead of searching.
+    pub fn is_empty(&self) -> bool {
+        [&self.q, &self.source, &self.since, &self.until]
+            .iter()
+            .all(|s| s.trim().is_empty())
     }
 
-    /// The search options, or why the request is refused.
+    /// The search options, or why the request is refused. Filters without
+    /// words are a search, as on the command line: newest first.
     pub fn to_options(&self) -> Result<Options, Error> {
         let text = self.q.trim();
         if text.chars().count() > MAX_QUERY_CHARS {
@@ -86,13 +88,18 @@ impl SearchParams {
                 "the query is longer than {MAX_QUERY_CHARS} characters"
             )));
         }
-        let query = query::parse(text)?;
+        let query = if text.is_empty() {
+            query::Query::default()
+        } else {
+            query::parse(text)?
+        };
         if query.clauses.len() > MAX_QUERY_TERMS {
             return Err(bad(format!(
                 "the query has more than {MAX_QUERY_TERMS} terms"
             )));
         }
         let sort = match self.sort.trim() {
+            _ if query.clauses.is_empty() => Sort::Date,
             "" | "relevance" => Sort::Relevance,
             "date" => Sort::Date,
             other => return Err(bad(format!("sort is relevance or date, not '{other}'"))),
@@ -115,6 +122,9 @@ impl SearchParams {
             facets: true,
             fold_duplicates: true,
             paths_only: false,
+            // The CLI's default: synonyms and aliases expanded.
+            synonyms: Some(crate::synonyms::Synonyms::builtin()),
+            exact: false,
         })
     }
 }

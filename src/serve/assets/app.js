@@ -100,14 +100,14 @@ async function getJson(url) {
 async function search() {
   saveHash(false);
   const mine = ++seq;
-  if (!state.q.trim()) return overview(mine);
+  if (!state.q.trim() && !state.sources.length && !state.since && !state.until) return overview(mine);
   const page = apiUrl('/api/search', {
     source: state.sources.join(','), limit: String(PAGE), offset: String(state.page * PAGE),
   });
   try {
     const all = state.sources.length ? getJson(apiUrl('/api/search', { limit: '0' })) : null;
     const r = await getJson(page);
-    const facets = all ? (await all).facets : r.facets;
+    const facets = (all && (await all).facets) || r.facets;
     if (mine !== seq) return;
     showResults(r);
     showSources(facets ? facets.sources : []);
