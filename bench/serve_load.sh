@@ -60,12 +60,17 @@ docs=$("$BIN" stats --json --index "$INDEX" | python3 -c 'import json,sys; print
 
 "$BIN" serve --index "$INDEX" --port 0 2>"$tmp/serve.err" &
 server=$!
-for _ in $(seq 100); do
+for _ in $(seq 600); do
     grep -q 'http://' "$tmp/serve.err" && break
+    kill -0 "$server" 2>/dev/null || break
     sleep 0.1
 done
 base=$(grep -o 'http://[0-9.:]*' "$tmp/serve.err" | head -1)
-[[ -n $base ]] || { cat "$tmp/serve.err" >&2; exit 1; }
+if [[ -z $base ]]; then
+    echo "serve_load.sh: secsearch serve did not start within 60 s:" >&2
+    cat "$tmp/serve.err" >&2
+    exit 1
+fi
 
 # The request paths, URL-encoded: one a query of bench/queries.txt.
 python3 - "$QUERIES" "$LIMIT" >"$tmp/paths.txt" <<'PY'
