@@ -84,6 +84,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve a local search page and JSON API over the index
+    #[command(
+        after_help = "Examples:\n  secsearch serve                      # http://127.0.0.1:7700/\n  secsearch serve --port 0             # any free port (printed on stderr)\n  secsearch serve --bind 0.0.0.0       # reachable from other machines (warns)\n\nAPI: GET /api/search?q=&source=&since=&until=&sort=&limit=&offset=   /api/article?path=&q=   /api/stats"
+    )]
+    Serve(ServeArgs),
     /// Print a shell completion script
     #[command(
         after_help = "Example:\n  secsearch completions bash > ~/.local/share/bash-completion/completions/secsearch"
@@ -232,6 +237,18 @@ pub struct SearchArgs {
     /// More synonym/alias groups (lines of `name | alias | …`)
     #[arg(long, value_name = "FILE", conflicts_with = "exact")]
     pub synonyms: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Port to listen on (0: any free port)
+    #[arg(long, default_value_t = 7700)]
+    pub port: u16,
+    /// Address to listen on; anything but loopback exposes the index to the network
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
 }
 
 /// What `secsearch show` reads.

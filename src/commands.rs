@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use clap::CommandFactory;
 
-use crate::cli::{Cli, Command, IndexArg, IndexArgs, SearchArgs};
+use crate::cli::{Cli, Command, IndexArg, IndexArgs, SearchArgs, ServeArgs};
 use crate::error::{Error, ExitCode, Failure, Outcome};
 use crate::output::{Mode, Printer};
 use crate::{analyzer, indexer, messages, query, schema, search};
@@ -59,6 +59,7 @@ fn dispatch(cli: Cli) -> Outcome {
         Command::Show(args) => read::show(args),
         Command::Tokenize { text } => tokenize(&text.join(" ")),
         Command::Stats { index, json } => stats(index, json),
+        Command::Serve(args) => serve(args),
         Command::Completions { shell } => completions(shell),
         Command::Man => man(),
     }
@@ -274,6 +275,15 @@ pub(crate) fn stats(arg: IndexArg, json: bool) -> Outcome {
     let mut p = Printer::new(crate::output::ColorChoice::Never);
     p.stats(&st, json)?;
     p.flush()?;
+    Ok(ExitCode::Success)
+}
+
+pub(crate) fn serve(args: ServeArgs) -> Outcome {
+    schema::set_boosts(boosts_from_env()?);
+    crate::serve::run(&crate::serve::Options {
+        index_dir: index_dir(&args.index)?,
+        addr: std::net::SocketAddr::new(args.bind, args.port),
+    })?;
     Ok(ExitCode::Success)
 }
 

@@ -187,6 +187,13 @@ pub enum Error {
     /// A `--synonyms` file that cannot be read or parsed.
     #[error(transparent)]
     Synonyms(#[from] crate::synonyms::SynonymsError),
+    /// `secsearch serve` could not listen or run: `what` says which step.
+    #[error("{what}")]
+    Serve {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Other(String),
 }

@@ -5,7 +5,8 @@
 //! reads them tolerantly, [`analyzer`] turns text into terms, [`schema`]
 //! defines the index, [`indexer`] writes it, [`query`] parses what the user
 //! typed, [`search`] answers with finished hits, [`stats`] counts, and
-//! [`output`] (with [`snippet`]) shows the answer.
+//! [`output`] (with [`snippet`]) shows the answer; [`serve`] answers
+//! the same searches as a local web page.
 
 pub mod analyzer;
 pub mod article;
@@ -25,6 +26,7 @@ pub mod output;
 pub mod query;
 pub mod schema;
 pub mod search;
+pub mod serve;
 pub mod show;
 pub mod signals;
 pub mod snippet;

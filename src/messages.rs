@@ -101,6 +101,24 @@ pub fn zero_hits(counts: &[crate::search::TermCount]) {
     }
 }
 
+/// Where `secsearch serve` answers: the first line it prints, which tests
+/// and scripts read to find the port (`--port 0` picks a free one).
+pub fn serving(addr: std::net::SocketAddr, index: &Path) {
+    eprintln!(
+        "secsearch: serving {} on http://{addr}/ (Ctrl-C to stop)",
+        index.display()
+    );
+}
+
+/// `serve --bind` to an address other machines can reach: said loudly,
+/// since the page shows every article of the index to whoever connects.
+pub fn serve_exposed(addr: std::net::SocketAddr) {
+    eprintln!(
+        "secsearch: WARNING: listening on {addr}, reachable from other machines: \
+         anyone who can connect can read every article in this index (no password, no TLS)"
+    );
+}
+
 /// A file or folder left out of an index run.
 pub fn skipped(path: &Path, reason: impl Display) {
     let line = format!("{}: {reason}", path.display());

@@ -68,7 +68,12 @@ pub struct Stats {
 /// The summary of an opened index.
 pub fn compute(opened: &schema::Opened) -> Result<Stats, Error> {
     let reader = opened.reader()?;
-    let searcher = reader.searcher();
+    compute_with(opened, &reader.searcher())
+}
+
+/// The summary of an opened index as `searcher` sees it: for a process that
+/// keeps one reader open (`serve`) instead of opening one each time.
+pub fn compute_with(opened: &schema::Opened, searcher: &Searcher) -> Result<Stats, Error> {
     let all: HashSet<DocAddress> = searcher
         .segment_readers()
         .iter()
@@ -78,8 +83,8 @@ pub fn compute(opened: &schema::Opened) -> Result<Stats, Error> {
                 .map(move |d| DocAddress::new(ord as u32, d))
         })
         .collect();
-    let f = facets(&searcher, &all)?;
-    let (first, last) = date_range(&searcher)?;
+    let f = facets(searcher, &all)?;
+    let (first, last) = date_range(searcher)?;
     let info = opened.info.as_ref();
     Ok(Stats {
         index: opened.dir.display().to_string(),

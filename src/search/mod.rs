@@ -21,6 +21,7 @@ mod sources;
 mod zero;
 
 use tantivy::collector::DocSetCollector;
+use tantivy::Searcher;
 
 pub use alias::Expansion;
 pub use zero::{help as zero_hit_help, TermCount};
@@ -139,27 +140,38 @@ pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error
     let opened = schema::open(index_dir)?;
     let reader = opened.reader()?;
     let searcher = reader.searcher();
-    let f = &opened.fields;
     let vocab = Vocabulary::load(index_dir, opened.opstamp);
+    run_with(&searcher, &opened.fields, vocab.as_ref(), opts)
+}
+
+/// Answers `opts` from an already opened index: what a long-running
+/// process (`serve`) calls, so that it opens the index once and not on
+/// every request.
+pub fn run_with(
+    searcher: &Searcher,
+    f: &schema::Fields,
+    vocab: Option<&Vocabulary>,
+    opts: &Options,
+) -> Result<Results, Error> {
     let expansion = opts
         .synonyms
         .as_ref()
         .map(|syn| Expansion::new(&opts.query, syn))
         .unwrap_or_default();
-    let q = build::build_query(&searcher, vocab.as_ref(), f, opts, &expansion)?;
+    let q = build::build_query(searcher, vocab, f, opts, &expansion)?;
 
     // All matching documents: the total counts articles, not files.
     let all = searcher
         .search(&q, &DocSetCollector)
         .map_err(search_failed)?;
-    let keys = collect::DupKeys::new(&searcher, opts.fold_duplicates)?;
+    let keys = collect::DupKeys::new(searcher, opts.fold_duplicates)?;
     let total = keys.distinct(&all);
     let facets = if opts.facets {
-        Some(stats::facets(&searcher, &all)?)
+        Some(stats::facets(searcher, &all)?)
     } else {
         None
     };
-    let hits = collect::hits(&searcher, f, q.as_ref(), &all, &keys, opts)?;
+    let hits = collect::hits(searcher, f, q.as_ref(), &all, &keys, opts)?;
     let also_searched = expansion.all();
     let mut match_terms = opts.query.match_terms();
     for a in &also_searched {
