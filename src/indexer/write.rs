@@ -233,6 +233,11 @@ fn to_document(a: &Article, file: &FileFacts, f: &Fields) -> TantivyDocument {
     doc.add_u64(f.size, file.size);
     doc.add_i64(f.mtime, file.mtime);
     doc.add_u64(f.hash, file.hash);
+    // Indicators of what a reader sees (issue #13). When the reader gives
+    // link targets (`article.links`, #11), they belong in this list too.
+    for t in crate::iocs::terms::of_texts([a.title.as_str(), a.body.as_str()]) {
+        doc.add_text(f.ioc, t);
+    }
     doc
 }
 

@@ -224,6 +224,7 @@ fn recall_fields(f: &Fields, sel: FieldSel) -> Vec<(Field, f32)> {
         FieldSel::Title => vec![(f.title, f.boost_title)],
         FieldSel::Body => vec![(f.body, f.boost_body)],
         FieldSel::Source => vec![(f.source, 1.0)],
+        FieldSel::Ioc(_) => vec![],
     }
 }
 
@@ -236,7 +237,7 @@ fn word_fields(f: &Fields, sel: FieldSel) -> Vec<(Field, f32)> {
         ],
         FieldSel::Title => vec![(f.title_words, f.boost_title_words)],
         FieldSel::Body => vec![(f.body_words, f.boost_body_words)],
-        FieldSel::Source => vec![],
+        FieldSel::Source | FieldSel::Ioc(_) => vec![],
     }
 }
 
@@ -279,6 +280,11 @@ fn clause_queries(
     let mut out: Clauses = Vec::new();
     let mut alternatives: Clauses = Vec::new();
     for term in &clause.any_of {
+        if let FieldSel::Ioc(typed) = term.field {
+            let q = crate::iocs::filter::query(searcher, f.ioc, typed, &term.text)?;
+            alternatives.push((Occur::Should, q));
+            continue;
+        }
         let norm = analyzer::normalize(&term.text);
         let units = analyzer::query_units(&norm);
         if units.is_empty() {
@@ -367,6 +373,14 @@ pub(crate) fn build_query(
             "nothing to search for after removing spaces".into(),
         ));
     }
+    clauses.extend(filters(f, opts)?);
+    Ok(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// The filters alone, over every document: what `iocs` without a query
+/// aggregates over (all articles, or those of `--source`/`--since`/`--until`).
+pub(crate) fn build_filter_only(f: &Fields, opts: &Options) -> Result<Box<dyn TQuery>, Error> {
+    let mut clauses: Clauses = vec![(Occur::Must, Box::new(tantivy::query::AllQuery))];
     clauses.extend(filters(f, opts)?);
     Ok(Box::new(BooleanQuery::new(clauses)))
 }

@@ -90,6 +90,24 @@ fn search_failed(e: tantivy::TantivyError) -> Error {
     Error::Other(format!("search failed: {e}"))
 }
 
+/// Every document matching `opts`' query and filters, unranked; an empty
+/// query (no clauses) matches every document the filters let through.
+/// For commands that aggregate over the hits rather than list them (`iocs`).
+pub fn matching_docs(
+    index_dir: &std::path::Path,
+    opened: &schema::Opened,
+    searcher: &tantivy::Searcher,
+    opts: &Options,
+) -> Result<std::collections::HashSet<tantivy::DocAddress>, Error> {
+    let q = if opts.query.clauses.is_empty() {
+        build::build_filter_only(&opened.fields, opts)?
+    } else {
+        let vocab = Vocabulary::load(index_dir, opened.opstamp);
+        build::build_query(searcher, vocab.as_ref(), &opened.fields, opts)?
+    };
+    searcher.search(&q, &DocSetCollector).map_err(search_failed)
+}
+
 /// Answers `opts` from the index in `index_dir`.
 pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error> {
     let opened = schema::open(index_dir)?;
