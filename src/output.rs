@@ -232,6 +232,10 @@ impl Printer {
         for (m, n) in st.months.iter().take(24) {
             writeln!(out, "  {n:>7}  {m}")?;
         }
+        writeln!(out, "indicators (distinct values, mentions in articles):")?;
+        for c in &st.indicators {
+            writeln!(out, "  {:>7}  {:>7}  {}", c.values, c.mentions, c.kind)?;
+        }
         Ok(())
     }
 

@@ -67,6 +67,7 @@ fn object(kind: Kind, value: &str, date: Option<jiff::civil::Date>) -> Value {
         return json!({
             "type": "indicator", "spec_version": "2.1", "id": id("indicator", &p),
             "created": ts, "modified": ts, "name": value,
+            "description": format!("{} named in a security article (secsearch export)", kind.name()),
             "indicator_types": ["unknown"], "pattern": p, "pattern_type": "stix",
             "valid_from": ts,
         });
