@@ -234,10 +234,18 @@ pub struct IocsArgs {
 pub fn rewrite_args(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
     use clap::CommandFactory;
     let cmd = Cli::command();
-    let Some(pos) = args.iter().position(|a| a == "search" || a == "q") else {
+    let Some(pos) = args
+        .iter()
+        .position(|a| a == "search" || a == "q" || a == "iocs")
+    else {
         return args;
     };
-    let Some(sub) = cmd.find_subcommand("search") else {
+    let name = if args[pos] == "iocs" {
+        "iocs"
+    } else {
+        "search"
+    };
+    let Some(sub) = cmd.find_subcommand(name) else {
         return args;
     };
     let longs: Vec<String> = sub
@@ -268,7 +276,8 @@ pub fn rewrite_args(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
                     .iter()
                     .any(|l| l == long.split('=').next().unwrap_or(""))
         } else if let Some(short) = s.strip_prefix('-') {
-            short.chars().next().is_none_or(|c| shorts.contains(&c))
+            // `-cve:CVE-…` excludes a typed filter: no option holds a colon.
+            !short.contains(':') && short.chars().next().is_none_or(|c| shorts.contains(&c))
         } else {
             true
         };

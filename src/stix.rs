@@ -99,8 +99,11 @@ fn object(kind: Kind, value: &str, date: Option<jiff::civil::Date>) -> Value {
 /// The report of one article, referring to `refs`.
 fn report(a: &Article, refs: Vec<String>) -> Value {
     let ts = timestamp(a.date);
+    // STIX wants an id, a URL or a description in every reference; an
+    // article without a URL still has its title.
     let mut reference = json!({
         "source_name": if a.source.is_empty() { "secsearch" } else { a.source.as_str() },
+        "description": a.title,
     });
     if !a.url.is_empty() {
         reference["url"] = json!(a.url);
