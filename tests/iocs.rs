@@ -313,3 +313,29 @@ fn iocs_takes_exclusions_without_double_dash() {
     assert!(v.contains(&"CVE-2021-44228"), "{v:?}");
     assert!(!v.contains(&"CVE-2024-3094"), "{v:?}");
 }
+
+static SAMPLE: OnceLock<common::BuiltIndex> = OnceLock::new();
+
+/// On real articles: every CVE that `iocs` lists is found by its typed
+/// filter in as many articles as `iocs` says, and each of those articles
+/// contains the id as text (the filter never finds what a reader can't see).
+#[test]
+#[ignore = "needs ../shared/corpus"]
+fn on_real_articles_typed_cve_filters_agree_with_iocs_and_the_text() {
+    let (root, _) = common::shared_folder("sample");
+    let idx = common::index_once(&SAMPLE, &root);
+    let o = common::run(&idx.path, &["iocs", "--json", "--type", "cve", "-n", "15"]);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    let rows: Vec<Value> = common::stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 15);
+    for r in rows {
+        let id = r["value"].as_str().unwrap();
+        let typed = common::count(&idx.path, &[&format!("cve:{id}")]);
+        assert_eq!(typed as u64, r["articles"].as_u64().unwrap(), "{id}");
+        let both = common::count(&idx.path, &[&format!("cve:{id}"), id]);
+        assert_eq!(both, typed, "{id}: a typed hit without the text");
+    }
+}
