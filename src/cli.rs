@@ -58,7 +58,7 @@ pub enum Command {
     /// Search the index
     #[command(
         visible_alias = "q",
-        after_help = "Query language:\n  勒索软件 医院          both must occur (AND)\n  \"remote code\"         a phrase (the exact string, spaces included)\n  -测试                  exclude\n  LockBit OR BlackCat    either\n  title:漏洞 source:CNCERT body:sshd   restrict a term to a field\nEvery term matches wherever that string occurs, case-insensitively, as `grep -F -i` would.\n\nExamples:\n  secsearch search 勒索软件 医院\n  secsearch search CVE-2024-3094 --json\n  secsearch search APT29 --source 奇安信威胁情报中心 --since 2022-01-01 --sort date\n  secsearch search 漏洞 -c\n  secsearch search log4j -l | xargs wc -c"
+        after_help = "Query language:\n  勒索软件 医院          both must occur (AND)\n  \"remote code\"         a phrase (the exact string, spaces included)\n  -测试                  exclude\n  LockBit OR BlackCat    either\n  title:漏洞 source:CNCERT body:sshd   restrict a term to a field\n  cve:CVE-2024-3094 ip:10.0.0.0/8 domain:example.com hash:<md5|sha1|sha256> email:a@b.c\n                         typed filters: the article's extracted indicators (see `iocs`)\nEvery term matches wherever that string occurs, case-insensitively, as `grep -F -i` would.\n\nExamples:\n  secsearch search 勒索软件 医院\n  secsearch search CVE-2024-3094 --json\n  secsearch search APT29 --source 奇安信威胁情报中心 --since 2022-01-01 --sort date\n  secsearch search 漏洞 -c\n  secsearch search log4j -l | xargs wc -c"
     )]
     Search(SearchArgs),
     /// List the indicators (IPs, domains, URLs, hashes, CVEs, ...) of the matching articles

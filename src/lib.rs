@@ -5,7 +5,9 @@
 //! reads them tolerantly, [`analyzer`] turns text into terms, [`schema`]
 //! defines the index, [`indexer`] writes it, [`query`] parses what the user
 //! typed, [`search`] answers with finished hits, [`stats`] counts, and
-//! [`output`] (with [`snippet`]) shows the answer.
+//! [`output`] (with [`snippet`]) shows the answer. [`ioc`] extracts
+//! indicators at index time; [`iocs`] filters and aggregates them and
+//! [`stix`] exports them.
 
 pub mod analyzer;
 pub mod article;

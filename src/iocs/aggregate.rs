@@ -288,3 +288,53 @@ pub fn of_path(searcher: &Searcher, f: &Fields, path: &str) -> Result<Vec<(Kind,
     v.sort();
     Ok(v)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{indexer, schema};
+    use std::sync::{atomic::AtomicBool, Arc};
+
+    /// `of_path` (what a page showing one article calls) gives that
+    /// article's indicators, refanged, from the index alone.
+    #[test]
+    fn of_path_reads_one_articles_indicators_from_the_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("a");
+        std::fs::create_dir(&root).unwrap();
+        let file = root.join("x.md");
+        std::fs::write(
+            &file,
+            "---\ntitle: CVE-2024-3094\n---\nC2 evil[.]com 10.1.2.3\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("y.md"), "---\ntitle: y\n---\nnothing\n").unwrap();
+        let opts = indexer::Options {
+            roots: vec![root.clone()],
+            index_dir: dir.path().join("idx"),
+            rebuild: false,
+            max_filesize: 1 << 20,
+            threads: 1,
+            memory: 32 << 20,
+            user_dict: None,
+            commit_every_docs: None,
+            interrupt: Arc::new(AtomicBool::new(false)),
+        };
+        indexer::run(&opts, &indexer::Silent).unwrap();
+        let opened = schema::open(&opts.index_dir).unwrap();
+        let searcher = opened.reader().unwrap().searcher();
+        let key = file.canonicalize().unwrap().display().to_string();
+        let got = of_path(&searcher, &opened.fields, &key).unwrap();
+        assert_eq!(
+            got,
+            vec![
+                (Kind::Ipv4, "10.1.2.3".to_string()),
+                (Kind::Domain, "evil.com".to_string()),
+                (Kind::Cve, "CVE-2024-3094".to_string()),
+            ]
+        );
+        assert!(of_path(&searcher, &opened.fields, "/no/such")
+            .unwrap()
+            .is_empty());
+    }
+}
