@@ -29,10 +29,12 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 /// Bumped whenever tokenization changes in a way that changes index terms.
 /// An index built with another version is refused (see `schema`).
-pub const ANALYZER_VERSION: u32 = 5;
+pub const ANALYZER_VERSION: u32 = 6;
 
 pub const RECALL_TOKENIZER: &str = "secsearch_recall";
 pub const WORDS_TOKENIZER: &str = "secsearch_words";
+/// The recall representation of URLs (`url`, `link`): see [`link_index_form`].
+pub const LINK_TOKENIZER: &str = "secsearch_recall_link";
 
 /// Words longer than this (in bytes) are cut into consecutive chunks: tantivy
 /// drops terms over 65,530 bytes, and hex blobs this long are never searched
@@ -74,7 +76,11 @@ pub fn class(c: char) -> Class {
 }
 
 /// Maps one character to its normalized form: full-width ASCII to half-width
-/// (`ＣＶＥ－２０２４` → `cve-2024`), ideographic space to space, lowercase.
+/// (`ＣＶＥ－２０２４` → `cve-2024`), ideographic space to space, any other
+/// character whose Unicode NFKC form differs to that form (the Kangxi
+/// radical `⼀` → `一`, `⽂` → `文`, `ﬁ` → `fi`, `①` → `1`: converters and
+/// some fonts put them in articles that read as ordinary text, and grep
+/// under NFKC — the dev set's truth — finds them), lowercase.
 /// Pushes onto `out` so that callers can track offsets char by char.
 #[inline]
 pub fn push_normalized(c: char, out: &mut String) {
@@ -87,11 +93,37 @@ pub fn push_normalized(c: char, out: &mut String) {
     };
     if c.is_ascii() {
         out.push(c.to_ascii_lowercase());
+    } else if !nfkc_stable(c) {
+        use unicode_normalization::UnicodeNormalization;
+        for d in std::iter::once(c).nfkc() {
+            push_lowercase(d, out);
+        }
+    } else {
+        push_lowercase(c, out);
+    }
+}
+
+fn push_lowercase(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
     } else if c.is_lowercase() || !c.is_alphabetic() {
         out.push(c);
     } else {
         out.extend(c.to_lowercase());
     }
+}
+
+/// Whether NFKC leaves `c` as it is. The unified ideographs and hangul
+/// syllables — nearly every non-ASCII character of the corpus — are
+/// answered without a table lookup. Applied a character at a time, which
+/// is what matters for the compatibility characters met in practice
+/// (a combining sequence is not composed: that would need the neighbours,
+/// and composed and decomposed forms both stay searchable as written).
+#[inline]
+fn nfkc_stable(c: char) -> bool {
+    use unicode_normalization::{is_nfkc_quick, IsNormalized};
+    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xAC00..=0xD7A3)
+        || is_nfkc_quick(std::iter::once(c)) != IsNormalized::No
 }
 
 /// Characters that exist only in traditional Chinese (3,798 of U+3400–U+9FFF,
@@ -363,10 +395,63 @@ pub fn query_units(norm: &str) -> Vec<QueryUnit> {
 }
 
 /// Which representation a [`FieldTokenizer`] produces.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Representation {
     Recall,
     Words,
+    /// [`Representation::Recall`] of [`link_index_form`].
+    Link,
+}
+
+/// The WeChat page's own links (`mp.weixin.qq.com/s?__biz=…&mid=…&idx=…&sn=…
+/// &chksm=…&scene=…`) as the `url` and `link` fields index them: only the
+/// parameters that name the article (`__biz`, `mid`, `idx`) are kept. The
+/// others are per-link checksums and tracking (`chksm` alone is ~110 hex
+/// digits), unique to each link, which nobody searches for, and which made
+/// the index 1.01× its input on wechat-10k (measured: 57.1 MB for 56.5 MB;
+/// the limit is 1.0×). Other links, one a line, are indexed as written.
+pub fn link_index_form(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.lines().any(is_wechat_link) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| {
+            if !is_wechat_link(l) {
+                return l.to_owned();
+            }
+            let (head, query) = l.split_once('?').unwrap_or((l, ""));
+            let query = query.split('#').next().unwrap_or("");
+            let kept: Vec<&str> = query
+                .split('&')
+                .filter(|kv| {
+                    let k = kv.split('=').next().unwrap_or("");
+                    matches!(k, "__biz" | "mid" | "idx")
+                })
+                .collect();
+            if kept.is_empty() {
+                head.to_owned()
+            } else {
+                format!("{head}?{}", kept.join("&"))
+            }
+        })
+        .collect();
+    std::borrow::Cow::Owned(lines.join("\n"))
+}
+
+/// A link with a query string to a host of the WeChat page itself.
+fn is_wechat_link(line: &str) -> bool {
+    let rest = line.trim_start();
+    let lower = rest.get(..8).unwrap_or(rest).to_ascii_lowercase();
+    let rest = if lower.starts_with("https://") {
+        &rest[8..]
+    } else if lower.starts_with("http://") {
+        &rest[7..]
+    } else {
+        rest
+    };
+    let host_end = rest.find(['/', '?', '#', ':']).unwrap_or(rest.len());
+    rest.contains('?') && crate::ioc::host_excluded(&rest[..host_end].to_ascii_lowercase())
 }
 
 /// The tantivy tokenizer of both field families: [`recall_units`] for the
@@ -388,6 +473,13 @@ impl FieldTokenizer {
     pub fn words() -> Self {
         FieldTokenizer {
             representation: Representation::Words,
+            tokens: Vec::new(),
+        }
+    }
+
+    pub fn link() -> Self {
+        FieldTokenizer {
+            representation: Representation::Link,
             tokens: Vec::new(),
         }
     }
@@ -455,10 +547,22 @@ impl Tokenizer for FieldTokenizer {
             })
         };
         let representation = self.representation;
+        if representation == Representation::Link {
+            let form = link_index_form(text);
+            let norm = normalize(&form);
+            recall_units(&norm, |position, _, t, from, to| {
+                push(position, t, from, to)
+            });
+            return VecTokenStream {
+                tokens: &mut self.tokens,
+                next: 0,
+            };
+        }
         with_normalized(text, |norm| match representation {
             Representation::Recall => {
                 recall_units(norm, |position, _, t, from, to| push(position, t, from, to))
             }
+            Representation::Link => {}
             Representation::Words => {
                 let mut position = 0;
                 ranking_words(norm, |w, from, to| {
@@ -493,7 +597,7 @@ pub fn ranking_words(norm: &str, mut emit: impl FnMut(&str, usize, usize)) {
         }
         if cls != Class::Word {
             if let Some(s) = word_start.take() {
-                emit(&norm[s..i], s, i);
+                emit_ranking_word(&norm[s..i], s, i, &mut emit);
             }
         }
         match cls {
@@ -506,7 +610,19 @@ pub fn ranking_words(norm: &str, mut emit: impl FnMut(&str, usize, usize)) {
         flush_cjk(s, norm.len(), &mut emit);
     }
     if let Some(s) = word_start {
-        emit(&norm[s..], s, norm.len());
+        emit_ranking_word(&norm[s..], s, norm.len(), &mut emit);
+    }
+}
+
+/// Latin/digit words longer than this rank nothing: they are ids in URLs
+/// (WeChat image and link ids run 40–110 characters), unique to one
+/// article, and only grew the word fields once visible URLs were indexed.
+/// Recall is untouched: the recall fields keep every word.
+const MAX_RANKING_WORD_BYTES: usize = 40;
+
+fn emit_ranking_word(w: &str, s: usize, e: usize, emit: &mut impl FnMut(&str, usize, usize)) {
+    if w.len() <= MAX_RANKING_WORD_BYTES {
+        emit(w, s, e);
     }
 }
 
@@ -615,6 +731,7 @@ pub fn register(index: &tantivy::Index) {
     let mgr = index.tokenizers();
     mgr.register(RECALL_TOKENIZER, FieldTokenizer::recall());
     mgr.register(WORDS_TOKENIZER, FieldTokenizer::words());
+    mgr.register(LINK_TOKENIZER, FieldTokenizer::link());
 }
 
 #[cfg(test)]
@@ -684,6 +801,36 @@ mod tests {
         assert_eq!(units("a\r\nb"), u(&[(0, "a"), (1, "\n"), (2, "b")]));
         assert_eq!(units("a \n\n b"), u(&[(0, "a"), (1, "\n"), (2, "b")]));
         assert_eq!(units("a  b"), u(&[(0, "a"), (1, "  "), (2, "b")]));
+    }
+
+    #[test]
+    fn compatibility_characters_fold_as_nfkc() {
+        assert_eq!(normalize("关于今年HW的⼀些思考"), "关于今年hw的一些思考");
+        assert_eq!(normalize("⽂件 ﬁle ①"), "文件 file 1");
+        assert_eq!(normalize("Ⅻ ㈱"), "xii (株)");
+        assert_eq!(normalize("勒索软件。"), "勒索软件。");
+        let (norm, map) = normalize_with_map("a⼀b");
+        assert_eq!(norm, "a一b");
+        assert_eq!(map, vec![0, 1, 1, 1, 4, 5]);
+    }
+
+    #[test]
+    fn wechat_links_are_indexed_by_their_identity() {
+        let url =
+            "https://mp.weixin.qq.com/s?__biz=MzU3==&mid=22&idx=1&sn=07ed&chksm=fcdd&scene=58#rd";
+        assert_eq!(
+            link_index_form(url),
+            "https://mp.weixin.qq.com/s?__biz=MzU3==&mid=22&idx=1"
+        );
+        let other = "https://github.com/a/b?x=1\nhttp://mp.weixin.qq.com/s?sn=1&chksm=2";
+        assert_eq!(
+            link_index_form(other),
+            "https://github.com/a/b?x=1\nhttp://mp.weixin.qq.com/s"
+        );
+        assert!(matches!(
+            link_index_form("https://e.org/x?chksm=1"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

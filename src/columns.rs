@@ -70,23 +70,29 @@ pub(crate) fn first_str(col: &StrColumn, doc: DocId, buf: &mut String) -> Result
     Ok(())
 }
 
-/// The calendar day (UTC) of an indexed date: dates are indexed as the
-/// midnight UTC of the article's day, so this gives that day back.
+/// The first day the date field is counted from.
+const EPOCH: jiff::civil::Date = jiff::civil::date(1970, 1, 1);
+
+/// The calendar day of an indexed date. The date field holds a *day
+/// number* (days since 1970-01-01) in place of tantivy's seconds: tantivy
+/// keeps dates as nanoseconds in an i64, which wraps outside 1677–2262, so
+/// an article dated 0001-01-01 came back as 1754-08-30 and `--since
+/// 2300-01-01` matched everything. A day number fits any YYYY-MM-DD from
+/// 0001 to 9999 (±3 million), keeps the order (ranges and `--sort date`
+/// work unchanged) and needs no time of day.
 pub(crate) fn day(d: tantivy::DateTime) -> Option<jiff::civil::Date> {
-    jiff::Timestamp::from_second(d.into_timestamp_secs())
-        .ok()
-        .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
+    let n = d.into_timestamp_secs();
+    EPOCH.checked_add(jiff::Span::new().try_days(n).ok()?).ok()
 }
 
-/// The indexed value of a calendar day: its midnight UTC, the inverse of
-/// [`day`], for `--since`/`--until` ranges.
+/// The indexed value of a calendar day, the inverse of [`day`]: for the
+/// indexer and `--since`/`--until` ranges.
 pub(crate) fn day_value(d: jiff::civil::Date) -> Result<tantivy::DateTime, Error> {
-    let ts = d
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .map_err(|e| Error::BadDate(format!("{d}: {e}")))?;
-    Ok(tantivy::DateTime::from_timestamp_secs(
-        ts.timestamp().as_second(),
-    ))
+    let days = EPOCH
+        .until(d)
+        .map_err(|e| Error::BadDate(format!("{d}: {e}")))?
+        .get_days();
+    Ok(tantivy::DateTime::from_timestamp_secs(i64::from(days)))
 }
 
 #[cfg(test)]
@@ -98,5 +104,15 @@ mod tests {
         let d = jiff::civil::date(2023, 3, 24);
         let v = day_value(d).expect("a valid day");
         assert_eq!(day(v), Some(d));
+        for d in [
+            jiff::civil::date(1, 1, 1),
+            jiff::civil::date(1600, 1, 1),
+            jiff::civil::date(2300, 1, 1),
+            jiff::civil::date(9999, 12, 31),
+        ] {
+            assert_eq!(day(day_value(d).unwrap()), Some(d));
+        }
+        let order = |y| day_value(jiff::civil::date(y, 1, 1)).unwrap();
+        assert!(order(1) < order(1969) && order(1969) < order(2024) && order(2024) < order(9999));
     }
 }

@@ -4,7 +4,7 @@
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use clap::CommandFactory;
@@ -14,15 +14,37 @@ use crate::error::{Error, ExitCode, Failure, Outcome};
 use crate::output::{Mode, Printer};
 use crate::{analyzer, indexer, messages, query, schema, search};
 
+mod read;
+
 /// Runs the command and maps its outcome to the exit code, printing an
 /// error as one line on stderr; a closed pipe (`| head`) ends quietly.
 pub fn run(cli: Cli) -> ExitCode {
-    match dispatch(cli) {
+    match catch_panic(cli) {
         Ok(code) => code,
         Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::Success,
         Err(e) => {
             messages::error(&e);
             ExitCode::Error
+        }
+    }
+}
+
+/// Runs the command with a panic turned into an error. A panic is a bug —
+/// ours, or a library's on input it did not expect (tantivy on a damaged
+/// index file that passed the checksum checks): the user gets one line
+/// naming it and the way out instead of a backtrace and exit code 101.
+fn catch_panic(cli: Cli) -> Outcome {
+    static PANIC: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+    std::panic::set_hook(Box::new(|info| {
+        if let Ok(mut m) = PANIC.lock() {
+            *m = info.to_string();
+        }
+    }));
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(cli))) {
+        Ok(outcome) => outcome,
+        Err(_) => {
+            let what = PANIC.lock().map(|m| m.clone()).unwrap_or_default();
+            Err(Error::Internal(what.lines().next().unwrap_or("panic").to_string()).into())
         }
     }
 }
@@ -35,6 +57,7 @@ fn dispatch(cli: Cli) -> Outcome {
             search(args)
         }
         Command::Iocs(args) => iocs(args),
+        Command::Show(args) => read::show(args),
         Command::Tokenize { text } => tokenize(&text.join(" ")),
         Command::Stats { index, json } => stats(index, json),
         Command::Completions { shell } => completions(shell),
@@ -92,23 +115,34 @@ pub fn index_dir(arg: &IndexArg) -> Result<PathBuf, Error> {
 pub(crate) fn index(args: IndexArgs) -> Outcome {
     let interrupt = Arc::new(AtomicBool::new(false));
     let opts = args.to_options(commit_every_from_env()?, Arc::clone(&interrupt))?;
-    // Ctrl-C: commit what is done and stop. Without the handler Ctrl-C
+    // SIGINT/SIGTERM: commit what is done and stop, or roll back when the
+    // commit takes too long (see `signals`). Without the handlers a signal
     // still stops the run, losing only what was not committed: a warning.
-    let flag = Arc::clone(&interrupt);
-    if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)) {
+    if let Err(e) = crate::signals::install(Arc::clone(&interrupt), messages::rolled_back) {
         messages::warning(&e);
     }
     let progress = messages::IndexProgress::new(args.quiet);
-    let summary = indexer::run(&opts, &progress)?;
+    let summary = indexer::run(&opts, &progress);
+    if !crate::signals::finishing() {
+        // The watchdog is ending the process after its own message.
+        loop {
+            std::thread::park();
+        }
+    }
+    let summary = summary?;
     for w in &summary.warnings {
         messages::warning(w);
     }
     if !args.quiet {
         messages::index_summary(&summary);
     }
-    if summary.interrupted {
+    // A signal during the last commit or the merges: the run still
+    // finished (within the grace time), and says it was stopped.
+    if summary.interrupted || crate::signals::received().is_some() {
         messages::interrupted(summary.documents);
-        return Ok(ExitCode::Interrupted);
+        return Ok(
+            crate::signals::received().map_or(ExitCode::Interrupted, crate::signals::exit_code)
+        );
     }
     if args.strict && !summary.skipped.is_empty() {
         messages::strict_skips(summary.skipped.len());
@@ -117,14 +151,24 @@ pub(crate) fn index(args: IndexArgs) -> Outcome {
     Ok(ExitCode::Success)
 }
 
-fn parse_date(s: &str) -> Result<jiff::civil::Date, Error> {
-    s.parse::<jiff::civil::Date>()
-        .map_err(|_| Error::BadDate(s.to_string()))
-}
-
 pub(crate) fn search(args: SearchArgs) -> Outcome {
     let dir = index_dir(&args.index)?;
-    let query = query::parse(&args.query.join(" "))?;
+    let words = args.query.join(" ");
+    let filtered = !args.source.is_empty() || args.since.is_some() || args.until.is_some();
+    if words.trim().is_empty() && !filtered {
+        return Err(Error::BadQuery(
+            "give words to search for, or a filter (--source, --since, --until)".into(),
+        )
+        .into());
+    }
+    let query = if words.trim().is_empty() {
+        query::Query::default()
+    } else {
+        query::parse(&words)?
+    };
+    for n in query::notes(&words) {
+        messages::note(n);
+    }
     let mode = if args.count {
         Mode::Count
     } else if args.files_with_matches {
@@ -141,28 +185,54 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
         (None, Mode::Count) => Some(0),
         (None, _) => Some(10),
     };
+    // Without words every article scores alike: newest first is the order
+    // that means something.
+    let sort = if query.clauses.is_empty() {
+        search::Sort::Date
+    } else {
+        args.sort.into()
+    };
     let opts = search::Options {
         query,
         limit,
         offset: args.offset,
-        sources: args.source,
-        since: args.since.as_deref().map(parse_date).transpose()?,
-        until: args.until.as_deref().map(parse_date).transpose()?,
-        sort: args.sort,
+        sources: args.source.clone(),
+        since: args.since.as_deref().map(read::since_date).transpose()?,
+        until: args.until.as_deref().map(read::until_date).transpose()?,
+        sort,
         facets: args.facets,
-        fold_duplicates: mode != Mode::Paths,
+        fold_duplicates: mode != Mode::Paths && !args.no_fold,
         paths_only: mode == Mode::Paths,
+        synonyms: synonyms(args.exact, args.synonyms.as_deref())?,
+        exact: args.exact,
     };
+    if let Some(n) = args.open {
+        return read::open_hit(&dir, opts, n);
+    }
     let results = search::run(&dir, &opts)?;
-    let mut p = Printer::new(args.color);
-    p.results(&results, mode)?;
+    if results.total == 0 && (mode == Mode::Text || io::stderr().is_terminal()) {
+        messages::zero_hits(&search::zero_hit_help(&dir, &opts)?);
+    }
+    if !results.also_searched.is_empty() && mode != Mode::Json {
+        messages::also_searched(&results.also_searched);
+    }
+    read::remember_query(&dir, &words);
+    let mut p = Printer::new(args.color.into());
+    p.width = crate::output::snippet_width(args.width);
+    let print_mode = if mode == Mode::Paths && args.null {
+        Mode::PathsNul
+    } else {
+        mode
+    };
+    match read::context_wanted(&args) {
+        Some((before, after)) if mode == Mode::Text => {
+            read::print_context(&mut p, &results, before, after)?
+        }
+        _ => p.results(&results, print_mode)?,
+    }
     p.flush()?;
     if mode == Mode::Text && io::stdout().is_terminal() {
-        eprintln!(
-            "{} of {} matching articles",
-            results.hits.len(),
-            results.total
-        );
+        messages::hit_count(results.hits.len(), results.total);
     }
     Ok(ExitCode::from_hits(results.total > 0))
 }
@@ -215,12 +285,14 @@ pub(crate) fn iocs(args: IocsArgs) -> Outcome {
         limit: None,
         offset: 0,
         sources: args.source,
-        since: args.since.as_deref().map(parse_date).transpose()?,
-        until: args.until.as_deref().map(parse_date).transpose()?,
+        since: args.since.as_deref().map(read::since_date).transpose()?,
+        until: args.until.as_deref().map(read::until_date).transpose()?,
         sort: search::Sort::Relevance,
         facets: false,
         fold_duplicates: true,
         paths_only: false,
+        synonyms: synonyms(false, None)?,
+        exact: false,
     };
     let opened = schema::open(&dir)?;
     let reader = opened.reader()?;
@@ -245,6 +317,22 @@ pub(crate) fn iocs(args: IocsArgs) -> Outcome {
     p.iocs(&rows, format)?;
     p.flush()?;
     Ok(ExitCode::from_hits(!rows.is_empty()))
+}
+
+/// The synonym groups a search expands with: none for `--exact`, else the
+/// built-in ones and the user's file.
+fn synonyms(
+    exact: bool,
+    file: Option<&std::path::Path>,
+) -> Result<Option<crate::synonyms::Synonyms>, Error> {
+    if exact {
+        return Ok(None);
+    }
+    let mut syn = crate::synonyms::Synonyms::builtin();
+    if let Some(path) = file {
+        syn.merge(crate::synonyms::Synonyms::load(path)?);
+    }
+    Ok(Some(syn))
 }
 
 pub(crate) fn tokenize(text: &str) -> Outcome {

@@ -19,6 +19,8 @@ pub enum ExitCode {
     NoMatch,
     Error,
     Interrupted,
+    /// Stopped by SIGTERM (128 + 15), after committing or rolling back.
+    Terminated,
 }
 
 impl ExitCode {
@@ -37,6 +39,7 @@ impl ExitCode {
             ExitCode::NoMatch => 1,
             ExitCode::Error => 2,
             ExitCode::Interrupted => 130,
+            ExitCode::Terminated => 143,
         }
     }
 }
@@ -58,6 +61,14 @@ pub enum SkipReason {
     Undecodable,
     #[error("file too large ({size} bytes; the limit is {limit}, see --max-filesize)")]
     TooLarge { size: u64, limit: u64 },
+    /// A FIFO, device, socket or folder where an article file was: reading
+    /// it could block forever or never end.
+    #[error("{0}, not a regular file")]
+    Special(&'static str),
+    /// A symbolic link whose target lies outside the indexed folders
+    /// (followed only with `--follow`, as ripgrep and fd do).
+    #[error("symbolic link to {0}, outside the indexed folders (use --follow to index it)")]
+    LinkOutside(String),
     #[error("file name is not valid UTF-8")]
     NonUtf8Name,
     /// Shown as the I/O error alone: the path is already on the line.
@@ -74,6 +85,8 @@ impl SkipReason {
             SkipReason::Undecodable => "undecodable",
             SkipReason::TooLarge { .. } => "too large",
             SkipReason::NonUtf8Name => "non-UTF-8 name",
+            SkipReason::Special(_) => "special file",
+            SkipReason::LinkOutside(_) => "link out of the roots",
             SkipReason::Io(_) => "unreadable",
         }
     }
@@ -86,9 +99,26 @@ pub enum Error {
     NoIndex(PathBuf),
     #[error("the index at {path} {why}; run `secsearch index --rebuild DIR` to rebuild it", path = .path.display())]
     NeedsRebuild { path: PathBuf, why: String },
+    /// A file of the index is missing or fails tantivy's checksum: the
+    /// index must not answer, since its answer could be silently wrong.
+    #[error("{}: the index is damaged ({why}); run `secsearch index --rebuild DIR` to rebuild it", .file.display())]
+    Damaged { file: PathBuf, why: String },
+    /// `--rebuild` (or creating an index) found files that secsearch cannot
+    /// prove are its own: it deletes nothing.
+    #[error("{}: {why}; nothing was deleted: move the files away or choose another --index", .path.display())]
+    NotOurs { path: PathBuf, why: String },
+    #[error("the index at {} is read-only: it can be searched, but `index` cannot update it", .0.display())]
+    ReadOnly(PathBuf),
+    /// A panic inside a library (tantivy on a damaged file), caught so that
+    /// the user gets one line and a way out instead of a backtrace.
+    #[error("internal error ({0}); if the index was damaged, run `secsearch index --rebuild DIR`")]
+    Internal(String),
+    /// A command-line option that does not exist; `hint` names the one meant.
+    #[error("unknown option '{arg}'{hint}")]
+    BadOption { arg: String, hint: String },
     #[error("another `secsearch index` is writing to {} (lock file {}); wait for it to finish", .index.display(), .lock.display())]
     Locked { index: PathBuf, lock: PathBuf },
-    #[error("bad date '{0}': use YYYY-MM-DD, e.g. 2024-03-01")]
+    #[error("bad date '{0}': use YYYY-MM-DD, YYYY-MM or YYYY, e.g. 2024-03-01")]
     BadDate(String),
     #[error("bad query: {0}")]
     BadQuery(String),
@@ -140,8 +170,37 @@ pub enum Error {
     Payload(#[source] serde_json::Error),
     #[error("{}: {msg}", .path.display())]
     Path { path: PathBuf, msg: String },
+    /// `--source NAME` matches no publisher in the index.
+    #[error("no source matches '{name}' (sources match by substring, ignoring case){}", did_you_mean(.suggestions))]
+    NoSource {
+        name: String,
+        suggestions: Vec<String>,
+    },
+    /// `show PATH`: the file is not an article secsearch can read.
+    #[error("{}: not an article ({why})", .path.display())]
+    NotArticle { path: PathBuf, why: String },
+    /// `$PAGER`/`$EDITOR` could not be started.
+    #[error("cannot run {what} '{program}'")]
+    Spawn {
+        what: &'static str,
+        program: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A `--synonyms` file that cannot be read or parsed.
+    #[error(transparent)]
+    Synonyms(#[from] crate::synonyms::SynonymsError),
     #[error("{0}")]
     Other(String),
+}
+
+/// `; did you mean 'a' or 'b'?`, or nothing without suggestions.
+fn did_you_mean(s: &[String]) -> String {
+    if s.is_empty() {
+        return "; `secsearch stats` lists the sources".into();
+    }
+    let q: Vec<String> = s.iter().map(|x| format!("'{x}'")).collect();
+    format!("; did you mean {}?", q.join(" or "))
 }
 
 /// What a command returns when it fails: an application error, or an error

@@ -196,6 +196,12 @@ impl Vocabulary {
         })
     }
 
+    /// Every word term, in dictionary order: the candidates a zero-hit
+    /// query's suggestions are picked from.
+    pub fn words(&self) -> impl Iterator<Item = &str> {
+        self.text.split('\n').filter(|w| !w.is_empty())
+    }
+
     /// Every word term matching `needle` at `anchor`.
     pub fn matching(&self, needle: &str, anchor: Anchor) -> Vec<&str> {
         let bytes = self.text.as_bytes();

@@ -5,6 +5,11 @@ use clap::Parser;
 use secsearch::cli::{self, Cli};
 
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse_from(cli::rewrite_args(std::env::args_os().collect()));
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Err(e) = cli::check_args(&args) {
+        secsearch::messages::error(&e);
+        return secsearch::error::ExitCode::Error.into();
+    }
+    let cli = Cli::parse_from(cli::rewrite_args(args));
     secsearch::commands::run(cli).into()
 }

@@ -17,7 +17,22 @@ use crate::indexer::{self, Summary};
 
 /// An error that ends a command, with its causes on the same line.
 pub fn error(e: &(dyn std::error::Error + 'static)) {
-    eprintln!("secsearch: {}", chain(e));
+    eprintln!("secsearch: {}", safe_line(&chain(e)));
+}
+
+/// The longest message line: a library that quotes its input (serde on a
+/// 1 MB garbage `meta.json`) must not print a megabyte.
+const MAX_LINE: usize = 600;
+
+/// A message made safe for the terminal: control characters escaped (a
+/// file name can hold any byte but `/` and NUL) and the length capped.
+fn safe_line(s: &str) -> String {
+    let s = crate::output::escape(s);
+    if s.chars().count() <= MAX_LINE {
+        return s.into_owned();
+    }
+    let cut: String = s.chars().take(MAX_LINE).collect();
+    format!("{cut}… (message cut)")
 }
 
 /// `error: cause: cause…`. Many libraries already put their cause in their
@@ -39,17 +54,57 @@ pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
 
 /// Something went wrong that does not stop the command.
 pub fn warning(e: &(dyn std::error::Error + 'static)) {
-    eprintln!("secsearch: warning: {}", chain(e));
+    eprintln!("secsearch: warning: {}", safe_line(&chain(e)));
 }
 
 /// A remark about how the input was understood (the exit code is unchanged).
 pub fn note(msg: impl Display) {
-    eprintln!("secsearch: note: {msg}");
+    eprintln!("secsearch: note: {}", safe_line(&msg.to_string()));
+}
+
+/// A hit's file could not be re-read safely for its snippet.
+pub fn no_snippet(path: &str, why: &dyn Display) {
+    eprintln!(
+        "secsearch: note: {}: no snippet: {why}",
+        crate::output::escape(path)
+    );
+}
+
+/// The aliases a search added to the query, on stderr when it is a
+/// terminal (a script reading stdout gets them in `--json` instead).
+pub fn also_searched(aliases: &[String]) {
+    if std::io::stderr().is_terminal() {
+        eprintln!("also searched: {}", aliases.join(", "));
+    }
+}
+
+/// Why a search found nothing: each word's count alone, then, for each word
+/// that matched nothing, the close alternatives the index has.
+pub fn zero_hits(counts: &[crate::search::TermCount]) {
+    if counts.len() > 1 {
+        let each: Vec<String> = counts
+            .iter()
+            .map(|c| format!("{} ({})", c.term, c.hits))
+            .collect();
+        eprintln!("secsearch: no article has all of: {}", each.join(", "));
+    }
+    for c in counts.iter().filter(|c| c.hits == 0) {
+        if c.suggestions.is_empty() {
+            eprintln!("secsearch: '{}' matched nothing", c.term);
+        } else {
+            eprintln!(
+                "secsearch: '{}' matched nothing; try: {}",
+                c.term,
+                c.suggestions.join(", ")
+            );
+        }
+    }
 }
 
 /// A file or folder left out of an index run.
 pub fn skipped(path: &Path, reason: impl Display) {
-    eprintln!("secsearch: skipped {}: {reason}", path.display());
+    let line = format!("{}: {reason}", path.display());
+    eprintln!("secsearch: skipped {}", safe_line(&line));
 }
 
 /// The line `secsearch index` ends with.
@@ -72,6 +127,10 @@ pub fn summary_line(s: &Summary) -> String {
         let parts: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
         format!("{} skipped ({})", s.skipped.len(), parts.join(", "))
     };
+    let skipped = match s.hidden {
+        0 => skipped,
+        n => format!("{skipped}, {n} hidden folders (--hidden walks them)"),
+    };
     let mb = s.bytes_read as f64 / 1e6;
     format!(
         "{} documents: {} added, {} updated, {} removed, {} unchanged, {skipped}; read {:.1} MB in {:.2} s ({:.1} MB/s)",
@@ -93,6 +152,15 @@ pub fn interrupted(documents: u64) {
     );
 }
 
+/// A signal arrived while a commit or merge was still running and the
+/// grace time ran out: the index keeps its last commit.
+pub fn rolled_back(signal: i32) {
+    let name = if signal == 15 { "SIGTERM" } else { "SIGINT" };
+    eprintln!(
+        "secsearch: stopped by {name}; rolled back to the last commit; run the same command again to continue"
+    );
+}
+
 /// `--strict` turns skips into a failure.
 pub fn strict_skips(count: usize) {
     eprintln!("secsearch: {count} files skipped (--strict)");
@@ -107,15 +175,49 @@ pub fn stix_written(path: &Path, reports: usize, objects: usize) {
 }
 
 /// The footer of a text search on a terminal.
-pub fn hit_count(shown: usize, total: usize) {
+pub fn hit_count(shown: usize, total: u64) {
     eprintln!("{shown} of {total} matching articles");
 }
 
-/// The indexing progress bar: a spinner while walking, then a bar over the
-/// files to read; hidden when quiet or when stderr is not a terminal, so logs
-/// and pipes get only the messages.
+/// `6789.75` → `6,790`: counts and rates for people, not `6788.7504/s`.
+pub fn thousands(n: f64) -> String {
+    let digits = format!("{:.0}", n.max(0.0));
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The indexing progress: one line per phase — walk, read + segment,
+/// write, commit, merge — with its elapsed time, so a run never sits on a
+/// full bar saying nothing while tantivy writes and merges. A spinner while
+/// a phase runs, a bar with a rounded rate while files are read; a phase
+/// that ends leaves a line with its time. Hidden when quiet or when stderr
+/// is not a terminal, so logs and pipes get only the messages.
 pub struct IndexProgress {
     bar: ProgressBar,
+    /// The running phase and when it began.
+    phase: std::sync::Mutex<Option<(&'static str, std::time::Instant)>>,
+}
+
+fn spinner_style() -> ProgressStyle {
+    ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner())
+}
+
+fn bar_style() -> ProgressStyle {
+    ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} files  {rate}  eta {eta}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .with_key(
+            "rate",
+            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{} files/s", thousands(s.per_sec()));
+            },
+        )
 }
 
 impl IndexProgress {
@@ -123,34 +225,80 @@ impl IndexProgress {
         let bar = if quiet || !std::io::stderr().is_terminal() {
             ProgressBar::hidden()
         } else {
-            ProgressBar::new_spinner()
+            let b = ProgressBar::new_spinner();
+            // Ticks on its own, so elapsed time moves while tantivy works.
+            b.enable_steady_tick(std::time::Duration::from_millis(120));
+            b
         };
-        IndexProgress { bar }
+        IndexProgress {
+            bar,
+            phase: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// Ends the running phase (leaving its line) and starts `next`.
+    fn phase(&self, next: Option<&'static str>) {
+        let now = std::time::Instant::now();
+        let Ok(mut cur) = self.phase.lock() else {
+            return;
+        };
+        if let Some((name, since)) = cur.take() {
+            self.bar
+                .println(phase_line(name, now - since, self.bar.position()));
+        }
+        if let Some(name) = next {
+            *cur = Some((name, now));
+            self.bar.reset_elapsed();
+            self.bar.set_style(spinner_style());
+            self.bar.set_message(name);
+        }
     }
 }
 
+/// The line a finished phase leaves: its name and time, and for reading
+/// the files and the rounded rate.
+pub fn phase_line(name: &str, took: std::time::Duration, files: u64) -> String {
+    let secs = took.as_secs_f64();
+    if name == PHASE_READ && files > 0 && secs > 0.0 {
+        let rate = thousands(files as f64 / secs);
+        let files = thousands(files as f64);
+        return format!("  {name:<15} {secs:>6.1} s  {files} files, {rate} files/s");
+    }
+    format!("  {name:<15} {secs:>6.1} s")
+}
+
+const PHASE_READ: &str = "read + segment";
+
 impl indexer::Progress for IndexProgress {
     fn walking(&self) {
-        self.bar.set_message("walking");
+        self.phase(Some("walk"));
     }
 
     fn reading(&self, files: u64) {
+        self.phase(Some(PHASE_READ));
         self.bar.set_length(files);
-        self.bar.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} files {per_sec} eta {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
+        self.bar.set_position(0);
+        self.bar.set_style(bar_style());
     }
 
     fn read(&self, files: u64) {
         self.bar.inc(files);
     }
 
+    fn writing(&self) {
+        self.phase(Some("write"));
+    }
+
     fn committing(&self) {
-        self.bar.set_message("committing");
+        self.phase(Some("commit"));
+    }
+
+    fn merging(&self) {
+        self.phase(Some("merge"));
     }
 
     fn done(&self) {
+        self.phase(None);
         self.bar.finish_and_clear();
     }
 
@@ -175,6 +323,17 @@ mod tests {
         assert_eq!(chain(&e), "outer: disk full");
         let e = std::io::Error::other("disk full");
         assert_eq!(chain(&e), "disk full");
+    }
+
+    #[test]
+    fn rates_and_counts_are_rounded_and_grouped() {
+        assert_eq!(thousands(6788.7504), "6,789");
+        assert_eq!(thousands(999.4), "999");
+        assert_eq!(thousands(1_234_567.0), "1,234,567");
+        assert_eq!(thousands(0.0), "0");
+        let l = phase_line(PHASE_READ, std::time::Duration::from_millis(1500), 10_406);
+        assert!(l.contains("1.5 s  10,406 files, 6,937 files/s"), "{l}");
+        assert!(phase_line("merge", std::time::Duration::from_secs(2), 5).ends_with("2.0 s"));
     }
 
     #[test]

@@ -12,7 +12,9 @@ use std::io::{self, IsTerminal, Write};
 
 use anstyle::{AnsiColor, Style};
 
+use crate::context;
 use crate::search::{Hit, Results};
+use crate::show::ArticleView;
 use crate::snippet::{self, Snippet};
 use crate::stats::{Facets, Stats};
 
@@ -22,7 +24,47 @@ const META: Style = AnsiColor::Green.on_default();
 const PATH: Style = AnsiColor::Magenta.on_default();
 const DIM: Style = Style::new().dimmed();
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// Snippet width when stdout is not a terminal: readable in a pager or a
+/// log, and what scripts get unless they ask (`--width`).
+pub const PIPED_WIDTH: usize = 100;
+
+/// The columns snippets may take: `--width`, else the terminal's width,
+/// else [`PIPED_WIDTH`].
+pub fn snippet_width(requested: Option<usize>) -> usize {
+    if let Some(w) = requested {
+        return w;
+    }
+    let stdout = io::stdout();
+    if !stdout.is_terminal() {
+        return PIPED_WIDTH;
+    }
+    terminal_size::terminal_size_of(&stdout).map_or(PIPED_WIDTH, |(w, _)| w.0 as usize)
+}
+
+/// `s` made safe for a terminal: control characters (C0 but tab, DEL, C1)
+/// are shown as escapes (`\x1b`, `\n`, `\u{9b}`) instead of being
+/// written raw, so that a title, path or snippet cannot clear the screen,
+/// set the window title or forge a hyperlink (ripgrep and fd do the same).
+/// `--json` does not use this: JSON escapes control characters itself and
+/// must stay exact.
+pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c != '\t' && c.is_control();
+    if !s.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// When to colour: the core's own type; `cli::ColorArg` is its clap face.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColorChoice {
     Auto,
     Always,
@@ -35,6 +77,8 @@ pub enum Mode {
     Text,
     Json,
     Paths,
+    /// `-l -0`: raw paths ending with NUL, for `xargs -0`.
+    PathsNul,
     Count,
 }
 
@@ -74,6 +118,8 @@ impl Printer {
     }
 
     fn styled(&mut self, style: Style, s: &str) -> io::Result<()> {
+        let s = escape(s);
+        let s = s.as_ref();
         if self.color {
             write!(self.out, "{style}{s}{style:#}")
         } else {
@@ -87,15 +133,15 @@ impl Printer {
             if a < at {
                 continue;
             }
-            self.out.write_all(&s.text.as_bytes()[at..a])?;
+            self.out.write_all(escape(&s.text[at..a]).as_bytes())?;
             if self.color {
                 self.styled(MATCH, &s.text[a..b])?;
             } else {
-                write!(self.out, "**{}**", &s.text[a..b])?;
+                write!(self.out, "**{}**", escape(&s.text[a..b]))?;
             }
             at = b;
         }
-        self.out.write_all(&s.text.as_bytes()[at..])
+        self.out.write_all(escape(&s.text[at..]).as_bytes())
     }
 
     /// Prints results in `mode`, highlighting the query's match terms.
@@ -105,9 +151,16 @@ impl Printer {
             Mode::Count => writeln!(self.out, "{}", r.total)?,
             Mode::Paths => {
                 for h in &r.hits {
-                    let p = self.display_path(&h.path);
+                    let p = escape(self.display_path(&h.path)).into_owned();
                     self.out.write_all(p.as_bytes())?;
                     self.out.write_all(b"\n")?;
+                }
+            }
+            Mode::PathsNul => {
+                for h in &r.hits {
+                    let p = self.display_path(&h.path);
+                    self.out.write_all(p.as_bytes())?;
+                    self.out.write_all(b"\0")?;
                 }
             }
             Mode::Json => {
@@ -123,6 +176,8 @@ impl Printer {
                         "snippet": snip.text,
                         "highlights": snip.highlights,
                         "duplicates": h.duplicates,
+                        "reprints": h.reprints,
+                        "also_searched": r.also_searched,
                     });
                     writeln!(self.out, "{v}")?;
                 }
@@ -143,8 +198,9 @@ impl Printer {
         Ok(())
     }
 
-    fn hit(&mut self, h: &Hit, needles: &[String]) -> io::Result<()> {
-        let title_snip = snippet::make(&h.title, needles, 400);
+    /// A hit's first two lines: the title (marked), then source, date, path.
+    fn hit_header(&mut self, h: &Hit, needles: &[String]) -> io::Result<()> {
+        let title_snip = snippet::make(&h.title, needles, self.width);
         if self.color {
             write!(self.out, "{TITLE}")?;
         }
@@ -174,13 +230,55 @@ impl Printer {
                 &format!("  (+{n} duplicate{})", if n == 1 { "" } else { "s" }),
             )?;
         }
-        writeln!(self.out)?;
-        let snip = snippet::for_file(&h.path, &h.title, needles, self.width);
-        if !snip.text.is_empty() {
-            write!(self.out, "  ")?;
+        if let Some(note) = reprints_note(h) {
+            self.styled(DIM, &note)?;
+        }
+        writeln!(self.out)
+    }
+
+    fn hit(&mut self, h: &Hit, needles: &[String]) -> io::Result<()> {
+        self.hit_header(h, needles)?;
+        let snip = snippet::for_file(&h.path, &h.title, needles, self.width.saturating_sub(2));
+        write!(self.out, "  ")?;
+        if snip.text.is_empty() {
+            // Say why there is no snippet: the article has a title and no body.
+            self.styled(DIM, "(title only)")?;
+        } else {
             self.snippet(&snip)?;
+        }
+        writeln!(self.out)?;
+        writeln!(self.out)
+    }
+
+    /// Hits in ripgrep's context view (`-C/-A/-B`): each hit's header, then
+    /// its matching lines (`12:`) with context lines (`11-`), `--` between
+    /// groups, a blank line between hits.
+    pub fn context_hits(&mut self, r: &Results, groups: &[Vec<context::Group>]) -> io::Result<()> {
+        for (h, gs) in r.hits.iter().zip(groups) {
+            self.hit_header(h, &r.match_terms)?;
+            for (i, g) in gs.iter().enumerate() {
+                if i > 0 {
+                    self.styled(DIM, "--")?;
+                    writeln!(self.out)?;
+                }
+                for l in g {
+                    self.context_line(l)?;
+                }
+            }
             writeln!(self.out)?;
         }
+        Ok(())
+    }
+
+    fn context_line(&mut self, l: &context::Line) -> io::Result<()> {
+        let sep = if l.is_match() { ':' } else { '-' };
+        self.styled(META, &l.number.to_string())?;
+        write!(self.out, "{sep}")?;
+        let marks: Vec<(usize, usize)> = l.marks.iter().map(|r| (r.start, r.end)).collect();
+        self.snippet(&Snippet {
+            text: l.text.clone(),
+            highlights: marks,
+        })?;
         writeln!(self.out)
     }
 
@@ -191,13 +289,13 @@ impl Printer {
             writeln!(
                 self.out,
                 "  {n:>6}  {}",
-                if s.is_empty() { "(none)" } else { s }
+                escape(if s.is_empty() { "(none)" } else { s })
             )?;
         }
         self.styled(TITLE, "Months")?;
         writeln!(self.out)?;
         for (m, n) in &f.months {
-            writeln!(self.out, "  {n:>6}  {m}")?;
+            writeln!(self.out, "  {n:>6}  {}", escape(m))?;
         }
         Ok(())
     }
@@ -209,7 +307,7 @@ impl Printer {
             return writeln!(self.out);
         }
         let out = &mut self.out;
-        writeln!(out, "index:      {}", st.index)?;
+        writeln!(out, "index:      {}", escape(&st.index))?;
         writeln!(out, "documents:  {}", st.documents)?;
         writeln!(out, "size:       {:.1} MB", st.index_bytes as f64 / 1e6)?;
         writeln!(
@@ -223,14 +321,15 @@ impl Printer {
             "versions:   schema {}, analyzer {}, dictionary {}",
             st.schema_version, st.analyzer_version, st.dict_hash
         )?;
-        writeln!(out, "roots:      {}", st.roots.join(", "))?;
+        writeln!(out, "roots:      {}", escape(&st.roots.join(", ")))?;
         writeln!(out, "sources ({}):", st.source_count)?;
         for (s, n) in st.sources.iter().take(15) {
-            writeln!(out, "  {n:>7}  {}", if s.is_empty() { "(none)" } else { s })?;
+            let s = if s.is_empty() { "(none)" } else { s };
+            writeln!(out, "  {n:>7}  {}", escape(s))?;
         }
         writeln!(out, "months:")?;
         for (m, n) in st.months.iter().take(24) {
-            writeln!(out, "  {n:>7}  {m}")?;
+            writeln!(out, "  {n:>7}  {}", escape(m))?;
         }
         writeln!(out, "indicators (distinct values, mentions in articles):")?;
         for c in &st.indicators {
@@ -344,4 +443,98 @@ impl Printer {
         }
         Ok(())
     }
+}
+
+/// Whether to colour: `--color`, else a terminal without `NO_COLOR`.
+pub fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// Text with its marks, styled (colour) or between `**` (plain).
+fn marked(out: &mut String, text: &str, marks: &[std::ops::Range<usize>], color: bool) {
+    let mut at = 0;
+    for m in marks {
+        if m.start < at || m.end > text.len() {
+            continue;
+        }
+        out.push_str(&text[at..m.start]);
+        if color {
+            out.push_str(&format!("{MATCH}{}{MATCH:#}", &text[m.clone()]));
+        } else {
+            out.push_str(&format!("**{}**", &text[m.clone()]));
+        }
+        at = m.end;
+    }
+    out.push_str(&text[at..]);
+}
+
+/// `secsearch show`: the article as text for a pager or a pipe. With
+/// `hyperlinks`, the URL is an OSC 8 link (clickable where the terminal
+/// supports it); the URL text is shown either way.
+pub fn render_article(v: &ArticleView, color: bool, hyperlinks: bool) -> String {
+    let mut out = String::new();
+    let paint = |out: &mut String, style: Style, s: &str| {
+        if color {
+            out.push_str(&format!("{style}{s}{style:#}"));
+        } else {
+            out.push_str(s);
+        }
+    };
+    if color {
+        out.push_str(&format!("{TITLE}"));
+    }
+    marked(&mut out, &v.title, &v.title_marks, color);
+    if color {
+        out.push_str(&format!("{TITLE:#}"));
+    }
+    out.push('\n');
+    let meta: Vec<&str> = [v.source.as_str(), v.date.as_deref().unwrap_or("")]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect();
+    if !meta.is_empty() {
+        paint(&mut out, META, &meta.join(" · "));
+        out.push('\n');
+    }
+    let url: String = v.url.chars().filter(|c| !c.is_control()).collect();
+    if !url.is_empty() {
+        if hyperlinks {
+            out.push_str(&format!("\x1b]8;;{url}\x1b\\"));
+            paint(&mut out, PATH, &url);
+            out.push_str("\x1b]8;;\x1b\\");
+        } else {
+            paint(&mut out, PATH, &url);
+        }
+        out.push('\n');
+    }
+    paint(&mut out, DIM, &v.path.display().to_string());
+    out.push_str("\n\n");
+    for (line, marks) in &v.lines {
+        marked(&mut out, line, marks, color);
+        out.push('\n');
+    }
+    out
+}
+
+/// `  +2 reprints, first: 安全圈 2025-01-02` for a story reposted by other
+/// accounts; `None` without reprints.
+fn reprints_note(h: &Hit) -> Option<String> {
+    let (source, date) = h.first_copy()?;
+    let n = h.reprints.len();
+    let first = [source, date.unwrap_or("")]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(format!(
+        "  +{n} reprint{}, first: {first}",
+        if n == 1 { "" } else { "s" }
+    ))
 }

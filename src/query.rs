@@ -1,6 +1,7 @@
 //! The query language (see DESIGN.md): terms separated by spaces must all
 //! match; `"..."` is a phrase (a string with spaces); `-term` excludes; `OR`
-//! between terms; `title:`, `source:`, `body:` restrict a term to a field.
+//! between terms; `title:`, `source:`, `body:` restrict a term to a field,
+//! `url:` searches the article's own URL and `link:` its link targets.
 //!
 //! Every term, phrase or not, means "this exact string occurs", as
 //! `grep -F -i` would find it; the parser only decides which strings and how
@@ -19,6 +20,10 @@ pub enum FieldSel {
     /// A typed indicator filter (`cve:`, `ip:`, `domain:`, `hash:`,
     /// `email:`): matches the article's extracted indicators, not its text.
     Ioc(Typed),
+    /// The article's own URL (front matter `url`).
+    Url,
+    /// The targets of the body's links.
+    Link,
 }
 
 /// The kinds of typed indicator filter (issue #13).
@@ -77,9 +82,54 @@ impl Query {
     }
 }
 
+/// Query caps: a query costs time and memory in proportion to its terms
+/// and their length (each term is a phrase of recall units expanded through
+/// the term dictionary), so any query must stay bounded. Measured before
+/// the caps: 1,000 × `a` took 11.8 s and 625 MB; a 40,000-character
+/// Chinese string 38 s. Real queries are far below: the longest of the
+/// 508 development queries has 77 characters and 4 terms.
+pub const MAX_QUERY_CHARS: usize = 1000;
+pub const MAX_TERMS: usize = 16;
+pub const MAX_TERM_CHARS: usize = 200;
+
+/// The fields a `name:` prefix can name (DESIGN.md's colon rule).
+pub const FIELD_NAMES: &[&str] = &[
+    "title", "source", "body", "url", "link", "cve", "ip", "domain", "hash", "email",
+];
+
+/// Notes about how the query was read, for stderr: a word that looks like
+/// a field filter (`foo:bar`, letters then a colon) but names no field is
+/// searched as text. URLs (`https://…`), Windows paths (`C:\…`), detection
+/// names (`Trojan:Win32/Emotet`) and times (`12:30`) are text without a note.
+pub fn notes(input: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in input.split_whitespace() {
+        let w = w.trim_start_matches(['-', '(']).trim_end_matches(')');
+        let Some((name, rest)) = w.split_once(':') else {
+            continue;
+        };
+        let looks_like_field = !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_alphabetic())
+            && !rest.is_empty()
+            && !rest.contains(['/', '\\', ':']);
+        if looks_like_field && !FIELD_NAMES.contains(&name.to_ascii_lowercase().as_str()) {
+            out.push(format!(
+                "'{w}' was searched as text: '{name}' is not a field (fields: {})",
+                FIELD_NAMES.join(", ")
+            ));
+        }
+    }
+    out
+}
+
 #[derive(Debug, PartialEq, Eq)]
 enum Lexeme {
     Or,
+    /// `(` opening a group; `-(` excludes the group.
+    Open {
+        negated: bool,
+    },
+    Close,
     Term {
         text: String,
         negated: bool,
@@ -97,6 +147,8 @@ fn split_field(word: &str) -> (FieldSel, &str) {
         ("domain:", FieldSel::Ioc(Typed::Domain)),
         ("hash:", FieldSel::Ioc(Typed::Hash)),
         ("email:", FieldSel::Ioc(Typed::Email)),
+        ("url:", FieldSel::Url),
+        ("link:", FieldSel::Link),
     ] {
         if word.len() > prefix.len()
             && word.is_char_boundary(prefix.len())
@@ -110,6 +162,7 @@ fn split_field(word: &str) -> (FieldSel, &str) {
 
 fn lex(input: &str) -> Vec<Lexeme> {
     let mut out = Vec::new();
+    let mut depth = 0usize;
     let chars: Vec<char> = input.chars().collect();
     let mut i = 0;
     while i < chars.len() {
@@ -122,9 +175,26 @@ fn lex(input: &str) -> Vec<Lexeme> {
             negated = true;
             i += 1;
         }
+        // `(` opens a group when a `)` follows somewhere; else it is text.
+        if chars[i] == '(' && depth == 0 && chars[i + 1..].contains(&')') {
+            out.push(Lexeme::Open { negated });
+            depth += 1;
+            i += 1;
+            continue;
+        }
+        if chars[i] == ')' && depth > 0 {
+            out.push(Lexeme::Close);
+            depth -= 1;
+            i += 1;
+            continue;
+        }
         // A field prefix, then either a quoted phrase or a bare word.
         let start = i;
-        while i < chars.len() && !chars[i].is_whitespace() && chars[i] != '"' {
+        while i < chars.len()
+            && !chars[i].is_whitespace()
+            && chars[i] != '"'
+            && !(depth > 0 && chars[i] == ')')
+        {
             i += 1;
         }
         let head: String = chars[start..i].iter().collect();
@@ -178,32 +248,38 @@ fn lex(input: &str) -> Vec<Lexeme> {
 
 /// Parses a query string.
 pub fn parse(input: &str) -> Result<Query, Error> {
-    let mut clauses: Vec<Clause> = Vec::new();
-    let mut pending_or = false;
-    for lx in lex(input) {
+    if input.chars().count() > MAX_QUERY_CHARS {
+        return Err(Error::BadQuery(format!(
+            "{} characters; a query can have at most {MAX_QUERY_CHARS}",
+            input.chars().count()
+        )));
+    }
+    let mut units = Vec::new();
+    let mut lexemes = lex(input).into_iter();
+    while let Some(lx) = lexemes.next() {
         match lx {
-            Lexeme::Or => {
-                if clauses.last().is_some_and(|c| !c.negated) {
-                    pending_or = true;
-                }
+            Lexeme::Open { negated } => {
+                let inner: Vec<Lexeme> = lexemes
+                    .by_ref()
+                    .take_while(|l| *l != Lexeme::Close)
+                    .collect();
+                units.push(group(inner, negated)?);
             }
-            Lexeme::Term {
-                text,
-                negated,
-                field,
-            } => {
-                let term = Term { text, field };
-                match clauses.last_mut() {
-                    Some(last) if pending_or && !negated && !last.negated => last.any_of.push(term),
-                    _ => clauses.push(Clause {
-                        any_of: vec![term],
-                        negated,
-                    }),
-                }
-                pending_or = false;
-            }
+            Lexeme::Close => {}
+            other => units.push(Unit::Lexeme(other)),
         }
     }
+    let mut clauses = combine(units)?;
+    // `a a` means `a`: a repeated clause would only repeat the work.
+    let mut seen = Vec::new();
+    clauses.retain(|c| {
+        let new = !seen.contains(c);
+        if new {
+            seen.push(c.clone());
+        }
+        new
+    });
+    check_caps(&clauses)?;
     if clauses.is_empty() {
         return Err(Error::BadQuery("the query is empty".into()));
     }
@@ -213,6 +289,107 @@ pub fn parse(input: &str) -> Result<Query, Error> {
         ));
     }
     Ok(Query { clauses })
+}
+
+/// A piece of the query between the lexer and the clauses.
+enum Unit {
+    Lexeme(Lexeme),
+    /// A group: one clause (alternatives), or several ANDed clauses.
+    Group(Vec<Clause>),
+}
+
+/// `( … )`: alternatives (`(a OR b)`) become one clause that can be
+/// excluded or OR-ed further; several terms (`(a b)`) are simply ANDed.
+fn group(inner: Vec<Lexeme>, negated: bool) -> Result<Unit, Error> {
+    let mut clauses = combine(inner.into_iter().map(Unit::Lexeme).collect())?;
+    match clauses.len() {
+        0 => Ok(Unit::Group(Vec::new())),
+        1 => {
+            let mut c = clauses.remove(0);
+            if negated && c.negated {
+                return Err(Error::BadQuery(
+                    "-(-term) is not supported; write the term".into(),
+                ));
+            }
+            c.negated |= negated;
+            Ok(Unit::Group(vec![c]))
+        }
+        _ if negated => Err(Error::BadQuery(
+            "-( … ) can exclude alternatives (a OR b), not several terms together".into(),
+        )),
+        _ => Ok(Unit::Group(clauses)),
+    }
+}
+
+/// ANDs the units, joining `a OR b` into one clause.
+fn combine(units: Vec<Unit>) -> Result<Vec<Clause>, Error> {
+    let mut clauses: Vec<Clause> = Vec::new();
+    let mut pending_or = false;
+    let mut last_was_and_group = false;
+    for u in units {
+        let new: Vec<Clause> = match u {
+            Unit::Lexeme(Lexeme::Or) => {
+                if last_was_and_group {
+                    return Err(and_in_or());
+                }
+                if clauses.last().is_some_and(|c| !c.negated) {
+                    pending_or = true;
+                }
+                continue;
+            }
+            Unit::Lexeme(Lexeme::Term {
+                text,
+                negated,
+                field,
+            }) => vec![Clause {
+                any_of: vec![Term { text, field }],
+                negated,
+            }],
+            Unit::Lexeme(_) => continue,
+            Unit::Group(g) => g,
+        };
+        last_was_and_group = new.len() > 1;
+        if last_was_and_group && pending_or {
+            return Err(and_in_or());
+        }
+        for c in new {
+            match clauses.last_mut() {
+                Some(last) if pending_or && !c.negated && !last.negated => {
+                    last.any_of.extend(c.any_of)
+                }
+                _ => clauses.push(c),
+            }
+            pending_or = false;
+        }
+    }
+    Ok(clauses)
+}
+
+fn and_in_or() -> Error {
+    Error::BadQuery(
+        "(a b) OR c is not supported: a group joined by OR can hold alternatives only, e.g. (a OR b) c"
+            .into(),
+    )
+}
+
+fn check_caps(clauses: &[Clause]) -> Result<(), Error> {
+    let terms: Vec<&Term> = clauses.iter().flat_map(|c| c.any_of.iter()).collect();
+    if terms.len() > MAX_TERMS {
+        return Err(Error::BadQuery(format!(
+            "{} terms; a query can have at most {MAX_TERMS}",
+            terms.len()
+        )));
+    }
+    if let Some(t) = terms
+        .iter()
+        .find(|t| t.text.chars().count() > MAX_TERM_CHARS)
+    {
+        return Err(Error::BadQuery(format!(
+            "a term of {} characters; a term can have at most {MAX_TERM_CHARS}",
+            t.text.chars().count()
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -273,6 +450,54 @@ mod tests {
     }
 
     #[test]
+    fn groups_or_alternatives_and_and_terms() {
+        let q = parse("(LockBit OR BlackCat) 医院").unwrap();
+        assert_eq!(q.clauses.len(), 2);
+        assert_eq!(
+            q.clauses[0].any_of,
+            vec![t("LockBit", FieldSel::Any), t("BlackCat", FieldSel::Any)]
+        );
+        let q = parse("攻击 -(a OR b)").unwrap();
+        assert!(q.clauses[1].negated);
+        assert_eq!(q.clauses[1].any_of.len(), 2);
+        let q = parse("(a b) c").unwrap();
+        assert_eq!(q.clauses.len(), 3);
+        let q = parse("(a OR b) OR c").unwrap();
+        assert_eq!(q.clauses[0].any_of.len(), 3);
+        assert!(parse("(a b) OR c").is_err());
+        assert!(parse("c OR (a b)").is_err());
+        // a lone parenthesis is text
+        assert_eq!(parse("foo(").unwrap().clauses[0].any_of[0].text, "foo(");
+    }
+
+    #[test]
+    fn caps_bound_every_query() {
+        assert!(parse(&vec!["a"; 1000].join(" ")).is_err());
+        assert!(parse(&"漏".repeat(40_000)).is_err());
+        assert!(parse(&"漏".repeat(201)).is_err());
+        assert_eq!(parse(&vec!["a"; 32].join(" ")).unwrap().clauses.len(), 1);
+        let letters: Vec<String> = ('a'..='z').map(String::from).collect();
+        assert!(parse(&letters[..16].join(" ")).is_ok());
+        assert!(parse(&letters[..17].join(" ")).is_err());
+    }
+
+    #[test]
+    fn colon_rule_notes_only_field_like_words() {
+        assert_eq!(notes("foo:bar").len(), 1);
+        assert!(notes("foo:bar")[0].contains("title, source, body"));
+        for text in [
+            "https://evil.com/a.php",
+            "C:\\Windows\\System32",
+            "Trojan:Win32/Emotet",
+            "12:30",
+            "title:漏洞",
+            "url:weixin",
+        ] {
+            assert!(notes(text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
     fn empty_and_only_negative_are_errors() {
         assert!(parse("  ").is_err());
         assert!(parse("-a -b").is_err());
@@ -307,5 +532,19 @@ mod tests {
             .collect::<Vec<_>>()
         );
         assert!(!m.iter().any(|t| t.contains("微软")));
+    }
+
+    #[test]
+    fn url_and_link_prefixes_select_their_fields() {
+        let q = parse("link:github.com URL:mp.weixin.qq.com https://evil.com/a.php").unwrap();
+        assert_eq!(q.clauses[0].any_of, vec![t("github.com", FieldSel::Link)]);
+        assert_eq!(
+            q.clauses[1].any_of,
+            vec![t("mp.weixin.qq.com", FieldSel::Url)]
+        );
+        assert_eq!(
+            q.clauses[2].any_of,
+            vec![t("https://evil.com/a.php", FieldSel::Any)]
+        );
     }
 }

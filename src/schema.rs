@@ -32,9 +32,14 @@ pub mod name {
     pub const SOURCE: &str = "source";
     pub const SOURCE_EXACT: &str = "source_exact";
     pub const URL: &str = "url";
+    pub const LINK: &str = "link";
+    pub const REFANGED: &str = "refanged";
     pub const DATE: &str = "date";
     pub const DUP_KEY: &str = "dup_key";
     pub const DUP_HASH: &str = "dup_hash";
+    pub const BODY_LEN: &str = "body_len";
+    pub const REPRINT_KEY: &str = "reprint_key";
+    pub const REPRINT_HASH: &str = "reprint_hash";
     pub const SIZE: &str = "size";
     pub const MTIME: &str = "mtime";
     pub const HASH: &str = "hash";
@@ -50,9 +55,14 @@ pub mod name {
         SOURCE,
         SOURCE_EXACT,
         URL,
+        LINK,
+        REFANGED,
         DATE,
         DUP_KEY,
         DUP_HASH,
+        BODY_LEN,
+        REPRINT_KEY,
+        REPRINT_HASH,
         SIZE,
         MTIME,
         HASH,
@@ -99,6 +109,7 @@ pub fn build(spec: &SchemaSpec) -> Result<Schema, Error> {
                 let tokenizer = match f.tokenizer.as_deref() {
                     Some("recall") => analyzer::RECALL_TOKENIZER,
                     Some("words") => analyzer::WORDS_TOKENIZER,
+                    Some("recall_link") => analyzer::LINK_TOKENIZER,
                     other => return Err(bad(&format!("unknown tokenizer {other:?}"))),
                 };
                 let record = match f.record.as_deref() {
@@ -178,9 +189,16 @@ pub struct Fields {
     pub source: Field,
     pub source_exact: Field,
     pub url: Field,
+    /// Link targets (`link:`), recall representation.
+    pub link: Field,
+    /// Refanged defanged indicators, recall representation.
+    pub refanged: Field,
     pub date: Field,
     pub dup_key: Field,
     pub dup_hash: Field,
+    pub body_len: Field,
+    pub reprint_key: Field,
+    pub reprint_hash: Field,
     pub size: Field,
     pub mtime: Field,
     pub hash: Field,
@@ -268,9 +286,14 @@ impl Fields {
             source: f(name::SOURCE)?,
             source_exact: f(name::SOURCE_EXACT)?,
             url: f(name::URL)?,
+            link: f(name::LINK)?,
+            refanged: f(name::REFANGED)?,
             date: f(name::DATE)?,
             dup_key: f(name::DUP_KEY)?,
             dup_hash: f(name::DUP_HASH)?,
+            body_len: f(name::BODY_LEN)?,
+            reprint_key: f(name::REPRINT_KEY)?,
+            reprint_hash: f(name::REPRINT_HASH)?,
             size: f(name::SIZE)?,
             mtime: f(name::MTIME)?,
             hash: f(name::HASH)?,
@@ -331,11 +354,14 @@ impl Opened {
     /// A reader on the last commit. A segment file that is missing or
     /// damaged shows up here, and is reported with the `--rebuild` hint.
     pub fn reader(&self) -> Result<tantivy::IndexReader, Error> {
-        self.index
+        let reader: tantivy::IndexReader = self
+            .index
             .reader_builder()
             .reload_policy(tantivy::ReloadPolicy::Manual)
             .try_into()
-            .map_err(|e| tantivy_err(&self.dir, e))
+            .map_err(|e| tantivy_err(&self.dir, e))?;
+        crate::integrity::check_counts(&reader.searcher(), self.fields.title, &self.dir)?;
+        Ok(reader)
     }
 }
 
@@ -346,7 +372,18 @@ pub fn open(dir: &Path) -> Result<Opened, Error> {
     if !exists(dir) {
         return Err(Error::NoIndex(dir.to_path_buf()));
     }
-    let index = Index::open_in_dir(dir).map_err(|e| tantivy_err(dir, e))?;
+    let directory = crate::integrity::LockTolerant::open(dir)?;
+    let index = Index::open(directory).map_err(|e| match crate::integrity::owned_files(dir) {
+        None => Error::NotOurs {
+            path: dir.to_path_buf(),
+            why: format!("is not a secsearch index (its meta.json is not tantivy's: {e})"),
+        },
+        Some(_) => Error::Damaged {
+            file: dir.join("meta.json"),
+            why: e.to_string(),
+        },
+    })?;
+    crate::integrity::check(&index, dir)?;
     analyzer::register(&index);
     let spec = spec()?;
     let fields =
@@ -431,6 +468,16 @@ pub fn open_or_create(dir: &Path) -> Result<Opened, Error> {
         msg: format!("cannot create index: {e}"),
     })?;
     analyzer::register(&index);
+    // The marker proves later (to `--rebuild`) that this folder is ours.
+    std::fs::write(
+        dir.join(crate::integrity::MARKER_FILE),
+        format!("secsearch index, schema version {}\n", spec.schema_version),
+    )
+    .map_err(|source| Error::Io {
+        path: dir.join(crate::integrity::MARKER_FILE),
+        what: "cannot write",
+        source,
+    })?;
     let fields = Fields::resolve(&index.schema(), &spec, boosts())?;
     Ok(Opened {
         index,

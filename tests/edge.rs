@@ -143,13 +143,16 @@ fn empty_titles_fall_back_to_something_shown() {
         let q = title_word(&d.title)
             .unwrap_or_else(|| panic!("{}: fallback title {:?} has no word", d.path, d.title));
         let hits = common::search_json(&idx.path, &[&q]);
-        // The file itself, or the hit it is folded into as a duplicate.
+        // The file itself, or the hit it is folded into as a duplicate or
+        // a reprint.
         let hit = hits
             .iter()
             .find(|h| common::hit_path(h) == d.path)
             .or_else(|| {
-                hits.iter()
-                    .find(|h| common::hit_duplicates(h).contains(&d.path))
+                hits.iter().find(|h| {
+                    common::hit_duplicates(h).contains(&d.path)
+                        || common::hit_reprints(h).contains(&d.path)
+                })
             })
             .unwrap_or_else(|| panic!("search {q:?}: {} is not reachable", d.path));
         let title = hit["title"].as_str().unwrap_or_default();

@@ -128,6 +128,7 @@ fn typed_filters_combine_with_words_sources_dates_and_negation() {
         ["a2.md"]
     );
     assert_eq!(files(&["勒索软件", "-cve:CVE-2024-3094"]), ["a3.md"]);
+    assert_eq!(files(&["勒索软件", "-ip:10.0.0.0/8"]), ["a3.md"]);
     assert_eq!(
         files(&["cve:CVE-2021-44228", "OR", "ip:10.1.2.3"]),
         ["a1.md", "a3.md"]
@@ -307,8 +308,18 @@ fn validate(file: &Path) {
 }
 
 #[test]
-fn iocs_takes_exclusions_without_double_dash() {
-    let rows = json_rows(&["勒索软件", "-cve:CVE-2024-3094"]);
+fn iocs_takes_exclusions_after_double_dash() {
+    let o = common::bin()
+        .args(["iocs", "--json", "--index"])
+        .arg(&fixture().index)
+        .args(["勒索软件", "--", "-cve:CVE-2024-3094"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    let rows: Vec<Value> = common::stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let v: Vec<&str> = rows.iter().filter_map(|r| r["value"].as_str()).collect();
     assert!(v.contains(&"CVE-2021-44228"), "{v:?}");
     assert!(!v.contains(&"CVE-2024-3094"), "{v:?}");

@@ -1,7 +1,10 @@
-//! Recall: for every query, the files `secsearch search` makes reachable must
-//! be exactly the files in which the query string occurs (in the title or in
-//! the body), as `grep -F -i` would find it — computed here independently
-//! over `../shared/corpus/sample` (about a thousand real articles).
+//! Recall: for every query, the files `secsearch search --exact` makes
+//! reachable must be exactly the files in which the query string occurs (in
+//! the title or in the body), as `grep -F -i` would find it — computed here
+//! independently over `../shared/corpus/sample` (about a thousand real
+//! articles); without `--exact` (refanged matching) a superset of them.
+//! And on a folder written here: refanged matching both ways, `--exact`,
+//! `link:`/`url:`, dot-named articles and hidden folders.
 
 mod common;
 
@@ -155,6 +158,29 @@ fn cases() -> Vec<Case> {
         term("ip", "8.8.8.8"),
         term("ip", "192.168."),
         term("ip", ".0.1"),
+        // Indicators: visible text, found as grep finds it (issue #11).
+        term("url", "https://github.com/"),
+        term("url", "https://www."),
+        term("url", "http://"),
+        term("domain", "www."),
+        term("domain", "12377.cn"),
+        term("domain", "qq.com"),
+        term("ip-port", "154.197.17.80:80"),
+        term("ip-port", "45.207.10.28:19001"),
+        term("ip-port", "127.0.0.1:"),
+        term(
+            "hash",
+            "66d9d837015f3f840418f5b61ce78c7fa8648e9b1b3f949c3c6a0c7d3b28ad75",
+        ),
+        term("hash", "66d9d837015f3f840418f5b61ce78c7f"),
+        term("hash", "c7fa8648e9b1b3f949c3c6a0c7d3b28a"),
+        term("email", "@qq.com"),
+        term("email", "@gmail.com"),
+        term("path", "/etc/passwd"),
+        term("path", "C:\\"),
+        term("file", ".exe"),
+        term("defanged", "[.]"),
+        term("defanged", "hxxp"),
         // Latin and CJK mixed.
         term("mixed", "APT34组织"),
         term("mixed", "APT组织"),
@@ -270,8 +296,11 @@ fn search_finds_exactly_the_files_containing_the_query() {
     let mut with_hits = 0usize;
     let mut foreign_duplicates = 0usize;
     // The searches run in parallel; the comparison below is sequential.
+    // `--exact`: no synonym/alias expansion, the grep set (see ranking.rs
+    // for the expansion).
     let answers = common::par_map(&cases, |c| {
-        let args: Vec<&str> = c.args.iter().map(String::as_str).collect();
+        let mut args: Vec<&str> = c.args.iter().map(String::as_str).collect();
+        args.push("--exact");
         common::try_search_json(&idx.path, &args)
     });
     for (c, answer) in cases.iter().zip(answers) {
@@ -298,8 +327,9 @@ fn search_finds_exactly_the_files_containing_the_query() {
         let shown: BTreeSet<String> = hits.iter().map(common::hit_path).collect();
         // `-l` lists every matching file, duplicates included: it must be
         // exactly grep's set.
+        // With `--exact` (no refang expansion) it is grep's set to the file.
         let mut l_args: Vec<&str> = c.args.iter().map(String::as_str).collect();
-        l_args.extend(["-l", "-n", "0"]);
+        l_args.extend(["-l", "-n", "0", "--exact"]);
         let listed: BTreeSet<String> = match common::try_search_lines(&idx.path, &l_args) {
             Ok(lines) => lines.into_iter().collect(),
             Err(e) => {
@@ -307,6 +337,23 @@ fn search_finds_exactly_the_files_containing_the_query() {
                 continue;
             }
         };
+        // Without `--exact`, refanged matching may add files, never lose one.
+        let mut wide_args: Vec<&str> = c.args.iter().map(String::as_str).collect();
+        wide_args.extend(["-l", "-n", "0"]);
+        match common::try_search_lines(&idx.path, &wide_args) {
+            Ok(lines) => {
+                let wide: BTreeSet<String> = lines.into_iter().collect();
+                if !wide.is_superset(&listed) {
+                    failures.push(format!(
+                        "query {:?} ({}): without --exact {} files are lost",
+                        c.args,
+                        c.kind,
+                        listed.difference(&wide).count()
+                    ));
+                }
+            }
+            Err(e) => failures.push(format!("query {:?} ({}): {e}", c.args, c.kind)),
+        }
         if listed != expected {
             failures.push(format!(
                 "query {:?} ({}): -l lists {} files, expected {}\n  missing:\n{}\n  extra:\n{}",
@@ -410,4 +457,121 @@ fn files_and_count_agree_with_json() {
         let n = common::parse_count(&o);
         assert_eq!(n, hits.len(), "search {q} -c vs --json -n 0");
     }
+}
+
+/// A folder of small articles for the indicator cases, written here.
+fn indicator_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let write = |rel: &str, text: &str| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    };
+    write(
+        "defanged.md",
+        "---\ntitle: 样本分析\n---\n回连 evil[.]com 与 hxxp://1.2.3[.]4:8080/a.php 的样本",
+    );
+    write(
+        "plain.md",
+        "---\ntitle: 主机清单\n---\n访问 evil.com 与 1.2.3.4 主机，见 www.12377.cn",
+    );
+    write(
+        "other-forms.md",
+        "---\ntitle: 其他写法\n---\n域名 evil(.)com，备用 evil[dot]com 与 evil。com",
+    );
+    write(
+        "scheme.md",
+        "---\ntitle: 下载地址\n---\n下载 hxxps://malware.example.org/p.exe 后执行",
+    );
+    write(
+        "linked.md",
+        "---\ntitle: 链接\nurl: https://mp.weixin.qq.com/s?__biz=QQ==&mid=1\n---\n见[项目主页](https://github.com/x/y)说明",
+    );
+    write(
+        ".NET 内网实战.md",
+        "---\ntitle: .NET 内网实战\n---\n独有词 zqxdotfile",
+    );
+    write(".git/notes.md", "独有词 zqxdotfile 在隐藏文件夹");
+    dir
+}
+
+/// File names (not paths) of `search -l` for `args`.
+fn names(index: &std::path::Path, args: &[&str]) -> Vec<String> {
+    let mut args = args.to_vec();
+    args.extend(["-l", "-n", "0"]);
+    let mut v: Vec<String> = common::search_lines(index, &args)
+        .iter()
+        .map(|p| {
+            std::path::Path::new(p)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn indicators_refang_both_ways_and_exact_is_the_grep_set() {
+    let dir = indicator_folder();
+    let (_tmp, index) = common::scratch_index();
+    let root = dir.path().to_str().expect("UTF-8");
+    let o = common::run(&index, &["index", root]);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    let (d, p, f) = ("defanged.md", "plain.md", "other-forms.md");
+    // The plain form finds every spelling; --exact only what grep finds.
+    assert_eq!(names(&index, &["evil.com"]), [d, f, p]);
+    assert_eq!(names(&index, &["evil.com", "--exact"]), [p]);
+    // A defanged query finds the plain spelling too, and itself.
+    assert_eq!(names(&index, &["evil[.]com"]), [d, f, p]);
+    assert_eq!(names(&index, &["evil[.]com", "--exact"]), [d]);
+    assert_eq!(names(&index, &["1.2.3.4"]), [d, p]);
+    assert_eq!(names(&index, &["1.2.3[.]4", "--exact"]), [d]);
+    assert_eq!(names(&index, &["1.2.3[.]4"]), [d, p]);
+    assert_eq!(names(&index, &["http://1.2.3.4:8080/a.php"]), [d]);
+    assert_eq!(names(&index, &["hxxp://1.2.3[.]4:8080/a"]), [d]);
+    assert!(names(&index, &["http://1.2.3.4:8080", "--exact"]).is_empty());
+    assert_eq!(names(&index, &["evil。com", "--exact"]), [f]);
+    assert_eq!(
+        names(&index, &["https://malware.example.org/p.exe"]),
+        ["scheme.md"]
+    );
+    assert!(names(&index, &["https://malware.example.org", "--exact"]).is_empty());
+    assert_eq!(
+        names(&index, &["hxxps://malware", "--exact"]),
+        ["scheme.md"]
+    );
+    // Visible URLs and domains are text; link targets and the own URL are
+    // fields of their own.
+    assert_eq!(names(&index, &["12377.cn"]), [p]);
+    assert!(names(&index, &["github.com"]).is_empty());
+    assert_eq!(names(&index, &["link:github.com/x"]), ["linked.md"]);
+    assert_eq!(names(&index, &["url:mp.weixin.qq.com"]), ["linked.md"]);
+    assert!(names(&index, &["url:github.com"]).is_empty());
+}
+
+#[test]
+fn dot_named_articles_are_indexed_hidden_folders_only_with_hidden() {
+    let dir = indicator_folder();
+    let root = dir.path().to_str().expect("UTF-8");
+    let (_tmp, index) = common::scratch_index();
+    let o = common::run(&index, &["index", root]);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    assert!(
+        common::stderr(&o).contains("1 hidden folders"),
+        "summary: {}",
+        common::stderr(&o)
+    );
+    assert_eq!(names(&index, &["zqxdotfile"]), [".NET 内网实战.md"]);
+    assert_eq!(names(&index, &["title:.NET"]), [".NET 内网实战.md"]);
+
+    let (_tmp2, all) = common::scratch_index();
+    let o = common::run(&all, &["index", root, "--hidden"]);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    assert_eq!(
+        names(&all, &["zqxdotfile"]),
+        [".NET 内网实战.md", "notes.md"]
+    );
 }

@@ -32,13 +32,21 @@ mod decode;
 mod entities;
 mod front_matter;
 mod markdown;
+mod related;
 mod text;
 mod wechat;
 
 pub use decode::{decode, Decoded};
 pub use front_matter::{parse_date, MAX_HEADER_LINES};
-pub use markdown::clean_body;
+pub use markdown::{clean, clean_body, clean_body_with_links, Cleaned};
 pub use wechat::is_ui_line;
+
+impl Article {
+    /// The text ranking scores: the body without related-article lists.
+    pub fn ranking_text(&self) -> &str {
+        self.ranking_body.as_deref().unwrap_or(&self.body)
+    }
+}
 
 use crate::error::SkipReason;
 use front_matter::{header_title, heading_title, split_front_matter};
@@ -60,6 +68,16 @@ pub struct Article {
     pub date: Option<jiff::civil::Date>,
     /// The cleaned body text, see [`clean_body`].
     pub body: String,
+    /// The cleaned body without its related-article lists (see
+    /// `related`), when it has any: what ranking scores, so a list of other
+    /// articles' titles scores like a footer. `None`: rank `body`.
+    pub ranking_body: Option<String>,
+    /// The body's link targets, see [`clean_body_with_links`]: invisible,
+    /// so not in `body`, but searchable as `link:`.
+    pub links: Vec<String>,
+    /// Words of the body that held Markdown escapes, as written, see
+    /// [`Cleaned::escaped`].
+    pub escaped: Vec<String>,
     /// `Some("GBK")` etc. when the bytes were transcoded, `None` for UTF-8.
     pub encoding: Option<&'static str>,
 }
@@ -96,12 +114,22 @@ pub fn parse(text: &str, file_stem: &str) -> Article {
         title = "untitled".to_owned();
     }
 
+    // Related-article lists are found in the raw Markdown, before cleaning.
+    let ranking_body = related::without_related(body).map(|b| clean_body(&b));
+    let Cleaned {
+        text: body,
+        links,
+        escaped,
+    } = clean(body);
     Article {
         title,
         url: front.url.trim().to_owned(),
         source: collapse_whitespace(&front.source),
         date: parse_date(&front.date),
-        body: clean_body(body),
+        body,
+        ranking_body,
+        links,
+        escaped,
         encoding: None,
     }
 }
@@ -262,9 +290,21 @@ mod tests {
         let text = decode(&bytes).unwrap().0;
         let shown = path.display();
         assert!(!article.title.trim().is_empty(), "{shown}: empty title");
-        assert!(!article.body.contains("!["), "{shown}: image left");
-        assert!(!article.body.contains("http://"), "{shown}: http:// left");
-        assert!(!article.body.contains("https://"), "{shown}: https:// left");
+        // Only images cut off by the end of a truncated line are left: a
+        // reader sees those as text.
+        for line in article.body.lines() {
+            for (k, _) in line.match_indices("![") {
+                let rest = &line[k..];
+                let complete = rest
+                    .find("](")
+                    .is_some_and(|open| rest[open..].contains(')'));
+                assert!(!complete, "{shown}: image left in {line:?}");
+            }
+        }
+        assert!(
+            article.links.iter().all(|l| !l.is_empty()),
+            "{shown}: empty link target"
+        );
         assert!(
             !article.body.contains("预览时标签不可点"),
             "{shown}: footer left"

@@ -16,6 +16,7 @@
 mod finish;
 mod open;
 mod plan;
+mod reprint;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -31,6 +32,8 @@ pub struct Options {
     pub roots: Vec<PathBuf>,
     pub index_dir: PathBuf,
     pub rebuild: bool,
+    /// Follow symbolic links out of the roots (`--follow`).
+    pub follow: bool,
     pub max_filesize: u64,
     pub threads: usize,
     /// Total indexing memory budget in bytes, shared by tantivy's threads.
@@ -42,6 +45,8 @@ pub struct Options {
     /// Set by the command layer's Ctrl-C handler: the run commits what it
     /// has and stops.
     pub interrupt: Arc<AtomicBool>,
+    /// `--hidden`: walk hidden folders (`.git`, `.obsidian`) too.
+    pub hidden: bool,
 }
 
 /// What a run did, for the summary line and the exit code.
@@ -53,6 +58,9 @@ pub struct Summary {
     pub unchanged: u64,
     /// Every file or folder left out.
     pub skipped: Vec<Skipped>,
+    /// Hidden folders not walked (no `--hidden`): counted, not listed, since
+    /// leaving `.git` out is the intent, not a problem.
+    pub hidden: u64,
     pub bytes_read: u64,
     pub seconds: f64,
     pub interrupted: bool,
@@ -92,8 +100,13 @@ pub trait Progress {
     fn reading(&self, _files: u64) {}
     /// `files` more files were read.
     fn read(&self, _files: u64) {}
-    /// The last commit has started.
+    /// Reading is done; tantivy's threads finish tokenizing and write the
+    /// last segments (the first half of the last commit).
+    fn writing(&self) {}
+    /// The last commit has started (the segments are written).
     fn committing(&self) {}
+    /// Waiting for the segment merges the run started.
+    fn merging(&self) {}
     /// Nothing more to show.
     fn done(&self) {}
     /// A file or folder was left out; the run goes on.
@@ -109,7 +122,14 @@ pub fn run(opts: &Options, progress: &dyn Progress) -> Result<Summary, Error> {
     let start = Instant::now();
     let mut summary = Summary::default();
     let mut session = open::open(opts, &mut summary, progress)?;
-    let plan = plan::plan(&session.roots, &session.known, &mut summary, progress);
+    let plan = plan::plan(
+        &session.roots,
+        opts.follow,
+        opts.hidden,
+        &session.known,
+        &mut summary,
+        progress,
+    );
     write::write(&mut session, plan, opts, &mut summary, progress)?;
     finish::finish(session, opts, &mut summary, progress)?;
     summary.seconds = start.elapsed().as_secs_f64();
@@ -127,10 +147,27 @@ mod tests {
     struct Recorder {
         reading: RefCell<Vec<u64>>,
         skipped: RefCell<Vec<PathBuf>>,
+        phases: RefCell<Vec<&'static str>>,
     }
 
     impl Progress for Recorder {
+        fn walking(&self) {
+            self.phases.borrow_mut().push("walk");
+        }
+        fn writing(&self) {
+            self.phases.borrow_mut().push("write");
+        }
+        fn committing(&self) {
+            self.phases.borrow_mut().push("commit");
+        }
+        fn merging(&self) {
+            self.phases.borrow_mut().push("merge");
+        }
+        fn done(&self) {
+            self.phases.borrow_mut().push("done");
+        }
         fn reading(&self, files: u64) {
+            self.phases.borrow_mut().push("read");
             self.reading.borrow_mut().push(files);
         }
         fn skipped(&self, path: &Path, _reason: &str) {
@@ -143,12 +180,14 @@ mod tests {
             roots: vec![root.to_path_buf()],
             index_dir: index.to_path_buf(),
             rebuild: false,
+            follow: false,
             max_filesize: 1 << 20,
             threads: 1,
             memory: 15_000_000,
             user_dict: None,
             commit_every_docs: None,
             interrupt: Arc::new(AtomicBool::new(false)),
+            hidden: false,
         }
     }
 
@@ -167,6 +206,11 @@ mod tests {
         assert_eq!(s.skipped.len(), 1);
         assert_eq!(s.skipped[0].kind, "empty");
         assert_eq!(*first.reading.borrow(), vec![3]);
+        assert_eq!(
+            *first.phases.borrow(),
+            vec!["walk", "read", "write", "commit", "merge", "done"],
+            "every phase is reported, in order"
+        );
         let empty = std::fs::canonicalize(root.path().join("empty.md")).unwrap();
         assert_eq!(*first.skipped.borrow(), vec![empty]);
 

@@ -9,6 +9,7 @@ use tantivy::IndexWriter;
 
 use super::{Options, Progress, Summary};
 use crate::analyzer::{self, UserDict};
+use crate::columns;
 use crate::error::Error;
 use crate::schema::{self, name, IndexInfo};
 
@@ -66,7 +67,9 @@ pub(super) fn open(
             })?;
         HashMap::new()
     } else {
-        known_files(&opened.index).map_err(|e| Error::NeedsRebuild {
+        // Through `Opened::reader`: its counts are checked against meta.json.
+        let reader = opened.reader()?;
+        known_files(&reader).map_err(|e| Error::NeedsRebuild {
             path: opts.index_dir.clone(),
             why: format!("cannot be read ({e})"),
         })?
@@ -127,8 +130,8 @@ fn resolve_roots(
 /// cannot read is removed from disk first.
 fn open_index(dir: &Path, rebuild: bool) -> Result<schema::Opened, Error> {
     match schema::open_or_create(dir) {
-        Err(Error::NeedsRebuild { .. }) if rebuild => {
-            remove_index(dir)?;
+        Err(Error::NeedsRebuild { .. } | Error::Damaged { .. }) if rebuild => {
+            crate::integrity::remove_index(dir)?;
             schema::open_or_create(dir)
         }
         other => other,
@@ -143,6 +146,16 @@ fn open_writer(opened: &schema::Opened, opts: &Options) -> Result<IndexWriter, E
         .index
         .writer_with_num_threads(threads, per_thread * threads)
         .map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(
+                tantivy::directory::error::LockError::IoError(e),
+                _,
+            ) if matches!(
+                e.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+            ) =>
+            {
+                Error::ReadOnly(opts.index_dir.clone())
+            }
             tantivy::TantivyError::LockFailure(..) => Error::Locked {
                 index: opts.index_dir.clone(),
                 lock: opts.index_dir.join(".tantivy-writer.lock"),
@@ -157,25 +170,24 @@ fn open_writer(opened: &schema::Opened, opts: &Options) -> Result<IndexWriter, E
 
 /// Reads path → (size, mtime, hash) for every live document from fast fields
 /// (no stored-document decompression: ~10k docs in a few ms).
-fn known_files(index: &tantivy::Index) -> Result<HashMap<String, Known>, tantivy::TantivyError> {
-    let reader = index.reader()?;
+fn known_files(reader: &tantivy::IndexReader) -> Result<HashMap<String, Known>, Error> {
+    let column = |e: tantivy::TantivyError| columns::index_error("fast fields", e);
     let searcher = reader.searcher();
     let mut out = HashMap::new();
     let mut buf = String::new();
     for seg in searcher.segment_readers() {
         let ff = seg.fast_fields();
-        let Some(paths) = ff.str(name::PATH)? else {
+        let Some(paths) = ff.str(name::PATH).map_err(column)? else {
             continue;
         };
-        let sizes = ff.u64(name::SIZE)?;
-        let mtimes = ff.i64(name::MTIME)?;
-        let hashes = ff.u64(name::HASH)?;
+        let sizes = ff.u64(name::SIZE).map_err(column)?;
+        let mtimes = ff.i64(name::MTIME).map_err(column)?;
+        let hashes = ff.u64(name::HASH).map_err(column)?;
         for doc in seg.doc_ids_alive() {
-            let Some(ord) = paths.term_ords(doc).next() else {
+            if columns::first_ord(&paths, doc).is_none() {
                 continue;
-            };
-            buf.clear();
-            paths.ord_to_str(ord, &mut buf)?;
+            }
+            columns::first_str(&paths, doc, &mut buf)?;
             out.insert(
                 buf.clone(),
                 Known {
@@ -187,25 +199,4 @@ fn known_files(index: &tantivy::Index) -> Result<HashMap<String, Known>, tantivy
         }
     }
     Ok(out)
-}
-
-/// Removes an index directory's files for `--rebuild`. Only a directory
-/// holding a tantivy `meta.json` is touched, so a mistyped `--index` never
-/// deletes someone's folder.
-fn remove_index(dir: &Path) -> Result<(), Error> {
-    if !schema::exists(dir) {
-        return Ok(());
-    }
-    let err = |source: std::io::Error| Error::Io {
-        path: dir.to_path_buf(),
-        what: "cannot remove the old index",
-        source,
-    };
-    for entry in std::fs::read_dir(dir).map_err(err)? {
-        let p = entry.map_err(err)?.path();
-        if p.is_file() {
-            std::fs::remove_file(&p).map_err(err)?;
-        }
-    }
-    Ok(())
 }

@@ -27,12 +27,14 @@ pub(super) struct Plan {
 
 pub(super) fn plan(
     roots: &[PathBuf],
+    follow: bool,
+    walk_hidden: bool,
     known: &HashMap<String, Known>,
     summary: &mut Summary,
     progress: &dyn Progress,
 ) -> Plan {
     progress.walking();
-    let files = walk(roots, summary, progress);
+    let files = walk(roots, follow, walk_hidden, summary, progress);
     let seen: HashSet<&str> = files.iter().map(|(_, k)| k.as_str()).collect();
     let root_strs: Vec<&str> = roots.iter().filter_map(|r| r.to_str()).collect();
     let gone = known
@@ -59,15 +61,24 @@ pub(super) fn plan(
 /// their keys; walk problems and non-UTF-8 names are reported skips.
 fn walk(
     roots: &[PathBuf],
+    follow: bool,
+    walk_hidden: bool,
     summary: &mut Summary,
     progress: &dyn Progress,
 ) -> Vec<(FileEntry, String)> {
     let mut files = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
     for root in roots {
-        let (entries, problems) = walker::walk(root);
+        let (entries, problems, hidden) = walker::walk(
+            root,
+            walker::WalkOptions {
+                hidden: walk_hidden,
+                follow,
+            },
+        );
+        summary.hidden += hidden;
         for p in problems {
-            summary.skip(progress, &p.path, p.message, "unreadable");
+            summary.skip(progress, &p.path, p.message, p.kind);
         }
         for e in entries {
             let Some(key) = e.path.to_str().map(str::to_string) else {

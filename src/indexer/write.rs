@@ -15,6 +15,7 @@ use super::open::{Known, Session};
 use super::plan::{Plan, Todo};
 use super::{Options, Progress, Summary};
 use crate::article::{self, Article};
+use crate::columns;
 use crate::error::{Error, SkipReason};
 use crate::schema::Fields;
 use crate::walker::FileEntry;
@@ -129,6 +130,26 @@ pub(super) fn commit(writer: &mut IndexWriter, payload: &str, opts: &Options) ->
     Ok(())
 }
 
+/// [`commit`] that reports when the segments are written and the commit
+/// proper starts (the run's last commit, where both take seconds).
+pub(super) fn commit_reporting(
+    writer: &mut IndexWriter,
+    payload: &str,
+    opts: &Options,
+    progress: &dyn Progress,
+) -> Result<(), Error> {
+    let err = |source| Error::Index {
+        path: opts.index_dir.clone(),
+        what: "commit failed",
+        source,
+    };
+    let mut prepared = writer.prepare_commit().map_err(err)?;
+    progress.committing();
+    prepared.set_payload(payload);
+    prepared.commit().map_err(err)?;
+    Ok(())
+}
+
 /// The result of reading one file on the parser pool.
 pub(super) enum Parsed {
     Doc(Box<TantivyDocument>),
@@ -150,9 +171,11 @@ pub(super) fn read_one(
             limit: max,
         });
     }
-    let bytes = match std::fs::read(&entry.path) {
+    // The file may have been replaced since the walk: type and size are
+    // checked again on the open handle.
+    let bytes = match crate::fsread::read_regular(&entry.path, max) {
         Ok(b) => b,
-        Err(e) => return Parsed::Skip(SkipReason::Io(e)),
+        Err(e) => return Parsed::Skip(e),
     };
     let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
     if known.is_some_and(|k| k.hash == hash && k.size == bytes.len() as u64) {
@@ -201,6 +224,35 @@ fn dup_key(a: &Article, key: &str) -> String {
     format!("h:{:016x}", xxhash_rust::xxh3::xxh3_64(compact.as_bytes()))
 }
 
+/// The other spellings of the visible text, one a line: the refanged form
+/// of every defanged indicator of the title and body (`evil[.]com` →
+/// `evil.com`), indexed apart so that `evil.com` finds the article while
+/// `body` stays what grep sees; and the words that held Markdown escapes as
+/// written (`a\_b`; the body has `a_b`). Nothing is scanned for indicators
+/// when the text holds no defang marker, which is nearly always: `refang`
+/// borrows then.
+fn refanged_text(a: &Article) -> String {
+    let mut out = a.escaped.join("\n");
+    for text in [&a.title, &a.body] {
+        if matches!(crate::ioc::refang(text), std::borrow::Cow::Borrowed(_)) {
+            continue;
+        }
+        // A URL's host is reported inside the URL: its text is there already.
+        let mut covered = 0;
+        for (span, plain) in crate::ioc::defanged_spans(text) {
+            if span.end <= covered {
+                continue;
+            }
+            covered = span.end;
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&plain);
+        }
+    }
+    out
+}
+
 /// What incremental indexing records about the file a document came from.
 struct FileFacts<'a> {
     key: &'a str,
@@ -215,27 +267,37 @@ fn to_document(a: &Article, file: &FileFacts, f: &Fields) -> TantivyDocument {
     doc.add_text(f.title, &a.title);
     doc.add_text(f.title_words, &a.title);
     doc.add_text(f.body, &a.body);
-    doc.add_text(f.body_words, &a.body);
+    doc.add_text(f.body_words, a.ranking_text());
+    doc.add_u64(f.body_len, a.ranking_text().chars().count() as u64);
     doc.add_text(f.source, &a.source);
     doc.add_text(f.source_exact, &a.source);
     doc.add_text(f.url, &a.url);
-    if let Some(d) = a.date {
-        if let Ok(ts) = d.to_zoned(jiff::tz::TimeZone::UTC) {
-            doc.add_date(
-                f.date,
-                tantivy::DateTime::from_timestamp_secs(ts.timestamp().as_second()),
-            );
-        }
+    if !a.links.is_empty() {
+        doc.add_text(f.link, a.links.join("\n"));
+    }
+    let refanged = refanged_text(a);
+    if !refanged.is_empty() {
+        doc.add_text(f.refanged, refanged);
+    }
+    // A day number, not a timestamp: see `columns::day`.
+    if let Some(day) = a.date.and_then(|d| columns::day_value(d).ok()) {
+        doc.add_date(f.date, day);
     }
     let dk = dup_key(a, file.key);
     doc.add_u64(f.dup_hash, xxhash_rust::xxh3::xxh3_64(dk.as_bytes()));
+    let rk = super::reprint::reprint_key(&a.title, &dk);
+    doc.add_u64(f.reprint_hash, xxhash_rust::xxh3::xxh3_64(rk.as_bytes()));
+    doc.add_text(f.reprint_key, rk);
     doc.add_text(f.dup_key, dk);
     doc.add_u64(f.size, file.size);
     doc.add_i64(f.mtime, file.mtime);
     doc.add_u64(f.hash, file.hash);
-    // Indicators of what a reader sees (issue #13). When the reader gives
-    // link targets (`article.links`, #11), they belong in this list too.
-    for t in crate::iocs::terms::of_texts([a.title.as_str(), a.body.as_str()]) {
+    // Indicators of what a reader sees (issue #13), and of the link targets
+    // (an analyst's indicator is often only in a link's href).
+    let texts = [a.title.as_str(), a.body.as_str()]
+        .into_iter()
+        .chain(a.links.iter().map(String::as_str));
+    for t in crate::iocs::terms::of_texts(texts) {
         doc.add_text(f.ioc, t);
     }
     doc
@@ -257,7 +319,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("gone.md");
         std::fs::write(&p, "---\ntitle: x\n---\nbody").unwrap();
-        let (files, _) = walker::walk(dir.path());
+        let (files, _, _) = walker::walk(dir.path(), walker::WalkOptions::default());
         assert_eq!(files.len(), 1);
         std::fs::remove_file(&p).unwrap();
         match read_one(&files[0], "k", None, &fields(), 1 << 20) {
@@ -285,5 +347,16 @@ mod tests {
         let k = dup_key(&a, "/p");
         a.body = format!(" {} \n", "长".repeat(300));
         assert_eq!(dup_key(&a, "/q"), k, "whitespace does not matter");
+    }
+
+    #[test]
+    fn refanged_text_holds_only_the_defanged_indicators_refanged() {
+        let a = article::parse(
+            "---\ntitle: 样本 hxxp://evil[.]com/a.php\n---\n回连 1.2.3[.]4 与 good.example.com 和 bad(.)org",
+            "f",
+        );
+        assert_eq!(refanged_text(&a), "http://evil.com/a.php\n1.2.3.4\nbad.org");
+        let plain = article::parse("---\ntitle: t\n---\nhttps://a.example/x 1.2.3.4", "f");
+        assert_eq!(refanged_text(&plain), "");
     }
 }

@@ -37,7 +37,13 @@ mod scan;
 
 use std::ops::Range;
 
+/// For the `url`/`link` index fields: WeChat page links are cut to their
+/// identity there (see `analyzer::link_index_form`).
+pub(crate) use lists::host_excluded;
 pub use refang::refang;
+/// For snippets: map a highlight inside a defanged span back to the
+/// original bytes exactly (issue #14/#11 highlight of refanged matches).
+pub(crate) use refang::refang_mapped;
 
 /// What an indicator is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

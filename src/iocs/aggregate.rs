@@ -319,6 +319,8 @@ mod tests {
             user_dict: None,
             commit_every_docs: None,
             interrupt: Arc::new(AtomicBool::new(false)),
+            follow: false,
+            hidden: false,
         };
         indexer::run(&opts, &indexer::Silent).unwrap();
         let opened = schema::open(&opts.index_dir).unwrap();

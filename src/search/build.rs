@@ -5,8 +5,8 @@
 use std::ops::Bound;
 
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery,
-    RegexPhraseQuery, RegexQuery, TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TQuery,
+    RangeQuery, RegexPhraseQuery, RegexQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
@@ -16,7 +16,7 @@ use crate::analyzer::{self, Class, QueryUnit, UnitKind};
 use crate::columns;
 use crate::error::Error;
 use crate::expand::{Anchor, Vocabulary, WordQuery};
-use crate::query::{Clause, FieldSel};
+use crate::query::{Clause, FieldSel, Term as QTerm};
 use crate::schema::Fields;
 
 type Clauses = Vec<(Occur, Box<dyn TQuery>)>;
@@ -27,6 +27,13 @@ const MAX_EXPANSIONS: u32 = u32::MAX;
 
 /// Expansions above this many terms fall back to a (slower) regex.
 const MAX_ALTERNATIVES: usize = 40;
+
+/// Nor may the alternatives hold more than this many bytes: the DFA of the
+/// alternation has about one state a byte, and tantivy refuses one over
+/// 1,000 states. Measured: with link targets in the vocabulary, the words
+/// starting with `80` (long URL path segments and ids) made
+/// `154.197.17.80:80` fail with "Compiled regex exceeds size limit".
+const MAX_ALTERNATIVE_BYTES: usize = 500;
 
 fn escape(s: &str) -> String {
     regex_syntax::escape(s)
@@ -71,7 +78,8 @@ fn unit_regex(vocab: Option<&Vocabulary>, m: UnitMatch) -> String {
         if terms.is_empty() {
             return escape(&t);
         }
-        if terms.len() <= MAX_ALTERNATIVES {
+        let bytes: usize = terms.iter().map(|t| t.len() + 1).sum();
+        if terms.len() <= MAX_ALTERNATIVES && bytes <= MAX_ALTERNATIVE_BYTES {
             return terms
                 .iter()
                 .map(|x| escape(x))
@@ -225,7 +233,38 @@ fn recall_fields(f: &Fields, sel: FieldSel) -> Vec<(Field, f32)> {
         FieldSel::Body => vec![(f.body, f.boost_body)],
         FieldSel::Source => vec![(f.source, 1.0)],
         FieldSel::Ioc(_) => vec![],
+        FieldSel::Url => vec![(f.url, 1.0)],
+        FieldSel::Link => vec![(f.link, 1.0)],
     }
+}
+
+/// The strings a term is looked for, each with the recall fields it is
+/// looked for in. Always the term itself in its fields: the grep set.
+/// Unless `exact`, refanged matching on top of it (a superset of grep):
+/// the `refanged` field, where each defanged indicator of an article is
+/// indexed refanged, so `evil.com` finds `evil[.]com`; and a defanged term
+/// (`1.2.3[.]4`, `hxxp://…`) refanged, so it finds the plain spelling too.
+fn recall_targets(f: &Fields, term: &QTerm, exact: bool) -> Vec<(String, Vec<(Field, f32)>)> {
+    let fields = recall_fields(f, term.field);
+    if exact {
+        return vec![(term.text.clone(), fields)];
+    }
+    let mut wide = fields.clone();
+    // Indicators are ASCII: a term without an ASCII letter or digit (most
+    // Chinese queries) cannot occur in `refanged`, so it skips that lookup.
+    let ascii = term
+        .text
+        .bytes()
+        .any(|b| b.is_ascii_alphanumeric() || b == b'\\');
+    if ascii && matches!(term.field, FieldSel::Any | FieldSel::Body) {
+        wide.push((f.refanged, f.boost_body));
+    }
+    let mut out = vec![(term.text.clone(), wide.clone())];
+    let plain = crate::ioc::refang(&term.text);
+    if plain != term.text.as_str() {
+        out.push((plain.into_owned(), wide));
+    }
+    out
 }
 
 /// The jieba word fields a term is ranked by, with their boosts.
@@ -237,7 +276,7 @@ fn word_fields(f: &Fields, sel: FieldSel) -> Vec<(Field, f32)> {
         ],
         FieldSel::Title => vec![(f.title_words, f.boost_title_words)],
         FieldSel::Body => vec![(f.body_words, f.boost_body_words)],
-        FieldSel::Source | FieldSel::Ioc(_) => vec![],
+        FieldSel::Source | FieldSel::Url | FieldSel::Link | FieldSel::Ioc(_) => vec![],
     }
 }
 
@@ -269,30 +308,69 @@ fn ranking_clauses(
     Ok(out)
 }
 
+/// An alias match weighs this much of an exact match's recall score, and
+/// adds no ranking words: the name the user typed scores above its aliases.
+const ALIAS_WEIGHT: f32 = 0.3;
+
+/// Recall alternatives for the aliases of one term (whole words, see
+/// `alias`), weighted below the term itself.
+fn alias_alternatives(
+    vocab: Option<&Vocabulary>,
+    f: &Fields,
+    sel: FieldSel,
+    aliases: &[String],
+) -> Result<Clauses, Error> {
+    let mut out: Clauses = Vec::new();
+    for a in aliases {
+        let units = super::alias::alias_units(a);
+        if units.is_empty() {
+            continue;
+        }
+        for (field, boost) in recall_fields(f, sel) {
+            let q = recall_query(vocab, &units, field)?;
+            out.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(q, boost * ALIAS_WEIGHT)),
+            ));
+        }
+    }
+    Ok(out)
+}
+
 /// One query clause: its ranking clauses (positive clauses only), then the
-/// group of its alternatives, which must (or, negated, must not) match.
+/// group of its alternatives (with the aliases of each), which must (or,
+/// negated, must not) match.
 fn clause_queries(
     searcher: &Searcher,
     vocab: Option<&Vocabulary>,
     f: &Fields,
     clause: &Clause,
+    aliases: impl Fn(usize) -> Vec<String>,
+    exact: bool,
 ) -> Result<Clauses, Error> {
     let mut out: Clauses = Vec::new();
     let mut alternatives: Clauses = Vec::new();
-    for term in &clause.any_of {
+    for (i, term) in clause.any_of.iter().enumerate() {
         if let FieldSel::Ioc(typed) = term.field {
             let q = crate::iocs::filter::query(searcher, f.ioc, typed, &term.text)?;
             alternatives.push((Occur::Should, q));
             continue;
         }
+        alternatives.extend(alias_alternatives(vocab, f, term.field, &aliases(i))?);
         let norm = analyzer::normalize(&term.text);
-        let units = analyzer::query_units(&norm);
-        if units.is_empty() {
+        if analyzer::query_units(&norm).is_empty() {
             continue;
         }
-        for (field, boost) in recall_fields(f, term.field) {
-            let q = recall_query(vocab, &units, field)?;
-            alternatives.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+        for (text, fields) in recall_targets(f, term, exact) {
+            let units = analyzer::query_units(&analyzer::normalize(&text));
+            for (field, boost) in fields {
+                // The vocabulary file leaves out `url` and `link` (see
+                // `indexer::finish`): their words come from the term
+                // dictionary.
+                let vocab = vocab.filter(|_| field != f.url && field != f.link);
+                let q = recall_query(vocab, &units, field)?;
+                alternatives.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+            }
         }
         if !clause.negated {
             out.extend(ranking_clauses(searcher, f, term.field, &norm)?);
@@ -326,26 +404,26 @@ fn date_range(
         Some(d) => Bound::Included(date_term(field, d)?),
         None => Bound::Unbounded,
     };
-    let upper = match until {
-        Some(d) => {
-            let next = d
-                .tomorrow()
-                .map_err(|e| Error::BadDate(format!("{d}: {e}")))?;
-            Bound::Excluded(date_term(field, next)?)
-        }
-        None => Bound::Unbounded,
+    let upper = match until.map(|d| d.tomorrow()) {
+        Some(Ok(next)) => Bound::Excluded(date_term(field, next)?),
+        // --until 9999-12-31: no day after it, nothing to exclude.
+        Some(Err(_)) | None => Bound::Unbounded,
     };
+    if matches!((&lower, &upper), (Bound::Unbounded, Bound::Unbounded)) {
+        // tantivy's RangeQuery needs at least one bound.
+        return Ok(None);
+    }
     Ok(Some(Box::new(RangeQuery::new(lower, upper))))
 }
 
 /// The filters: they restrict the documents but add nothing to a score.
-fn filters(f: &Fields, opts: &Options) -> Result<Clauses, Error> {
+fn filters(searcher: &Searcher, f: &Fields, opts: &Options) -> Result<Clauses, Error> {
     let mut out: Clauses = Vec::new();
     let unscored =
         |q: Box<dyn TQuery>| -> Box<dyn TQuery> { Box::new(ConstScoreQuery::new(q, 0.0)) };
     if !opts.sources.is_empty() {
-        let terms = opts
-            .sources
+        let names = super::sources::resolve(searcher, f, &opts.sources)?;
+        let terms = names
             .iter()
             .map(|s| Term::from_field_text(f.source_exact, s));
         out.push((Occur::Must, unscored(Box::new(TermSetQuery::new(terms)))));
@@ -356,6 +434,62 @@ fn filters(f: &Fields, opts: &Options) -> Result<Clauses, Error> {
     Ok(out)
 }
 
+/// Score added, per positive term, when the title holds every positive term
+/// (scores grow with the number of terms, ~10–25 a term on wechat-10k): of two articles
+/// that both match, the one whose title holds *all* the words a user
+/// remembers is the one they mean (`安全 大比武` lost at rank 2 to a title
+/// holding one of the words and a long body holding both).
+const ALL_IN_TITLE_BONUS: f32 = 8.0;
+
+/// A scoring-only clause that matches when the title holds every positive
+/// term (any alternative of each `OR` group); `None` for a one-clause query,
+/// where title matches are scored by the title boost already.
+fn all_in_title(
+    vocab: Option<&Vocabulary>,
+    f: &Fields,
+    opts: &Options,
+    expansion: &super::Expansion,
+) -> Result<Option<Box<dyn TQuery>>, Error> {
+    let positive: Vec<(usize, &Clause)> = opts
+        .query
+        .clauses
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.negated)
+        .collect();
+    if positive.len() < 2 {
+        return Ok(None);
+    }
+    let bonus = ALL_IN_TITLE_BONUS * positive.len() as f32;
+    let mut musts: Clauses = Vec::new();
+    for (ci, clause) in positive {
+        let mut alts: Clauses = Vec::new();
+        for (ti, term) in clause.any_of.iter().enumerate() {
+            if !matches!(term.field, FieldSel::Any | FieldSel::Title) {
+                continue;
+            }
+            let units = analyzer::query_units(&analyzer::normalize(&term.text));
+            let aliases = expansion
+                .of(ci, ti)
+                .iter()
+                .map(|a| super::alias::alias_units(a));
+            for units in std::iter::once(units).chain(aliases) {
+                if !units.is_empty() {
+                    alts.push((Occur::Should, recall_query(vocab, &units, f.title)?));
+                }
+            }
+        }
+        if alts.is_empty() {
+            return Ok(None);
+        }
+        musts.push((Occur::Must, Box::new(BooleanQuery::new(alts))));
+    }
+    Ok(Some(Box::new(ConstScoreQuery::new(
+        Box::new(BooleanQuery::new(musts)),
+        bonus,
+    ))))
+}
+
 /// Builds the whole tantivy query: recall clauses (must / must not),
 /// ranking clauses (should), and filters.
 pub(crate) fn build_query(
@@ -363,25 +497,31 @@ pub(crate) fn build_query(
     vocab: Option<&Vocabulary>,
     f: &Fields,
     opts: &Options,
+    expansion: &super::Expansion,
 ) -> Result<Box<dyn TQuery>, Error> {
     let mut clauses: Clauses = Vec::new();
-    for clause in &opts.query.clauses {
-        clauses.extend(clause_queries(searcher, vocab, f, clause)?);
+    for (ci, clause) in opts.query.clauses.iter().enumerate() {
+        let aliases = |ti: usize| expansion.of(ci, ti).to_vec();
+        clauses.extend(clause_queries(
+            searcher, vocab, f, clause, aliases, opts.exact,
+        )?);
+    }
+    // No words: the filters alone decide (`search --source X --since D`).
+    if opts.query.clauses.is_empty() {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
     }
     if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
         return Err(Error::BadQuery(
             "nothing to search for after removing spaces".into(),
         ));
     }
-    clauses.extend(filters(f, opts)?);
-    Ok(Box::new(BooleanQuery::new(clauses)))
-}
-
-/// The filters alone, over every document: what `iocs` without a query
-/// aggregates over (all articles, or those of `--source`/`--since`/`--until`).
-pub(crate) fn build_filter_only(f: &Fields, opts: &Options) -> Result<Box<dyn TQuery>, Error> {
-    let mut clauses: Clauses = vec![(Occur::Must, Box::new(tantivy::query::AllQuery))];
-    clauses.extend(filters(f, opts)?);
+    if let Some(q) = all_in_title(vocab, f, opts, expansion)? {
+        clauses.push((Occur::Should, q));
+    }
+    if let Some(q) = super::proximity::clause(f, opts) {
+        clauses.push((Occur::Should, q));
+    }
+    clauses.extend(filters(searcher, f, opts)?);
     Ok(Box::new(BooleanQuery::new(clauses)))
 }
 

@@ -5,13 +5,14 @@
 
 use std::collections::HashSet;
 
-use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::collector::DocSetCollector;
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{Query as TQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use super::{search_failed, Hit, Options, Sort};
+use super::rank::ranked;
+use super::{search_failed, Hit, Options, Reprint, Sort};
 use crate::columns;
 use crate::error::Error;
 use crate::schema::{name, Fields};
@@ -23,7 +24,7 @@ pub(super) struct DupKeys(Option<Vec<Option<Column<u64>>>>);
 impl DupKeys {
     pub(super) fn new(searcher: &Searcher, fold: bool) -> Result<Self, Error> {
         Ok(DupKeys(if fold {
-            Some(columns::columns::<u64>(searcher, name::DUP_HASH)?)
+            Some(columns::columns::<u64>(searcher, name::REPRINT_HASH)?)
         } else {
             None
         }))
@@ -90,31 +91,6 @@ impl PathColumns {
         out.sort_unstable();
         Ok(out)
     }
-}
-
-/// The best `n` candidates, best first: (score, address). Sorted by date,
-/// the score is 0.
-fn ranked(
-    searcher: &Searcher,
-    q: &dyn TQuery,
-    sort: Sort,
-    n: usize,
-) -> Result<Vec<(f32, DocAddress)>, Error> {
-    let top = TopDocs::with_limit(n.max(1));
-    Ok(match sort {
-        Sort::Relevance => searcher
-            .search(q, &top.order_by_score())
-            .map_err(search_failed)?,
-        Sort::Date => searcher
-            .search(
-                q,
-                &top.order_by_fast_field::<tantivy::DateTime>(name::DATE, Order::Desc),
-            )
-            .map_err(search_failed)?
-            .into_iter()
-            .map(|(_, a)| (0.0, a))
-            .collect(),
-    })
 }
 
 /// The best `want` distinct articles (or all there are), best first.
@@ -212,13 +188,55 @@ fn stored_hit(
         url: stored_str(&doc, f.url),
         score,
         duplicates: Vec::new(),
+        reprints: Vec::new(),
     };
     if fold {
         let mut others = paths_with_key(searcher, f, &stored_str(&doc, f.dup_key))?;
         others.retain(|p| p != &hit.path);
         hit.duplicates = others;
+        hit.reprints = reprints(searcher, f, &stored_str(&doc, f.reprint_key), &hit)?;
     }
     Ok(hit)
+}
+
+/// The other documents with this reprint key that are not the hit or its
+/// duplicates, oldest first (undated last).
+fn reprints(searcher: &Searcher, f: &Fields, key: &str, hit: &Hit) -> Result<Vec<Reprint>, Error> {
+    if key.is_empty() {
+        return Ok(Vec::new());
+    }
+    let q = TermQuery::new(
+        Term::from_field_text(f.reprint_key, key),
+        IndexRecordOption::Basic,
+    );
+    let docs = searcher
+        .search(&q, &DocSetCollector)
+        .map_err(search_failed)?;
+    let mut out = Vec::new();
+    for a in docs {
+        let d = read_doc(searcher, a)?;
+        let path = stored_str(&d, f.path);
+        if path == hit.path || hit.duplicates.contains(&path) {
+            continue;
+        }
+        out.push(Reprint {
+            path,
+            source: stored_str(&d, f.source),
+            date: stored_day(&d, f.date),
+        });
+    }
+    out.sort_by(|a, b| {
+        (a.date.is_none(), &a.date, &a.path).cmp(&(b.date.is_none(), &b.date, &b.path))
+    });
+    Ok(out)
+}
+
+/// A stored date as `YYYY-MM-DD`.
+fn stored_day(doc: &TantivyDocument, field: Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_datetime())
+        .and_then(columns::day)
+        .map(|d| d.to_string())
 }
 
 /// Paths of every document with this duplicate key, sorted.

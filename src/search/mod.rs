@@ -12,10 +12,18 @@
 //! matching documents into hits. What a user reads (snippets, colours,
 //! JSON) is made later, by `output`.
 
+mod alias;
 mod build;
 mod collect;
+mod proximity;
+mod rank;
+mod sources;
+mod zero;
 
 use tantivy::collector::DocSetCollector;
+
+pub use alias::Expansion;
+pub use zero::{help as zero_hit_help, TermCount};
 
 use crate::error::Error;
 use crate::expand::Vocabulary;
@@ -23,7 +31,8 @@ use crate::query::Query;
 use crate::schema;
 use crate::stats::{self, Facets};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// Order of hits: the core's own type; `cli::SortArg` is its clap face.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sort {
     Relevance,
     Date,
@@ -45,6 +54,11 @@ pub struct Options {
     /// Only paths are needed (`-l`): read them from the fast field instead
     /// of decompressing stored documents.
     pub paths_only: bool,
+    /// The synonym and alias groups to expand the query with; `None` for
+    /// `--exact` (the grep set, nothing added).
+    pub synonyms: Option<crate::synonyms::Synonyms>,
+    /// `--exact`: no refang expansion (see `build`), exactly grep's set.
+    pub exact: bool,
 }
 
 /// One matching article, finished: what it is and where it lives. No body:
@@ -59,6 +73,33 @@ pub struct Hit {
     pub score: f32,
     /// Other files holding the same article.
     pub duplicates: Vec<String>,
+    /// The same story reposted by other accounts (same normalized title),
+    /// oldest first; empty with `--no-fold`.
+    pub reprints: Vec<Reprint>,
+}
+
+/// One repost of a hit's story.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Reprint {
+    pub path: String,
+    pub source: String,
+    pub date: Option<String>,
+}
+
+impl Hit {
+    /// The earliest copy of the story (this hit or a reprint): its source
+    /// and date, for "first: 安全圈 2025-01-02". `None` without reprints.
+    pub fn first_copy(&self) -> Option<(&str, Option<&str>)> {
+        let own = (self.source.as_str(), self.date.as_deref());
+        let first = self.reprints.first()?;
+        let theirs = (first.source.as_str(), first.date.as_deref());
+        // Undated copies sort last.
+        Some(match (own.1, theirs.1) {
+            (Some(a), Some(b)) if b < a => theirs,
+            (None, Some(_)) => theirs,
+            _ => own,
+        })
+    }
 }
 
 impl Hit {
@@ -72,6 +113,7 @@ impl Hit {
             url: String::new(),
             score,
             duplicates: Vec::new(),
+            reprints: Vec::new(),
         }
     }
 }
@@ -84,6 +126,8 @@ pub struct Results {
     /// The normalized strings the query matched with: what a presenter
     /// highlights, so highlights agree with why a document matched.
     pub match_terms: Vec<String>,
+    /// The aliases the query was also searched with (`also searched:`).
+    pub also_searched: Vec<String>,
 }
 
 fn search_failed(e: tantivy::TantivyError) -> Error {
@@ -99,12 +143,13 @@ pub fn matching_docs(
     searcher: &tantivy::Searcher,
     opts: &Options,
 ) -> Result<std::collections::HashSet<tantivy::DocAddress>, Error> {
-    let q = if opts.query.clauses.is_empty() {
-        build::build_filter_only(&opened.fields, opts)?
-    } else {
-        let vocab = Vocabulary::load(index_dir, opened.opstamp);
-        build::build_query(searcher, vocab.as_ref(), &opened.fields, opts)?
-    };
+    let vocab = Vocabulary::load(index_dir, opened.opstamp);
+    let expansion = opts
+        .synonyms
+        .as_ref()
+        .map(|syn| Expansion::new(&opts.query, syn))
+        .unwrap_or_default();
+    let q = build::build_query(searcher, vocab.as_ref(), &opened.fields, opts, &expansion)?;
     searcher.search(&q, &DocSetCollector).map_err(search_failed)
 }
 
@@ -115,7 +160,12 @@ pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error
     let searcher = reader.searcher();
     let f = &opened.fields;
     let vocab = Vocabulary::load(index_dir, opened.opstamp);
-    let q = build::build_query(&searcher, vocab.as_ref(), f, opts)?;
+    let expansion = opts
+        .synonyms
+        .as_ref()
+        .map(|syn| Expansion::new(&opts.query, syn))
+        .unwrap_or_default();
+    let q = build::build_query(&searcher, vocab.as_ref(), f, opts, &expansion)?;
 
     // All matching documents: the total counts articles, not files.
     let all = searcher
@@ -129,10 +179,19 @@ pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error
         None
     };
     let hits = collect::hits(&searcher, f, q.as_ref(), &all, &keys, opts)?;
+    let also_searched = expansion.all();
+    let mut match_terms = opts.query.match_terms();
+    for a in &also_searched {
+        let n = crate::analyzer::normalize(a).trim().to_string();
+        if !n.is_empty() && !match_terms.contains(&n) {
+            match_terms.push(n);
+        }
+    }
     Ok(Results {
         hits,
         total,
         facets,
-        match_terms: opts.query.match_terms(),
+        match_terms,
+        also_searched,
     })
 }

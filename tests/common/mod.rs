@@ -337,20 +337,40 @@ pub fn hit_duplicates(h: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Every file a result makes reachable: each hit's path and its duplicates.
+/// A hit's `reprints` paths (absent means none).
+pub fn hit_reprints(h: &Value) -> Vec<String> {
+    h["reprints"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v["path"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Every file a result makes reachable: each hit's path, its duplicates and
+/// its reprints.
 pub fn reachable(hits: &[Value]) -> BTreeSet<String> {
     let mut s = BTreeSet::new();
     for h in hits {
         s.insert(hit_path(h));
         s.extend(hit_duplicates(h));
+        s.extend(hit_reprints(h));
     }
     s
 }
 
 /// The reference normalization, written independently of the product:
 /// full-width ASCII to ASCII, ideographic space to space, CRLF/CR to LF,
-/// then Unicode lowercase.
+/// Unicode NFKC of the whole string (the README of the dev set compares
+/// after NFKC: `⼀` is `一`), then Unicode lowercase.
 pub fn normalize(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    normalize_width(s).nfkc().collect::<String>().to_lowercase()
+}
+
+fn normalize_width(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -368,7 +388,7 @@ pub fn normalize(s: &str) -> String {
         };
         out.push(c);
     }
-    out.to_lowercase()
+    out
 }
 
 /// One article file as the tests see it.
@@ -406,16 +426,18 @@ fn is_article(p: &Path) -> bool {
 }
 
 /// Article files under `root` (extensions .md/.markdown/.txt, hidden
-/// entries skipped), sorted.
+/// folders skipped; a file whose name starts with a dot is an article),
+/// sorted.
 pub fn article_files(root: &Path) -> Vec<PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         let rd = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         for e in rd {
             let e = e.expect("dir entry");
-            if e.file_name().as_encoded_bytes().first() == Some(&b'.') {
+            let p = e.path();
+            let hidden = e.file_name().as_encoded_bytes().first() == Some(&b'.');
+            if p.is_dir() && hidden {
                 continue;
             }
-            let p = e.path();
             if p.is_dir() {
                 walk(&p, out);
             } else if p.is_file() && is_article(&p) {

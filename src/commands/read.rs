@@ -1,0 +1,237 @@
+//! The reading commands: `show`, `search --open`, `search -C/-A/-B`, and
+//! the forgiving dates of `--since/--until`. Environment variables
+//! (`$PAGER`, `$EDITOR`, hyperlink support) are read here, as everywhere in
+//! the command layer.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+use std::process::{Command as Process, Stdio};
+
+use crate::cli::{SearchArgs, ShowArgs};
+use crate::error::{Error, ExitCode, Outcome};
+use crate::output::{self, Printer};
+use crate::search::{self, Results};
+use crate::{context, query, show};
+
+/// `--since`: `2023` and `2023-05` mean their first day.
+pub(super) fn since_date(s: &str) -> Result<jiff::civil::Date, Error> {
+    partial_date(s, false)
+}
+
+/// `--until`: `2023` and `2023-05` mean their last day.
+pub(super) fn until_date(s: &str) -> Result<jiff::civil::Date, Error> {
+    partial_date(s, true)
+}
+
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; a year or a month stands for its
+/// first day, or with `last` for its last day.
+fn partial_date(s: &str, last: bool) -> Result<jiff::civil::Date, Error> {
+    let bad = || Error::BadDate(s.to_string());
+    let t = s.trim();
+    if let Ok(d) = t.parse::<jiff::civil::Date>() {
+        return Ok(d);
+    }
+    let mut parts = t.split('-');
+    let year: i16 = parts.next().and_then(|y| y.parse().ok()).ok_or_else(bad)?;
+    let month: Option<i8> = match parts.next() {
+        Some(m) => Some(m.parse().map_err(|_| bad())?),
+        None => None,
+    };
+    if parts.next().is_some() || t.len() < 4 {
+        return Err(bad());
+    }
+    let first = jiff::civil::Date::new(year, month.unwrap_or(1), 1).map_err(|_| bad())?;
+    if !last {
+        return Ok(first);
+    }
+    match month {
+        Some(_) => Ok(first.last_of_month()),
+        None => jiff::civil::Date::new(year, 12, 31).map_err(|_| bad()),
+    }
+}
+
+/// Lines before and after each matching line, when `-C/-A/-B` asks for
+/// the context view; `-A`/`-B` override `-C` on their side, as in rg.
+pub(super) fn context_wanted(args: &SearchArgs) -> Option<(usize, usize)> {
+    if args.context.is_none() && args.after.is_none() && args.before.is_none() {
+        return None;
+    }
+    let c = args.context.unwrap_or(0);
+    Some((args.before.unwrap_or(c), args.after.unwrap_or(c)))
+}
+
+/// Prints the hits in the context view. A file gone since indexing shows
+/// its header and no lines, not an error: the hit itself is still right.
+pub(super) fn print_context(
+    p: &mut Printer,
+    r: &Results,
+    before: usize,
+    after: usize,
+) -> io::Result<()> {
+    let groups: Vec<Vec<context::Group>> = r
+        .hits
+        .iter()
+        .map(|h| {
+            context::groups(Path::new(&h.path), &r.match_terms, before, after).unwrap_or_default()
+        })
+        .collect();
+    p.context_hits(r, &groups)
+}
+
+/// A program from an environment variable, split into the program and its
+/// arguments (`less -R`, `code --wait`); `None` when unset or blank.
+fn program_from_env(names: &[&'static str]) -> Result<Option<Vec<String>>, Error> {
+    for &name in names {
+        if let Some(v) = super::env_var(name)? {
+            let words: Vec<String> = v.split_whitespace().map(str::to_string).collect();
+            if !words.is_empty() {
+                return Ok(Some(words));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// `search --open N`: the N-th hit (1-based, after `--offset`) in
+/// `$VISUAL`/`$EDITOR` (default `vi`) at the line of its first match.
+pub(super) fn open_hit(dir: &Path, mut opts: search::Options, n: usize) -> Outcome {
+    if n == 0 {
+        return Err(Error::BadQuery("--open counts hits from 1".into()).into());
+    }
+    opts.limit = Some(n);
+    let r = search::run(dir, &opts)?;
+    let Some(hit) = r.hits.get(n - 1) else {
+        crate::messages::note(format_args!(
+            "--open {n}: the search has {} hit{}",
+            r.hits.len(),
+            if r.hits.len() == 1 { "" } else { "s" }
+        ));
+        return Ok(ExitCode::from_hits(false));
+    };
+    let path = Path::new(&hit.path);
+    let line = context::first_match_line(path, &r.match_terms)?;
+    let editor = program_from_env(&["VISUAL", "EDITOR"])?.unwrap_or_else(|| vec!["vi".into()]);
+    let status = Process::new(&editor[0])
+        .args(&editor[1..])
+        .arg(format!("+{line}"))
+        .arg(path)
+        .status()
+        .map_err(|source| Error::Spawn {
+            what: "the editor",
+            program: editor.join(" "),
+            source,
+        })?;
+    Ok(if status.success() {
+        ExitCode::Success
+    } else {
+        ExitCode::Error
+    })
+}
+
+/// Whether the terminal shows OSC 8 hyperlinks: `FORCE_HYPERLINK=1/0`
+/// decides, else the terminals known to (the list the `supports-hyperlinks`
+/// crate keeps); an unknown terminal gets the plain URL, which it shows.
+fn hyperlinks() -> Result<bool, Error> {
+    if let Some(v) = super::env_var("FORCE_HYPERLINK")? {
+        return Ok(v.trim() != "0" && !v.trim().is_empty());
+    }
+    let var = |n| super::env_var(n).ok().flatten().unwrap_or_default();
+    let program = var("TERM_PROGRAM");
+    let term = var("TERM");
+    Ok(io::stdout().is_terminal()
+        && (["iTerm.app", "WezTerm", "vscode", "ghostty", "Hyper"].contains(&program.as_str())
+            || var("VTE_VERSION").parse::<u32>().is_ok_and(|v| v >= 5000)
+            || !var("WT_SESSION").is_empty()
+            || !var("KONSOLE_VERSION").is_empty()
+            || ["xterm-kitty", "alacritty", "foot", "xterm-ghostty"].contains(&term.as_str())))
+}
+
+/// Where the words of the last search are kept, beside the index (the
+/// indexer and tantivy leave files they do not manage alone).
+const LAST_QUERY_FILE: &str = "secsearch-last-query.txt";
+
+/// Remembers a search's words so that `show` without `--query` marks them:
+/// search, then read a hit. A convenience only, so a failure (a read-only
+/// index) is ignored.
+pub(super) fn remember_query(dir: &Path, words: &str) {
+    let path = dir.join(LAST_QUERY_FILE);
+    // Rewritten only when it changes: a repeated search writes nothing.
+    if !words.trim().is_empty() && std::fs::read_to_string(&path).ok().as_deref() != Some(words) {
+        let _ = std::fs::write(path, words);
+    }
+}
+
+/// The words `show` marks: `--query`, else those of the last search.
+fn show_needles(args: &ShowArgs) -> Result<Vec<String>, Error> {
+    let words = match &args.query {
+        Some(q) => q.clone(),
+        None => args
+            .index
+            .dir()
+            .ok()
+            .and_then(|d| std::fs::read_to_string(d.join(LAST_QUERY_FILE)).ok())
+            .unwrap_or_default(),
+    };
+    if words.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(query::parse(&words)?.match_terms())
+}
+
+/// `secsearch show PATH [--query Q]`.
+pub(super) fn show(args: ShowArgs) -> Outcome {
+    let needles = show_needles(&args)?;
+    let view = show::view(&args.path, &needles)?;
+    let color = output::use_color(args.color.into());
+    let text = output::render_article(&view, color, color && hyperlinks()?);
+    let pager = if io::stdout().is_terminal() && !args.no_pager {
+        program_from_env(&["PAGER"])?.or_else(|| Some(vec!["less".into(), "-R".into()]))
+    } else {
+        None
+    };
+    match pager {
+        Some(p) => page(&p, &text)?,
+        None => io::stdout().write_all(text.as_bytes())?,
+    }
+    Ok(ExitCode::Success)
+}
+
+/// Sends `text` through the pager and waits for the reader to quit it.
+fn page(pager: &[String], text: &str) -> Result<(), Error> {
+    let spawn_err = |source| Error::Spawn {
+        what: "the pager",
+        program: pager.join(" "),
+        source,
+    };
+    let mut child = Process::new(&pager[0])
+        .args(&pager[1..])
+        .stdin(Stdio::piped())
+        .spawn()
+        .map_err(spawn_err)?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // The reader may quit before reading everything: not an error.
+        match stdin.write_all(text.as_bytes()) {
+            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => return Err(spawn_err(e)),
+            _ => {}
+        }
+    }
+    child.wait().map_err(spawn_err)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_and_months_are_dates() {
+        let d = |s: &str| since_date(s).map(|d| d.to_string()).ok();
+        let u = |s: &str| until_date(s).map(|d| d.to_string()).ok();
+        assert_eq!(d("2023").as_deref(), Some("2023-01-01"));
+        assert_eq!(d("2023-05").as_deref(), Some("2023-05-01"));
+        assert_eq!(d("2023-05-07").as_deref(), Some("2023-05-07"));
+        assert_eq!(u("2023").as_deref(), Some("2023-12-31"));
+        assert_eq!(u("2024-02").as_deref(), Some("2024-02-29"));
+        assert!(d("23").is_none() && d("2023-13").is_none() && d("May").is_none());
+    }
+}
