@@ -58,9 +58,14 @@ pub enum Command {
     /// Search the index
     #[command(
         visible_alias = "q",
-        after_help = "Query language:\n  勒索软件 医院          both must occur (AND)\n  \"remote code\"         a phrase (the exact string, spaces included)\n  -测试                  exclude (an ASCII word goes after --: `secsearch search 攻击 -- -log4j`)\n  (LockBit OR BlackCat) 医院   group alternatives\n  LockBit OR BlackCat    either\n  title:漏洞 source:CNCERT body:sshd   restrict a term to a field\n  link:github.com url:mp.weixin   the targets of the article's links; its own URL\nEvery term matches wherever that string occurs, case-insensitively, as `grep -F -i` would; indicators also refanged (evil.com finds evil[.]com; --exact: only grep's set).\n\nExamples:\n  secsearch search 勒索软件 医院\n  secsearch search CVE-2024-3094 --json\n  secsearch search APT29 --source 奇安信威胁情报中心 --since 2022-01-01 --sort date\n  secsearch search 漏洞 -c\n  secsearch search log4j -l | xargs wc -c\n  secsearch search --source 奇安信 --since 2024-01   # filters alone: by date\n  secsearch search CVE-2024-3094 -C 2                # matching lines with context\n  secsearch search 勒索软件 --open 1                  # the first hit in $EDITOR"
+        after_help = "Query language:\n  勒索软件 医院          both must occur (AND)\n  \"remote code\"         a phrase (the exact string, spaces included)\n  -测试                  exclude (an ASCII word goes after --: `secsearch search 攻击 -- -log4j`)\n  (LockBit OR BlackCat) 医院   group alternatives\n  LockBit OR BlackCat    either\n  title:漏洞 source:CNCERT body:sshd   restrict a term to a field\n  cve:CVE-2024-3094 ip:10.0.0.0/8 domain:example.com hash:<md5|sha1|sha256> email:a@b.c\n                         typed filters: the article's extracted indicators (see `iocs`)\n  link:github.com url:mp.weixin   the targets of the article's links; its own URL\nEvery term matches wherever that string occurs, case-insensitively, as `grep -F -i` would; indicators also refanged (evil.com finds evil[.]com; --exact: only grep's set).\n\nExamples:\n  secsearch search 勒索软件 医院\n  secsearch search CVE-2024-3094 --json\n  secsearch search APT29 --source 奇安信威胁情报中心 --since 2022-01-01 --sort date\n  secsearch search 漏洞 -c\n  secsearch search log4j -l | xargs wc -c\n  secsearch search --source 奇安信 --since 2024-01   # filters alone: by date\n  secsearch search CVE-2024-3094 -C 2                # matching lines with context\n  secsearch search 勒索软件 --open 1                  # the first hit in $EDITOR"
     )]
     Search(SearchArgs),
+    /// List the indicators (IPs, domains, URLs, hashes, CVEs, ...) of the matching articles
+    #[command(
+        after_help = "Without a query: every article. Typed filters work here as in `search`:\n  cve:CVE-2024-3094  ip:10.0.0.0/8  domain:example.com  hash:<md5|sha1|sha256>  email:a@b.c\nTypes for --type: ipv4, ipv6, domain, url, email, md5, sha1, sha256, cve, cnvd, cnnvd,\nattack, file, and the groups ip, hash, vuln.\n\nExamples:\n  secsearch iocs 勒索软件 --since 2024-01-01\n  secsearch iocs --type domain,ip --sort date -n 20\n  secsearch iocs APT29 --json | jq -r .value\n  secsearch iocs --source 奇安信威胁情报中心 --csv > iocs.csv\n  secsearch iocs Lazarus --stix lazarus.json      # STIX 2.1 bundle for OpenCTI/MISP"
+    )]
+    Iocs(IocsArgs),
     /// Show an article as a reader sees it, matches highlighted
     #[command(
         after_help = "Examples:\n  secsearch show ~/articles/2024/some-article.md --query 勒索软件\n  secsearch show a.md --no-pager | less -R\nOn a terminal the article goes through $PAGER (default: less -R)."
@@ -251,6 +256,42 @@ pub struct ServeArgs {
     pub bind: std::net::IpAddr,
 }
 
+#[derive(Debug, Args)]
+pub struct IocsArgs {
+    /// Query terms, as for `search` (none: every article)
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Only articles from this source (repeat or comma-separate for several)
+    #[arg(long, value_delimiter = ',', value_name = "NAME")]
+    pub source: Vec<String>,
+    /// Only articles dated on or after DATE (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only articles dated on or before DATE (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Only indicators of these types (comma-separated, see below)
+    #[arg(long = "type", value_delimiter = ',', value_name = "TYPE")]
+    pub types: Vec<String>,
+    /// Order: most articles first, or most recently mentioned first
+    #[arg(long, value_enum, default_value_t = crate::iocs::Sort::Count)]
+    pub sort: crate::iocs::Sort,
+    /// Number of indicators to list; 0 = all [default: all]
+    #[arg(short = 'n', long = "limit", value_name = "N")]
+    pub limit: Option<usize>,
+    /// JSON Lines: one object an indicator ("type", "value", "articles", "first", "last", "sources")
+    #[arg(long, conflicts_with_all = ["csv", "stix"])]
+    pub json: bool,
+    /// CSV with a header line
+    #[arg(long, conflicts_with = "stix")]
+    pub csv: bool,
+    /// Write a STIX 2.1 bundle to FILE (one report per article) instead of listing
+    #[arg(long, value_name = "FILE")]
+    pub stix: Option<PathBuf>,
+}
+
 /// What `secsearch show` reads.
 #[derive(Debug, Args)]
 pub struct ShowArgs {
@@ -396,9 +437,17 @@ fn classify(s: &str) -> Arg {
     if c.next() != Some('-') {
         return Arg::Positional;
     }
+    // `-cve:CVE-…`, `-title:x`: an excluded field term, not an option.
+    let field = s[1..].split_once(':').is_some_and(|(name, _)| {
+        [
+            "title", "body", "source", "url", "link", "cve", "ip", "domain", "hash", "email",
+        ]
+        .contains(&name.to_ascii_lowercase().as_str())
+    });
     match c.next() {
         None => Arg::Positional,
         Some('-') => Arg::Option,
+        _ if field => Arg::Exclusion,
         Some(x) if x.is_ascii_alphanumeric() => Arg::Option,
         Some(_) => Arg::Exclusion,
     }

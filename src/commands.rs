@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use clap::CommandFactory;
 
-use crate::cli::{Cli, Command, IndexArg, IndexArgs, SearchArgs, ServeArgs};
+use crate::cli::{Cli, Command, IndexArg, IndexArgs, IocsArgs, SearchArgs, ServeArgs};
 use crate::error::{Error, ExitCode, Failure, Outcome};
 use crate::output::{Mode, Printer};
 use crate::{analyzer, indexer, messages, query, schema, search};
@@ -56,6 +56,7 @@ fn dispatch(cli: Cli) -> Outcome {
             schema::set_boosts(boosts_from_env()?);
             search(args)
         }
+        Command::Iocs(args) => iocs(args),
         Command::Show(args) => read::show(args),
         Command::Tokenize { text } => tokenize(&text.join(" ")),
         Command::Stats { index, json } => stats(index, json),
@@ -235,6 +236,88 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
         messages::hit_count(results.hits.len(), results.total);
     }
     Ok(ExitCode::from_hits(results.total > 0))
+}
+
+/// The kinds `--type` names (all kinds when none).
+fn ioc_kinds(names: &[String]) -> Result<Vec<crate::ioc::Kind>, Error> {
+    let mut out = Vec::new();
+    for n in names.iter().filter(|n| !n.trim().is_empty()) {
+        let ks = crate::iocs::kinds_named(n)
+            .ok_or_else(|| Error::BadIocType(n.clone(), crate::iocs::type_names()))?;
+        out.extend(ks);
+    }
+    Ok(out)
+}
+
+/// `iocs --stix FILE`: the matching articles with indicators as a STIX 2.1
+/// bundle in FILE; exit code 1 when there was nothing to export.
+fn write_stix(
+    file: &std::path::Path,
+    searcher: &tantivy::Searcher,
+    fields: &schema::Fields,
+    docs: &std::collections::HashSet<tantivy::DocAddress>,
+    kinds: &[crate::ioc::Kind],
+) -> Outcome {
+    let articles = crate::iocs::articles(searcher, fields, docs, kinds)?;
+    let bundle = crate::stix::bundle(&articles);
+    let objects = bundle["objects"].as_array().map_or(0, Vec::len);
+    let json = serde_json::to_vec_pretty(&bundle)
+        .map_err(|e| Error::Other(format!("cannot encode the STIX bundle: {e}")))?;
+    std::fs::write(file, json).map_err(|source| Error::Io {
+        path: file.to_path_buf(),
+        what: "cannot write the STIX bundle",
+        source,
+    })?;
+    messages::stix_written(file, articles.len(), objects);
+    Ok(ExitCode::from_hits(!articles.is_empty()))
+}
+
+pub(crate) fn iocs(args: IocsArgs) -> Outcome {
+    let dir = index_dir(&args.index)?;
+    let text = args.query.join(" ");
+    let query = if text.trim().is_empty() {
+        query::Query::default()
+    } else {
+        query::parse(&text)?
+    };
+    let kinds = ioc_kinds(&args.types)?;
+    let opts = search::Options {
+        query,
+        limit: None,
+        offset: 0,
+        sources: args.source,
+        since: args.since.as_deref().map(read::since_date).transpose()?,
+        until: args.until.as_deref().map(read::until_date).transpose()?,
+        sort: search::Sort::Relevance,
+        facets: false,
+        fold_duplicates: true,
+        paths_only: false,
+        synonyms: synonyms(false, None)?,
+        exact: false,
+    };
+    let opened = schema::open(&dir)?;
+    let reader = opened.reader()?;
+    let searcher = reader.searcher();
+    let docs = search::matching_docs(&dir, &opened, &searcher, &opts)?;
+    if let Some(file) = &args.stix {
+        return write_stix(file, &searcher, &opened.fields, &docs, &kinds);
+    }
+    let mut rows = crate::iocs::aggregate(&searcher, &docs, &kinds)?;
+    crate::iocs::sort_rows(&mut rows, args.sort);
+    if let Some(n) = args.limit.filter(|&n| n > 0) {
+        rows.truncate(n);
+    }
+    let format = if args.json {
+        crate::output::IocFormat::Json
+    } else if args.csv {
+        crate::output::IocFormat::Csv
+    } else {
+        crate::output::IocFormat::Text
+    };
+    let mut p = Printer::new(crate::output::ColorChoice::Never);
+    p.iocs(&rows, format)?;
+    p.flush()?;
+    Ok(ExitCode::from_hits(!rows.is_empty()))
 }
 
 /// The synonym groups a search expands with: none for `--exact`, else the

@@ -122,6 +122,9 @@ pub enum Error {
     BadDate(String),
     #[error("bad query: {0}")]
     BadQuery(String),
+    /// `iocs --type` named no indicator type; the second field lists them.
+    #[error("unknown indicator type '{0}': use one of {1}")]
+    BadIocType(String, String),
     /// A file or folder could not be read or written: `what` says which
     /// step, the I/O error is the cause.
     #[error("{}: {what}", .path.display())]

@@ -6,7 +6,9 @@
 //! defines the index, [`indexer`] writes it, [`query`] parses what the user
 //! typed, [`search`] answers with finished hits, [`stats`] counts, and
 //! [`output`] (with [`snippet`]) shows the answer; [`serve`] answers
-//! the same searches as a local web page.
+//! the same searches as a local web page. [`ioc`] extracts indicators at
+//! index time; [`iocs`] filters and aggregates them and [`stix`] exports
+//! them.
 
 pub mod analyzer;
 pub mod article;
@@ -21,6 +23,7 @@ pub mod fsread;
 pub mod indexer;
 pub mod integrity;
 pub mod ioc;
+pub mod iocs;
 pub mod messages;
 pub mod output;
 pub mod query;
@@ -31,5 +34,6 @@ pub mod show;
 pub mod signals;
 pub mod snippet;
 pub mod stats;
+pub mod stix;
 pub mod synonyms;
 pub mod walker;

@@ -184,6 +184,14 @@ pub fn strict_skips(count: usize) {
     eprintln!("secsearch: {count} files skipped (--strict)");
 }
 
+/// What `iocs --stix FILE` wrote.
+pub fn stix_written(path: &Path, reports: usize, objects: usize) {
+    eprintln!(
+        "secsearch: wrote {} (STIX 2.1 bundle: {reports} reports, {objects} objects)",
+        path.display()
+    );
+}
+
 /// The footer of a text search on a terminal.
 pub fn hit_count(shown: usize, total: u64) {
     eprintln!("{shown} of {total} matching articles");

@@ -331,6 +331,10 @@ impl Printer {
         for (m, n) in st.months.iter().take(24) {
             writeln!(out, "  {n:>7}  {}", escape(m))?;
         }
+        writeln!(out, "indicators (distinct values, mentions in articles):")?;
+        for c in &st.indicators {
+            writeln!(out, "  {:>7}  {:>7}  {}", c.values, c.mentions, c.kind)?;
+        }
         Ok(())
     }
 
@@ -341,6 +345,103 @@ impl Printer {
             Some(cwd) => p.strip_prefix(cwd.as_str()).unwrap_or(p),
             None => p,
         }
+    }
+}
+
+/// How `iocs` prints its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IocFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+/// Sources shown in the text table and the CSV column.
+const TOP_SOURCES: usize = 3;
+
+/// `name (n), name (n)` of the first [`TOP_SOURCES`] sources.
+fn top_sources(row: &crate::iocs::Row, sep: &str) -> String {
+    row.sources
+        .iter()
+        .take(TOP_SOURCES)
+        .map(|(s, n)| format!("{s} ({n})"))
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+fn day_or(d: Option<jiff::civil::Date>, none: &str) -> String {
+    d.map_or_else(|| none.to_string(), |d| d.to_string())
+}
+
+impl Printer {
+    /// Prints `iocs` rows: an aligned table for people, JSON Lines
+    /// (`type`, `value`, `articles`, `first`, `last`, `sources`) or CSV.
+    pub fn iocs(&mut self, rows: &[crate::iocs::Row], format: IocFormat) -> io::Result<()> {
+        match format {
+            IocFormat::Json => {
+                for r in rows {
+                    let sources: Vec<_> = r
+                        .sources
+                        .iter()
+                        .map(|(s, n)| serde_json::json!({ "source": s, "articles": n }))
+                        .collect();
+                    let v = serde_json::json!({
+                        "type": r.kind.name(), "value": r.value, "articles": r.articles,
+                        "first": r.first.map(|d| d.to_string()),
+                        "last": r.last.map(|d| d.to_string()), "sources": sources,
+                    });
+                    writeln!(self.out, "{v}")?;
+                }
+                Ok(())
+            }
+            IocFormat::Csv => self.iocs_csv(rows),
+            IocFormat::Text => self.iocs_table(rows),
+        }
+    }
+
+    fn iocs_csv(&mut self, rows: &[crate::iocs::Row]) -> io::Result<()> {
+        let mut w = csv::Writer::from_writer(&mut self.out);
+        w.write_record(["type", "value", "articles", "first", "last", "top_sources"])?;
+        for r in rows {
+            w.write_record([
+                r.kind.name(),
+                &r.value,
+                &r.articles.to_string(),
+                &day_or(r.first, ""),
+                &day_or(r.last, ""),
+                &top_sources(r, "; "),
+            ])?;
+        }
+        w.flush()
+    }
+
+    fn iocs_table(&mut self, rows: &[crate::iocs::Row]) -> io::Result<()> {
+        // Values are padded to the longest shown (up to 48 columns); a longer
+        // one (a URL) just pushes its own line's sources right.
+        let width = rows
+            .iter()
+            .map(|r| r.value.chars().count())
+            .max()
+            .unwrap_or(5)
+            .clamp(5, 48);
+        writeln!(
+            self.out,
+            "{:<7} {:<width$} {:>8}  {:<10}  {:<10}  top sources",
+            "type", "value", "articles", "first", "last"
+        )?;
+        for r in rows {
+            writeln!(
+                self.out,
+                "{:<7} {:<width$} {:>8}  {:<10}  {:<10}  {}",
+                r.kind.name(),
+                r.value,
+                r.articles,
+                day_or(r.first, "-"),
+                day_or(r.last, "-"),
+                top_sources(r, ", ")
+            )?;
+        }
+        Ok(())
     }
 }
 

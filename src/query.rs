@@ -17,10 +17,26 @@ pub enum FieldSel {
     Title,
     Body,
     Source,
+    /// A typed indicator filter (`cve:`, `ip:`, `domain:`, `hash:`,
+    /// `email:`): matches the article's extracted indicators, not its text.
+    Ioc(Typed),
     /// The article's own URL (front matter `url`).
     Url,
     /// The targets of the body's links.
     Link,
+}
+
+/// The kinds of typed indicator filter (issue #13).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Typed {
+    Cve,
+    /// IPv4 or IPv6 address, or a CIDR network.
+    Ip,
+    /// The domain or any subdomain of it.
+    Domain,
+    /// md5, sha1 or sha256.
+    Hash,
+    Email,
 }
 
 /// One string to find.
@@ -126,6 +142,11 @@ fn split_field(word: &str) -> (FieldSel, &str) {
         ("title:", FieldSel::Title),
         ("body:", FieldSel::Body),
         ("source:", FieldSel::Source),
+        ("cve:", FieldSel::Ioc(Typed::Cve)),
+        ("ip:", FieldSel::Ioc(Typed::Ip)),
+        ("domain:", FieldSel::Ioc(Typed::Domain)),
+        ("hash:", FieldSel::Ioc(Typed::Hash)),
+        ("email:", FieldSel::Ioc(Typed::Email)),
         ("url:", FieldSel::Url),
         ("link:", FieldSel::Link),
     ] {
@@ -402,6 +423,30 @@ mod tests {
             vec![t("奇安信 威胁", FieldSel::Source)]
         );
         assert_eq!(q.clauses[6].any_of, vec![t("CVE-2024-3094", FieldSel::Any)]);
+    }
+
+    #[test]
+    fn typed_filters_are_fields() {
+        let q =
+            parse("勒索 cve:CVE-2024-3094 -ip:10.0.0.0/8 DOMAIN:evil[.]com hash:ab email:a@b.c")
+                .unwrap();
+        let f: Vec<FieldSel> = q.clauses.iter().map(|c| c.any_of[0].field).collect();
+        assert_eq!(
+            f,
+            vec![
+                FieldSel::Any,
+                FieldSel::Ioc(Typed::Cve),
+                FieldSel::Ioc(Typed::Ip),
+                FieldSel::Ioc(Typed::Domain),
+                FieldSel::Ioc(Typed::Hash),
+                FieldSel::Ioc(Typed::Email),
+            ]
+        );
+        assert!(q.clauses[2].negated);
+        assert_eq!(q.clauses[3].any_of[0].text, "evil[.]com");
+        // a URL stays text
+        let q = parse("https://evil.com/a").unwrap();
+        assert_eq!(q.clauses[0].any_of[0].field, FieldSel::Any);
     }
 
     #[test]

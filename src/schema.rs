@@ -43,6 +43,7 @@ pub mod name {
     pub const SIZE: &str = "size";
     pub const MTIME: &str = "mtime";
     pub const HASH: &str = "hash";
+    pub const IOC: &str = "ioc";
 
     /// All of them, in schema order, for the consistency check.
     pub const ALL: &[&str] = &[
@@ -65,6 +66,7 @@ pub mod name {
         SIZE,
         MTIME,
         HASH,
+        IOC,
     ];
 }
 
@@ -200,6 +202,8 @@ pub struct Fields {
     pub size: Field,
     pub mtime: Field,
     pub hash: Field,
+    /// Indicators as `kind:value` terms (issue #13).
+    pub ioc: Field,
     /// Query-time boosts from the spec.
     pub boost_title: f32,
     pub boost_title_words: f32,
@@ -293,6 +297,7 @@ impl Fields {
             size: f(name::SIZE)?,
             mtime: f(name::MTIME)?,
             hash: f(name::HASH)?,
+            ioc: f(name::IOC)?,
             boost_title: boost(name::TITLE),
             boost_title_words: boost(name::TITLE_WORDS),
             boost_body: boost(name::BODY),

@@ -63,6 +63,41 @@ pub struct Stats {
     pub analyzer_version: u32,
     pub dict_hash: String,
     pub roots: Vec<String>,
+    /// Indicators by type (issue #13), in `ioc::Kind` order.
+    pub indicators: Vec<IocCount>,
+}
+
+/// The indicators of one type in the index.
+#[derive(Debug, serde::Serialize)]
+pub struct IocCount {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Distinct values.
+    pub values: u64,
+    /// (article, value) pairs: how often the type is mentioned.
+    pub mentions: u64,
+}
+
+/// Counts the indicators of `docs` by type, from the `ioc` column.
+fn indicator_counts(
+    searcher: &Searcher,
+    docs: &HashSet<DocAddress>,
+) -> Result<Vec<IocCount>, Error> {
+    let rows = crate::iocs::aggregate(searcher, docs, &[])?;
+    let mut by_kind: std::collections::BTreeMap<crate::ioc::Kind, (u64, u64)> = Default::default();
+    for r in rows {
+        let e = by_kind.entry(r.kind).or_default();
+        e.0 += 1;
+        e.1 += r.articles;
+    }
+    Ok(by_kind
+        .into_iter()
+        .map(|(k, (values, mentions))| IocCount {
+            kind: k.name(),
+            values,
+            mentions,
+        })
+        .collect())
 }
 
 /// The summary of an opened index.
@@ -84,6 +119,7 @@ pub fn compute_with(opened: &schema::Opened, searcher: &Searcher) -> Result<Stat
         })
         .collect();
     let f = facets(searcher, &all)?;
+    let indicators = indicator_counts(searcher, &all)?;
     let (first, last) = date_range(searcher)?;
     let info = opened.info.as_ref();
     Ok(Stats {
@@ -101,6 +137,7 @@ pub fn compute_with(opened: &schema::Opened, searcher: &Searcher) -> Result<Stat
         roots: info
             .map(|i| i.roots.iter().map(|r| r.display().to_string()).collect())
             .unwrap_or_default(),
+        indicators,
     })
 }
 

@@ -292,6 +292,14 @@ fn to_document(a: &Article, file: &FileFacts, f: &Fields) -> TantivyDocument {
     doc.add_u64(f.size, file.size);
     doc.add_i64(f.mtime, file.mtime);
     doc.add_u64(f.hash, file.hash);
+    // Indicators of what a reader sees (issue #13), and of the link targets
+    // (an analyst's indicator is often only in a link's href).
+    let texts = [a.title.as_str(), a.body.as_str()]
+        .into_iter()
+        .chain(a.links.iter().map(String::as_str));
+    for t in crate::iocs::terms::of_texts(texts) {
+        doc.add_text(f.ioc, t);
+    }
     doc
 }
 

@@ -232,6 +232,7 @@ fn recall_fields(f: &Fields, sel: FieldSel) -> Vec<(Field, f32)> {
         FieldSel::Title => vec![(f.title, f.boost_title)],
         FieldSel::Body => vec![(f.body, f.boost_body)],
         FieldSel::Source => vec![(f.source, 1.0)],
+        FieldSel::Ioc(_) => vec![],
         FieldSel::Url => vec![(f.url, 1.0)],
         FieldSel::Link => vec![(f.link, 1.0)],
     }
@@ -275,7 +276,7 @@ fn word_fields(f: &Fields, sel: FieldSel) -> Vec<(Field, f32)> {
         ],
         FieldSel::Title => vec![(f.title_words, f.boost_title_words)],
         FieldSel::Body => vec![(f.body_words, f.boost_body_words)],
-        FieldSel::Source | FieldSel::Url | FieldSel::Link => vec![],
+        FieldSel::Source | FieldSel::Url | FieldSel::Link | FieldSel::Ioc(_) => vec![],
     }
 }
 
@@ -350,6 +351,11 @@ fn clause_queries(
     let mut out: Clauses = Vec::new();
     let mut alternatives: Clauses = Vec::new();
     for (i, term) in clause.any_of.iter().enumerate() {
+        if let FieldSel::Ioc(typed) = term.field {
+            let q = crate::iocs::filter::query(searcher, f.ioc, typed, &term.text)?;
+            alternatives.push((Occur::Should, q));
+            continue;
+        }
         alternatives.extend(alias_alternatives(vocab, f, term.field, &aliases(i))?);
         let norm = analyzer::normalize(&term.text);
         if analyzer::query_units(&norm).is_empty() {

@@ -135,6 +135,25 @@ fn search_failed(e: tantivy::TantivyError) -> Error {
     Error::Other(format!("search failed: {e}"))
 }
 
+/// Every document matching `opts`' query and filters, unranked; an empty
+/// query (no clauses) matches every document the filters let through.
+/// For commands that aggregate over the hits rather than list them (`iocs`).
+pub fn matching_docs(
+    index_dir: &std::path::Path,
+    opened: &schema::Opened,
+    searcher: &tantivy::Searcher,
+    opts: &Options,
+) -> Result<std::collections::HashSet<tantivy::DocAddress>, Error> {
+    let vocab = Vocabulary::load(index_dir, opened.opstamp);
+    let expansion = opts
+        .synonyms
+        .as_ref()
+        .map(|syn| Expansion::new(&opts.query, syn))
+        .unwrap_or_default();
+    let q = build::build_query(searcher, vocab.as_ref(), &opened.fields, opts, &expansion)?;
+    searcher.search(&q, &DocSetCollector).map_err(search_failed)
+}
+
 /// Answers `opts` from the index in `index_dir`.
 pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error> {
     let opened = schema::open(index_dir)?;

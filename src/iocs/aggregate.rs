@@ -1,0 +1,342 @@
+//! Reading indicators back from the index: per indicator over a set of
+//! documents ([`aggregate`]), per article ([`articles`], [`of_path`]).
+//!
+//! Everything comes from fast-field columns. Term ordinals are local to a
+//! segment, so each segment's ordinals are first resolved to strings (once
+//! per distinct ordinal, in one sorted pass over its dictionary) and mapped
+//! to global ids; the per-document loop then only adds numbers.
+
+use std::collections::{HashMap, HashSet};
+
+use tantivy::collector::DocSetCollector;
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, DocId, Searcher, TantivyDocument, Term};
+
+use super::terms;
+use crate::columns;
+use crate::error::Error;
+use crate::ioc::Kind;
+use crate::schema::{name, Fields};
+
+type Day = jiff::civil::Date;
+
+/// One indicator over the matching articles.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub kind: Kind,
+    pub value: String,
+    /// Distinct articles (the same article saved twice counts once).
+    pub articles: u64,
+    pub first: Option<Day>,
+    pub last: Option<Day>,
+    /// Sources by number of articles, most first (ties by name).
+    pub sources: Vec<(String, u64)>,
+}
+
+/// Strings to dense ids, so the document loop hashes numbers.
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Interner {
+    fn id(&mut self, s: String) -> u32 {
+        if let Some(&i) = self.ids.get(&s) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.ids.insert(s.clone(), i);
+        self.names.push(s);
+        i
+    }
+}
+
+/// The distinct ordinals `docs` use in `col`, resolved to strings.
+fn used_terms(col: &StrColumn, docs: &[DocId]) -> Result<Vec<(u64, String)>, Error> {
+    let mut ords: Vec<u64> = docs.iter().flat_map(|&d| col.term_ords(d)).collect();
+    ords.sort_unstable();
+    ords.dedup();
+    let mut strs = Vec::with_capacity(ords.len());
+    col.dictionary()
+        .sorted_ords_to_term_cb(&ords, |b| {
+            strs.push(String::from_utf8_lossy(b).into_owned())
+        })
+        .map_err(|e| columns::index_error("ioc column", e))?;
+    Ok(ords.into_iter().zip(strs).collect())
+}
+
+#[derive(Default)]
+struct Acc {
+    articles: u64,
+    first: Option<i64>,
+    last: Option<i64>,
+    sources: HashMap<u32, u64>,
+}
+
+/// The matching documents grouped by segment ordinal.
+fn by_segment(searcher: &Searcher, docs: &HashSet<DocAddress>) -> Vec<Vec<DocId>> {
+    let mut out = vec![Vec::new(); searcher.segment_readers().len()];
+    for a in docs {
+        if let Some(v) = out.get_mut(a.segment_ord as usize) {
+            v.push(a.doc_id);
+        }
+    }
+    out
+}
+
+/// Every indicator of the kinds in `kinds` (all kinds when empty) that
+/// `docs` mention, unsorted.
+pub fn aggregate(
+    searcher: &Searcher,
+    docs: &HashSet<DocAddress>,
+    kinds: &[Kind],
+) -> Result<Vec<Row>, Error> {
+    let iocs = columns::str_columns(searcher, name::IOC)?;
+    let sources = columns::str_columns(searcher, name::SOURCE_EXACT)?;
+    let dates = columns::columns::<tantivy::DateTime>(searcher, name::DATE)?;
+    let dups = columns::columns::<u64>(searcher, name::DUP_HASH)?;
+    let mut values = Interner::default();
+    let mut source_names = Interner::default();
+    let mut acc: HashMap<u32, Acc> = HashMap::new();
+    let mut seen: HashSet<(u32, u64)> = HashSet::new();
+    for (seg, ids) in by_segment(searcher, docs).into_iter().enumerate() {
+        let Some(Some(col)) = iocs.get(seg) else {
+            continue;
+        };
+        let mut global: HashMap<u64, u32> = HashMap::new();
+        for (ord, t) in used_terms(col, &ids)? {
+            let wanted =
+                terms::split(&t).is_some_and(|(k, _)| kinds.is_empty() || kinds.contains(&k));
+            if wanted {
+                global.insert(ord, values.id(t));
+            }
+        }
+        let src_col = sources.get(seg).and_then(Option::as_ref);
+        let src: HashMap<u64, u32> = match src_col {
+            Some(c) => used_terms(c, &ids)?
+                .into_iter()
+                .map(|(o, s)| (o, source_names.id(s)))
+                .collect(),
+            None => HashMap::new(),
+        };
+        let date = dates.get(seg).and_then(Option::as_ref);
+        let dup = dups.get(seg).and_then(Option::as_ref);
+        for d in ids {
+            let key = article_key(dup, seg, d);
+            let day = date
+                .and_then(|c| c.first(d))
+                .map(|v| v.into_timestamp_secs());
+            let source = src_col
+                .and_then(|c| columns::first_ord(c, d))
+                .and_then(|o| src.get(&o).copied());
+            for ord in col.term_ords(d) {
+                let Some(&id) = global.get(&ord) else {
+                    continue;
+                };
+                if !seen.insert((id, key)) {
+                    continue;
+                }
+                add(acc.entry(id).or_default(), day, source);
+            }
+        }
+    }
+    Ok(finish(acc, values, &source_names))
+}
+
+/// What folds the same article saved twice: its duplicate hash, else its
+/// own address.
+fn article_key(dup: Option<&Column<u64>>, seg: usize, d: DocId) -> u64 {
+    dup.and_then(|c| c.first(d))
+        .unwrap_or(((seg as u64) << 32) | d as u64)
+}
+
+fn add(a: &mut Acc, day: Option<i64>, source: Option<u32>) {
+    a.articles += 1;
+    if let Some(s) = day {
+        a.first = Some(a.first.map_or(s, |x| x.min(s)));
+        a.last = Some(a.last.map_or(s, |x| x.max(s)));
+    }
+    if let Some(s) = source {
+        *a.sources.entry(s).or_default() += 1;
+    }
+}
+
+fn finish(acc: HashMap<u32, Acc>, values: Interner, sources: &Interner) -> Vec<Row> {
+    let day = |s: i64| columns::day(tantivy::DateTime::from_timestamp_secs(s));
+    acc.into_iter()
+        .filter_map(|(id, a)| {
+            let (kind, value) = terms::split(&values.names[id as usize])?;
+            let mut src: Vec<(String, u64)> = a
+                .sources
+                .into_iter()
+                .map(|(s, n)| (sources.names[s as usize].clone(), n))
+                .filter(|(s, _)| !s.is_empty())
+                .collect();
+            src.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+            Some(Row {
+                kind,
+                value: value.to_string(),
+                articles: a.articles,
+                first: a.first.and_then(day),
+                last: a.last.and_then(day),
+                sources: src,
+            })
+        })
+        .collect()
+}
+
+/// One article with its indicators, for the STIX export.
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub path: String,
+    pub title: String,
+    pub source: String,
+    pub url: String,
+    pub date: Option<Day>,
+    /// The duplicate key (WeChat id or body hash): what identifies the
+    /// article across re-exports, whatever file it was read from.
+    pub key: String,
+    pub indicators: Vec<(Kind, String)>,
+}
+
+/// The indicators of one document, of the kinds in `kinds` (all if empty).
+fn doc_indicators(col: &StrColumn, d: DocId, kinds: &[Kind]) -> Result<Vec<(Kind, String)>, Error> {
+    let mut out = Vec::new();
+    let mut buf = String::new();
+    for ord in col.term_ords(d) {
+        buf.clear();
+        col.ord_to_str(ord, &mut buf)
+            .map_err(|e| columns::index_error("ioc column", e))?;
+        if let Some((k, v)) = terms::split(&buf) {
+            if kinds.is_empty() || kinds.contains(&k) {
+                out.push((k, v.to_string()));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn stored(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The matching articles that mention an indicator of `kinds`, each once
+/// (duplicates folded by key), in path order.
+pub fn articles(
+    searcher: &Searcher,
+    f: &Fields,
+    docs: &HashSet<DocAddress>,
+    kinds: &[Kind],
+) -> Result<Vec<Article>, Error> {
+    let iocs = columns::str_columns(searcher, name::IOC)?;
+    let mut out: Vec<Article> = Vec::new();
+    for a in docs {
+        let Some(Some(col)) = iocs.get(a.segment_ord as usize) else {
+            continue;
+        };
+        let indicators = doc_indicators(col, a.doc_id, kinds)?;
+        if indicators.is_empty() {
+            continue;
+        }
+        let doc: TantivyDocument = searcher
+            .doc(*a)
+            .map_err(|e| Error::Other(format!("cannot read a stored document: {e}")))?;
+        out.push(Article {
+            path: stored(&doc, f.path),
+            title: stored(&doc, f.title),
+            source: stored(&doc, f.source),
+            url: stored(&doc, f.url),
+            date: doc
+                .get_first(f.date)
+                .and_then(|v| v.as_datetime())
+                .and_then(columns::day),
+            key: stored(&doc, f.dup_key),
+            indicators,
+        });
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut keys = HashSet::new();
+    out.retain(|a| keys.insert(a.key.clone()));
+    Ok(out)
+}
+
+/// The indicators of the article stored under `path` (the index's
+/// document key), sorted by kind and value; empty when no such document.
+/// For a page that shows one article (`serve`, the reading issue).
+pub fn of_path(searcher: &Searcher, f: &Fields, path: &str) -> Result<Vec<(Kind, String)>, Error> {
+    let q = TermQuery::new(
+        Term::from_field_text(f.path, path),
+        IndexRecordOption::Basic,
+    );
+    let docs = searcher
+        .search(&q, &DocSetCollector)
+        .map_err(|e| Error::Other(format!("search failed: {e}")))?;
+    let iocs = columns::str_columns(searcher, name::IOC)?;
+    let Some(a) = docs.into_iter().next() else {
+        return Ok(Vec::new());
+    };
+    let Some(Some(col)) = iocs.get(a.segment_ord as usize) else {
+        return Ok(Vec::new());
+    };
+    let mut v = doc_indicators(col, a.doc_id, &[])?;
+    v.sort();
+    Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{indexer, schema};
+    use std::sync::{atomic::AtomicBool, Arc};
+
+    /// `of_path` (what a page showing one article calls) gives that
+    /// article's indicators, refanged, from the index alone.
+    #[test]
+    fn of_path_reads_one_articles_indicators_from_the_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("a");
+        std::fs::create_dir(&root).unwrap();
+        let file = root.join("x.md");
+        std::fs::write(
+            &file,
+            "---\ntitle: CVE-2024-3094\n---\nC2 evil[.]com 10.1.2.3\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("y.md"), "---\ntitle: y\n---\nnothing\n").unwrap();
+        let opts = indexer::Options {
+            roots: vec![root.clone()],
+            index_dir: dir.path().join("idx"),
+            rebuild: false,
+            max_filesize: 1 << 20,
+            threads: 1,
+            memory: 32 << 20,
+            user_dict: None,
+            commit_every_docs: None,
+            interrupt: Arc::new(AtomicBool::new(false)),
+            follow: false,
+            hidden: false,
+        };
+        indexer::run(&opts, &indexer::Silent).unwrap();
+        let opened = schema::open(&opts.index_dir).unwrap();
+        let searcher = opened.reader().unwrap().searcher();
+        let key = file.canonicalize().unwrap().display().to_string();
+        let got = of_path(&searcher, &opened.fields, &key).unwrap();
+        assert_eq!(
+            got,
+            vec![
+                (Kind::Ipv4, "10.1.2.3".to_string()),
+                (Kind::Domain, "evil.com".to_string()),
+                (Kind::Cve, "CVE-2024-3094".to_string()),
+            ]
+        );
+        assert!(of_path(&searcher, &opened.fields, "/no/such")
+            .unwrap()
+            .is_empty());
+    }
+}

@@ -1,0 +1,352 @@
+//! Indicators as data, end to end through the binary: typed query filters,
+//! `iocs` in every output format, `stats`, and the STIX 2.1 export checked
+//! by `stix2-validator` (PyPI). The articles are written by the test itself
+//! (crafted text, defanged forms and false-positive traps included).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+const SHA256: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+const MD5: &str = "d41d8cd98f00b204e9800998ecf8427e";
+
+/// (file, source, date, body)
+const ARTICLES: &[(&str, &str, &str, &str)] = &[
+    (
+        "a1.md",
+        "甲实验室",
+        "2024-01-10",
+        "勒索软件 样本回连 evil[.]example[.]com 与 10.1.2.3，样本 MD5 D41D8CD98F00B204E9800998ECF8427E，\
+         利用 CVE-2024-3094，联系 attacker[@]evil.com。",
+    ),
+    (
+        "a2.md",
+        "乙中心",
+        "2024-06-01",
+        "Payload hxxps://cdn.example.com/payload.exe from 192.168.5.9, \
+         sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08, CVE-2024-3094 again.",
+    ),
+    (
+        "a3.md",
+        "乙中心",
+        "2023-05-01",
+        "notexample.com 与 8.8.8.8；版本 v1.2.3.4 不是地址，index.html 不是域名；CVE-2021-44228 勒索软件。",
+    ),
+    ("a4.md", "甲实验室", "2024-02-02", "纯文本，没有任何指标。"),
+];
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    index: PathBuf,
+    root: PathBuf,
+}
+
+static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+
+fn fixture() -> &'static Fixture {
+    FIXTURE.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("articles");
+        std::fs::create_dir(&root).unwrap();
+        for (file, source, date, body) in ARTICLES {
+            let text =
+                format!("---\ntitle: {file}\nsource: {source}\ndate: {date}\n---\n\n{body}\n");
+            std::fs::write(root.join(file), text).unwrap();
+        }
+        let index = dir.path().join("idx");
+        let o = common::bin()
+            .args(["index", "-q", "--index"])
+            .arg(&index)
+            .arg(&root)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", common::stderr(&o));
+        let root = root.canonicalize().unwrap();
+        Fixture {
+            _dir: dir,
+            index,
+            root,
+        }
+    })
+}
+
+/// The file names `search -l ARGS` lists, sorted.
+fn files(args: &[&str]) -> Vec<String> {
+    let f = fixture();
+    let mut all = vec!["-l"];
+    all.extend_from_slice(args);
+    let o = common::search(&f.index, &all);
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "search {args:?}: {}",
+        common::stderr(&o)
+    );
+    let mut v: Vec<String> = common::stdout(&o)
+        .lines()
+        .map(|l| {
+            Path::new(l)
+                .strip_prefix(&f.root)
+                .map_or(l.to_string(), |p| p.display().to_string())
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn typed_filters_match_extracted_indicators() {
+    assert_eq!(files(&["cve:CVE-2024-3094"]), ["a1.md", "a2.md"]);
+    assert_eq!(files(&["cve:cve-2021-44228"]), ["a3.md"]);
+    // subdomains and defanged spellings; not a longer name ending the same
+    assert_eq!(files(&["domain:example.com"]), ["a1.md", "a2.md"]);
+    assert_eq!(files(&["domain:evil[.]example[.]com"]), ["a1.md"]);
+    // CIDR and single addresses; a version number is not an address
+    assert_eq!(files(&["ip:10.0.0.0/8"]), ["a1.md"]);
+    assert_eq!(files(&["ip:192.168.0.0/16"]), ["a2.md"]);
+    assert_eq!(files(&["ip:8.8.8.8"]), ["a3.md"]);
+    assert!(files(&["ip:1.2.3.4"]).is_empty());
+    assert!(files(&["ip:0.0.0.0/0"]).len() == 3);
+    // any hash kind, case-insensitive
+    assert_eq!(files(&[&format!("hash:{}", MD5.to_uppercase())]), ["a1.md"]);
+    assert_eq!(files(&[&format!("hash:{SHA256}")]), ["a2.md"]);
+    assert_eq!(files(&["email:attacker@evil.com"]), ["a1.md"]);
+}
+
+#[test]
+fn typed_filters_combine_with_words_sources_dates_and_negation() {
+    assert_eq!(files(&["cve:CVE-2024-3094", "勒索软件"]), ["a1.md"]);
+    assert_eq!(
+        files(&["cve:CVE-2024-3094", "--source", "乙中心"]),
+        ["a2.md"]
+    );
+    assert_eq!(
+        files(&["cve:CVE-2024-3094", "--since", "2024-03-01"]),
+        ["a2.md"]
+    );
+    assert_eq!(files(&["勒索软件", "-cve:CVE-2024-3094"]), ["a3.md"]);
+    assert_eq!(files(&["勒索软件", "-ip:10.0.0.0/8"]), ["a3.md"]);
+    assert_eq!(
+        files(&["cve:CVE-2021-44228", "OR", "ip:10.1.2.3"]),
+        ["a1.md", "a3.md"]
+    );
+    let o = common::search(&fixture().index, &["ip:10.0.0/8"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        common::stderr(&o).contains("CIDR"),
+        "{}",
+        common::stderr(&o)
+    );
+}
+
+fn iocs(args: &[&str]) -> (Option<i32>, String) {
+    let f = fixture();
+    let mut all = vec!["iocs"];
+    all.extend_from_slice(args);
+    let o = common::run(&f.index, &all);
+    (o.status.code(), common::stdout(&o))
+}
+
+fn json_rows(args: &[&str]) -> Vec<Value> {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let (code, out) = iocs(&all);
+    assert_eq!(code, Some(0), "{out}");
+    out.lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object a line"))
+        .collect()
+}
+
+#[test]
+fn iocs_lists_counts_dates_and_sources_in_json_lines() {
+    let rows = json_rows(&[]);
+    let cve = rows
+        .iter()
+        .find(|r| r["type"] == "cve" && r["value"] == "CVE-2024-3094")
+        .expect("CVE-2024-3094 listed");
+    assert_eq!(cve["articles"], 2);
+    assert_eq!(cve["first"], "2024-01-10");
+    assert_eq!(cve["last"], "2024-06-01");
+    assert_eq!(cve["sources"].as_array().unwrap().len(), 2);
+    // sorted by count: the two-article CVE comes first
+    assert_eq!(rows[0]["value"], "CVE-2024-3094");
+    let values: Vec<&str> = rows.iter().filter_map(|r| r["value"].as_str()).collect();
+    for v in [
+        "evil.example.com",
+        "10.1.2.3",
+        MD5,
+        SHA256,
+        "attacker@evil.com",
+    ] {
+        assert!(values.contains(&v), "{v} missing from {values:?}");
+    }
+    for trap in ["1.2.3.4", "index.html"] {
+        assert!(!values.contains(&trap), "{trap} listed: {values:?}");
+    }
+    // a query and --type restrict; --sort date puts the newest first
+    let ips = json_rows(&["勒索软件", "--type", "ip"]);
+    let v: Vec<&str> = ips.iter().filter_map(|r| r["value"].as_str()).collect();
+    assert_eq!(v.len(), 2, "{v:?}");
+    assert!(v.contains(&"10.1.2.3") && v.contains(&"8.8.8.8"), "{v:?}");
+    let by_date = json_rows(&["--sort", "date", "--type", "ipv4"]);
+    assert_eq!(by_date[0]["value"], "192.168.5.9");
+}
+
+#[test]
+fn iocs_text_and_csv_formats() {
+    let (code, text) = iocs(&["--type", "cve", "-n", "1"]);
+    assert_eq!(code, Some(0));
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[0].starts_with("type") && lines[0].contains("top sources"));
+    assert!(lines[1].contains("CVE-2024-3094") && lines[1].contains("2024-01-10"));
+    let (code, csv) = iocs(&["--csv", "--type", "cve"]);
+    assert_eq!(code, Some(0));
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        ["type", "value", "articles", "first", "last", "top_sources"]
+    );
+    let recs: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(recs.len(), 2);
+    assert_eq!(&recs[0][1], "CVE-2024-3094");
+    assert_eq!(&recs[0][2], "2");
+    // nothing matching: exit 1; unknown type: exit 2
+    assert_eq!(iocs(&["没有这个词"]).0, Some(1));
+    assert_eq!(iocs(&["--type", "nonsense"]).0, Some(2));
+}
+
+#[test]
+fn stats_count_indicators_by_type() {
+    let st = common::stats_json(&fixture().index);
+    let by: Vec<(String, u64)> = st["indicators"]
+        .as_array()
+        .expect("indicators in stats")
+        .iter()
+        .map(|c| {
+            (
+                c["type"].as_str().unwrap().to_string(),
+                c["values"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(by.contains(&("cve".to_string(), 2)), "{by:?}");
+    assert!(by.contains(&("sha256".to_string(), 1)), "{by:?}");
+}
+
+fn export(dir: &Path, name: &str, args: &[&str]) -> Value {
+    let file = dir.join(name);
+    let mut all = vec!["iocs"];
+    all.extend_from_slice(args);
+    let o = common::run(
+        &fixture().index,
+        &[&all[..], &["--stix", file.to_str().unwrap()]].concat(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap()
+}
+
+#[test]
+fn stix_bundle_is_deterministic_and_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let b1 = export(dir.path(), "a.json", &[]);
+    let b2 = export(dir.path(), "b.json", &[]);
+    assert_eq!(b1, b2, "re-exports are identical");
+    let objs = b1["objects"].as_array().unwrap();
+    let reports: Vec<&Value> = objs.iter().filter(|o| o["type"] == "report").collect();
+    assert_eq!(reports.len(), 3, "one report per article with indicators");
+    let patterns: Vec<&str> = objs.iter().filter_map(|o| o["pattern"].as_str()).collect();
+    assert!(
+        patterns.contains(&"[ipv4-addr:value = '10.1.2.3']"),
+        "{patterns:?}"
+    );
+    assert!(patterns.contains(&format!("[file:hashes.'SHA-256' = '{SHA256}']").as_str()));
+    // a narrower export shares ids with the full one
+    let one = export(dir.path(), "c.json", &["cve:CVE-2021-44228"]);
+    let ids = |b: &Value| -> Vec<String> {
+        b["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let all_ids = ids(&b1);
+    assert!(ids(&one).iter().all(|i| all_ids.contains(i)));
+    validate(&dir.path().join("a.json"));
+}
+
+/// Runs `stix2_validator` (pip install stix2-validator; `.ci/run` does).
+/// Without it the check is skipped, and says so on stderr.
+fn validate(file: &Path) {
+    let probe = Command::new("python3")
+        .args(["-c", "import stix2validator"])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!("SKIPPED: STIX schema validation: python3 module stix2validator not installed (pip install stix2-validator)");
+        return;
+    }
+    let script = "import sys, stix2validator as v\n\
+                  r = v.validate_file(sys.argv[1])\n\
+                  v.print_results(r) if not r.is_valid else None\n\
+                  sys.exit(0 if r.is_valid else 1)";
+    let o = Command::new("python3")
+        .args(["-c", script])
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "stix2-validator rejects the bundle:\n{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn iocs_takes_exclusions_after_double_dash() {
+    let o = common::bin()
+        .args(["iocs", "--json", "--index"])
+        .arg(&fixture().index)
+        .args(["勒索软件", "--", "-cve:CVE-2024-3094"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    let rows: Vec<Value> = common::stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let v: Vec<&str> = rows.iter().filter_map(|r| r["value"].as_str()).collect();
+    assert!(v.contains(&"CVE-2021-44228"), "{v:?}");
+    assert!(!v.contains(&"CVE-2024-3094"), "{v:?}");
+}
+
+static SAMPLE: OnceLock<common::BuiltIndex> = OnceLock::new();
+
+/// On real articles: every CVE that `iocs` lists is found by its typed
+/// filter in as many articles as `iocs` says, and each of those articles
+/// contains the id as text (the filter never finds what a reader can't see).
+#[test]
+#[ignore = "needs ../shared/corpus"]
+fn on_real_articles_typed_cve_filters_agree_with_iocs_and_the_text() {
+    let (root, _) = common::shared_folder("sample");
+    let idx = common::index_once(&SAMPLE, &root);
+    let o = common::run(&idx.path, &["iocs", "--json", "--type", "cve", "-n", "15"]);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    let rows: Vec<Value> = common::stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 15);
+    for r in rows {
+        let id = r["value"].as_str().unwrap();
+        let typed = common::count(&idx.path, &[&format!("cve:{id}")]);
+        assert_eq!(typed as u64, r["articles"].as_u64().unwrap(), "{id}");
+        let both = common::count(&idx.path, &[&format!("cve:{id}"), id]);
+        assert_eq!(both, typed, "{id}: a typed hit without the text");
+    }
+}
