@@ -235,11 +235,15 @@ pub struct SearchArgs {
     /// story reposted by several accounts is one hit, `+N reprints`)
     #[arg(long)]
     pub no_fold: bool,
-    /// Exactly grep's set: no refang, synonym or alias expansion (by default
-    /// `evil.com` also finds `evil[.]com`, and `APT32` finds `OceanLotus`)
+    /// Exactly grep's set: no refang (by default `evil.com` also finds
+    /// `evil[.]com`), synonym or alias expansion
     #[arg(long)]
     pub exact: bool,
-    /// More synonym/alias groups (lines of `name | alias | …`)
+    /// Also search each word's synonyms and threat-actor aliases
+    /// (index-schema/synonyms.txt: 海莲花 also finds OceanLotus, APT32)
+    #[arg(long, conflicts_with = "exact")]
+    pub expand: bool,
+    /// More synonym/alias groups (lines of `name | alias | …`); implies --expand
     #[arg(long, value_name = "FILE", conflicts_with = "exact")]
     pub synonyms: Option<PathBuf>,
 }

@@ -122,8 +122,8 @@ impl SearchParams {
             facets: true,
             fold_duplicates: true,
             paths_only: false,
-            // The CLI's default: synonyms and aliases expanded.
-            synonyms: Some(crate::synonyms::Synonyms::builtin()),
+            // The CLI's default: no synonym/alias expansion (`--expand`).
+            synonyms: None,
             exact: false,
         })
     }
