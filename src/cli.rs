@@ -184,16 +184,8 @@ pub struct SearchArgs {
     /// Skip this many hits (paging)
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub offset: usize,
-    /// Only articles from sources whose name contains NAME, ignoring case
-    /// (repeat or comma-separate for several)
-    #[arg(long, value_delimiter = ',', value_name = "NAME")]
-    pub source: Vec<String>,
-    /// Only articles dated on or after DATE (YYYY-MM-DD; YYYY-MM or YYYY: its first day)
-    #[arg(long, value_name = "DATE")]
-    pub since: Option<String>,
-    /// Only articles dated on or before DATE (YYYY-MM-DD; YYYY-MM or YYYY: its last day)
-    #[arg(long, value_name = "DATE")]
-    pub until: Option<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
     /// Order of hits
     #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
     pub sort: SortArg,
@@ -260,6 +252,28 @@ pub struct ServeArgs {
     pub bind: std::net::IpAddr,
 }
 
+/// The filters `search` and `iocs` share: one definition, one meaning.
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    /// Only articles from sources whose name contains NAME, ignoring case
+    /// (repeat or comma-separate for several)
+    #[arg(long, value_delimiter = ',', value_name = "NAME")]
+    pub source: Vec<String>,
+    /// Only articles dated on or after DATE (YYYY-MM-DD; YYYY-MM or YYYY: its first day)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only articles dated on or before DATE (YYYY-MM-DD; YYYY-MM or YYYY: its last day)
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+}
+
+impl FilterArgs {
+    /// Whether any filter is given (then a search without words is valid).
+    pub fn any(&self) -> bool {
+        !self.source.is_empty() || self.since.is_some() || self.until.is_some()
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct IocsArgs {
     /// Query terms, as for `search` (none: every article)
@@ -267,15 +281,8 @@ pub struct IocsArgs {
     pub query: Vec<String>,
     #[command(flatten)]
     pub index: IndexArg,
-    /// Only articles from this source (repeat or comma-separate for several)
-    #[arg(long, value_delimiter = ',', value_name = "NAME")]
-    pub source: Vec<String>,
-    /// Only articles dated on or after DATE (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
-    pub since: Option<String>,
-    /// Only articles dated on or before DATE (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
-    pub until: Option<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
     /// Only indicators of these types (comma-separated, see below)
     #[arg(long = "type", value_delimiter = ',', value_name = "TYPE")]
     pub types: Vec<String>,

@@ -155,7 +155,7 @@ pub(crate) fn index(args: IndexArgs) -> Outcome {
 pub(crate) fn search(args: SearchArgs) -> Outcome {
     let dir = index_dir(&args.index)?;
     let words = args.query.join(" ");
-    let filtered = !args.source.is_empty() || args.since.is_some() || args.until.is_some();
+    let filtered = args.filters.any();
     if words.trim().is_empty() && !filtered {
         return Err(Error::BadQuery(
             "give words to search for, or a filter (--source, --since, --until)".into(),
@@ -197,9 +197,19 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
         query,
         limit,
         offset: args.offset,
-        sources: args.source.clone(),
-        since: args.since.as_deref().map(read::since_date).transpose()?,
-        until: args.until.as_deref().map(read::until_date).transpose()?,
+        sources: args.filters.source.clone(),
+        since: args
+            .filters
+            .since
+            .as_deref()
+            .map(read::since_date)
+            .transpose()?,
+        until: args
+            .filters
+            .until
+            .as_deref()
+            .map(read::until_date)
+            .transpose()?,
         sort,
         facets: args.facets,
         fold_duplicates: mode != Mode::Paths && !args.no_fold,
@@ -285,9 +295,19 @@ pub(crate) fn iocs(args: IocsArgs) -> Outcome {
         query,
         limit: None,
         offset: 0,
-        sources: args.source,
-        since: args.since.as_deref().map(read::since_date).transpose()?,
-        until: args.until.as_deref().map(read::until_date).transpose()?,
+        sources: args.filters.source,
+        since: args
+            .filters
+            .since
+            .as_deref()
+            .map(read::since_date)
+            .transpose()?,
+        until: args
+            .filters
+            .until
+            .as_deref()
+            .map(read::until_date)
+            .transpose()?,
         sort: search::Sort::Relevance,
         facets: false,
         fold_duplicates: true,

@@ -165,20 +165,7 @@ impl Printer {
             }
             Mode::Json => {
                 for h in &r.hits {
-                    let snip = snippet::for_file(&h.path, &h.title, needles, self.width);
-                    let v = serde_json::json!({
-                        "path": h.path,
-                        "title": h.title,
-                        "source": h.source,
-                        "date": h.date,
-                        "url": h.url,
-                        "score": h.score,
-                        "snippet": snip.text,
-                        "highlights": snip.highlights,
-                        "duplicates": h.duplicates,
-                        "reprints": h.reprints,
-                        "also_searched": r.also_searched,
-                    });
+                    let v = hit_json(r, h, self.width);
                     writeln!(self.out, "{v}")?;
                 }
                 if let Some(f) = &r.facets {
@@ -537,4 +524,24 @@ fn reprints_note(h: &Hit) -> Option<String> {
         "  +{n} reprint{}, first: {first}",
         if n == 1 { "" } else { "s" }
     ))
+}
+
+/// One hit as `search --json` prints it (the contract's fields first, then
+/// highlights, duplicates, reprints and the words also searched); the web
+/// API answers the same object, so both stay one shape.
+pub fn hit_json(r: &Results, h: &Hit, width: usize) -> serde_json::Value {
+    let snip = snippet::for_file(&h.path, &h.title, &r.match_terms, width);
+    serde_json::json!({
+        "path": h.path,
+        "title": h.title,
+        "source": h.source,
+        "date": h.date,
+        "url": h.url,
+        "score": h.score,
+        "snippet": snip.text,
+        "highlights": snip.highlights,
+        "duplicates": h.duplicates,
+        "reprints": h.reprints,
+        "also_searched": r.also_searched,
+    })
 }

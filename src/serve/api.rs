@@ -14,7 +14,7 @@ use super::article;
 use super::params::SearchParams;
 use super::state::IndexState;
 use crate::error::Error;
-use crate::{messages, search, snippet, stats};
+use crate::{messages, search, stats};
 
 /// Columns of a snippet on the page: wider than a terminal line, since the
 /// page wraps it over two or three lines of a result card.
@@ -84,19 +84,9 @@ fn search_json(st: &IndexState, p: &SearchParams) -> Result<Value, ApiError> {
         .hits
         .iter()
         .map(|h| {
-            let snip = snippet::for_file(&h.path, &h.title, needles, SNIPPET_COLS);
-            json!({
-                "path": h.path,
-                "title": h.title,
-                "title_highlights": article::marks(&h.title, needles),
-                "source": h.source,
-                "date": h.date,
-                "url": h.url,
-                "score": h.score,
-                "snippet": snip.text,
-                "highlights": snip.highlights,
-                "duplicates": h.duplicates,
-            })
+            let mut v = crate::output::hit_json(&r, h, SNIPPET_COLS);
+            v["title_highlights"] = json!(article::marks(&h.title, needles));
+            v
         })
         .collect();
     Ok(json!({
