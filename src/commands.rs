@@ -193,23 +193,14 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
     } else {
         args.sort.into()
     };
+    let (since, until) = filter_dates(&args.filters)?;
     let opts = search::Options {
         query,
         limit,
         offset: args.offset,
         sources: args.filters.source.clone(),
-        since: args
-            .filters
-            .since
-            .as_deref()
-            .map(read::since_date)
-            .transpose()?,
-        until: args
-            .filters
-            .until
-            .as_deref()
-            .map(read::until_date)
-            .transpose()?,
+        since,
+        until,
         sort,
         facets: args.facets,
         fold_duplicates: mode != Mode::Paths && !args.no_fold,
@@ -291,23 +282,14 @@ pub(crate) fn iocs(args: IocsArgs) -> Outcome {
         query::parse(&text)?
     };
     let kinds = ioc_kinds(&args.types)?;
+    let (since, until) = filter_dates(&args.filters)?;
     let opts = search::Options {
         query,
         limit: None,
         offset: 0,
         sources: args.filters.source,
-        since: args
-            .filters
-            .since
-            .as_deref()
-            .map(read::since_date)
-            .transpose()?,
-        until: args
-            .filters
-            .until
-            .as_deref()
-            .map(read::until_date)
-            .transpose()?,
+        since,
+        until,
         sort: search::Sort::Relevance,
         facets: false,
         fold_duplicates: true,
@@ -407,4 +389,14 @@ pub(crate) fn man() -> Outcome {
     clap_mangen::Man::new(cmd).render(&mut buf)?;
     io::stdout().write_all(&buf)?;
     Ok(ExitCode::Success)
+}
+
+/// `--since`/`--until` as days (`2023` and `2023-05` widen to their first
+/// or last day), shared by `search` and `iocs`.
+fn filter_dates(
+    f: &crate::cli::FilterArgs,
+) -> Result<(Option<jiff::civil::Date>, Option<jiff::civil::Date>), Error> {
+    let since = f.since.as_deref().map(read::since_date).transpose()?;
+    let until = f.until.as_deref().map(read::until_date).transpose()?;
+    Ok((since, until))
 }
