@@ -23,23 +23,39 @@ pub struct Facets {
 pub(crate) fn facets(searcher: &Searcher, docs: &HashSet<DocAddress>) -> Result<Facets, Error> {
     let sources = columns::str_columns(searcher, name::SOURCE_EXACT)?;
     let dates = columns::columns::<tantivy::DateTime>(searcher, name::DATE)?;
-    let mut by_source: HashMap<String, u64> = HashMap::new();
-    let mut by_month: HashMap<String, u64> = HashMap::new();
-    let mut buf = String::new();
+    // Count by column ordinal and by raw day first, and turn each distinct
+    // one into a string once: a common word matches thousands of articles
+    // but few sources and days (the web page asks for facets on every
+    // keystroke; a string a document was most of its cost).
+    let mut by_ord: HashMap<(usize, Option<u64>), u64> = HashMap::new();
+    let mut by_day: HashMap<Option<tantivy::DateTime>, u64> = HashMap::new();
     for a in docs {
         let seg = a.segment_ord as usize;
         if let Some(Some(col)) = sources.get(seg) {
-            columns::first_str(col, a.doc_id, &mut buf)?;
-            *by_source.entry(buf.clone()).or_default() += 1;
+            let ord = columns::first_ord(col, a.doc_id);
+            *by_ord.entry((seg, ord)).or_default() += 1;
         }
         if let Some(Some(col)) = dates.get(seg) {
-            let month = col
-                .first(a.doc_id)
-                .and_then(columns::day)
-                .map(|d| format!("{:04}-{:02}", d.year(), d.month()))
-                .unwrap_or_else(|| "unknown".into());
-            *by_month.entry(month).or_default() += 1;
+            *by_day.entry(col.first(a.doc_id)).or_default() += 1;
         }
+    }
+    let mut by_source: HashMap<String, u64> = HashMap::new();
+    let mut buf = String::new();
+    for ((seg, ord), n) in by_ord {
+        buf.clear();
+        if let (Some(Some(col)), Some(ord)) = (sources.get(seg), ord) {
+            col.ord_to_str(ord, &mut buf)
+                .map_err(|e| columns::index_error("string column", e))?;
+        }
+        *by_source.entry(buf.clone()).or_default() += n;
+    }
+    let mut by_month: HashMap<String, u64> = HashMap::new();
+    for (day, n) in by_day {
+        let month = day
+            .and_then(columns::day)
+            .map(|d| format!("{:04}-{:02}", d.year(), d.month()))
+            .unwrap_or_else(|| "unknown".into());
+        *by_month.entry(month).or_default() += n;
     }
     let mut sources: Vec<_> = by_source.into_iter().collect();
     sources.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
