@@ -170,15 +170,7 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
     for n in query::notes(&words) {
         messages::note(n);
     }
-    let mode = if args.count {
-        Mode::Count
-    } else if args.files_with_matches {
-        Mode::Paths
-    } else if args.json {
-        Mode::Json
-    } else {
-        Mode::Text
-    };
+    let mode = output_mode(&args);
     let limit = match (args.limit, mode) {
         (Some(0), _) => None,
         (Some(n), _) => Some(n),
@@ -221,22 +213,31 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
     read::remember_query(&dir, &words);
     let mut p = Printer::new(args.color.into());
     p.width = crate::output::snippet_width(args.width);
-    let print_mode = if mode == Mode::Paths && args.null {
-        Mode::PathsNul
-    } else {
-        mode
-    };
     match read::context_wanted(&args) {
         Some((before, after)) if mode == Mode::Text => {
             read::print_context(&mut p, &results, before, after)?
         }
-        _ => p.results(&results, print_mode)?,
+        _ if mode == Mode::Paths && args.null => p.results(&results, Mode::PathsNul)?,
+        _ => p.results(&results, mode)?,
     }
     p.flush()?;
     if mode == Mode::Text && io::stdout().is_terminal() {
         messages::hit_count(results.hits.len(), results.total);
     }
     Ok(ExitCode::from_hits(results.total > 0))
+}
+
+/// What `search` prints: `-c`, `-l`, `--json` or text.
+fn output_mode(args: &SearchArgs) -> Mode {
+    if args.count {
+        Mode::Count
+    } else if args.files_with_matches {
+        Mode::Paths
+    } else if args.json {
+        Mode::Json
+    } else {
+        Mode::Text
+    }
 }
 
 /// The kinds `--type` names (all kinds when none).
