@@ -360,3 +360,48 @@ fn real_snippets_are_never_wider_than_100_columns_when_piped() {
     }
     assert!(checked > 100, "only {checked} hits checked");
 }
+
+/// Issue #11's snippet half, end to end: a refanged match highlights the
+/// defanged text the article shows, and a match inside a long URL shows the
+/// URL cut around it, not whole.
+#[test]
+fn snippets_mark_defanged_text_and_cut_long_urls() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("articles");
+    std::fs::create_dir(&root).expect("mkdir");
+    let url = "https://downloads.example-cdn.net/static/assets/2024/payloads/stage2/loader_x64_final_build.bin";
+    let body = format!("攻击者的回连地址为 evil[.]com，并从 {url} 下载载荷。\n\n其他正文内容。");
+    std::fs::write(
+        root.join("a.md"),
+        article(
+            "回连样本分析",
+            "测试",
+            "2024-01-01",
+            "https://example.org/a",
+            &body,
+        ),
+    )
+    .expect("write");
+    let index = dir.path().join("idx");
+    let o = common::bin()
+        .arg("index")
+        .arg("--index")
+        .arg(&index)
+        .arg(&root)
+        .output()
+        .expect("index");
+    assert!(o.status.success(), "{}", common::stderr(&o));
+
+    let out = common::stdout(&common::search(&index, &["evil.com"]));
+    assert!(out.contains("**evil[.]com**"), "{out}");
+    let exact = common::stdout(&common::search(&index, &["evil.com", "--exact", "-c"]));
+    assert_eq!(exact.trim(), "0", "grep finds no `evil.com` in the text");
+
+    let out = common::stdout(&common::search(&index, &["stage2", "--width", "80"]));
+    assert!(out.contains("**stage2**"), "{out}");
+    assert!(
+        !out.contains(url),
+        "the URL is cut around the match:\n{out}"
+    );
+    assert!(out.lines().all(|l| columns(l) <= 80), "{out}");
+}
