@@ -38,7 +38,6 @@ pub mod name {
     pub const DUP_KEY: &str = "dup_key";
     pub const DUP_HASH: &str = "dup_hash";
     pub const BODY_LEN: &str = "body_len";
-    pub const REPRINT_KEY: &str = "reprint_key";
     pub const REPRINT_HASH: &str = "reprint_hash";
     pub const SIZE: &str = "size";
     pub const MTIME: &str = "mtime";
@@ -61,7 +60,6 @@ pub mod name {
         DUP_KEY,
         DUP_HASH,
         BODY_LEN,
-        REPRINT_KEY,
         REPRINT_HASH,
         SIZE,
         MTIME,
@@ -197,7 +195,6 @@ pub struct Fields {
     pub dup_key: Field,
     pub dup_hash: Field,
     pub body_len: Field,
-    pub reprint_key: Field,
     pub reprint_hash: Field,
     pub size: Field,
     pub mtime: Field,
@@ -292,7 +289,6 @@ impl Fields {
             dup_key: f(name::DUP_KEY)?,
             dup_hash: f(name::DUP_HASH)?,
             body_len: f(name::BODY_LEN)?,
-            reprint_key: f(name::REPRINT_KEY)?,
             reprint_hash: f(name::REPRINT_HASH)?,
             size: f(name::SIZE)?,
             mtime: f(name::MTIME)?,

@@ -287,7 +287,6 @@ fn to_document(a: &Article, file: &FileFacts, f: &Fields) -> TantivyDocument {
     doc.add_u64(f.dup_hash, xxhash_rust::xxh3::xxh3_64(dk.as_bytes()));
     let rk = super::reprint::reprint_key(&a.title, &dk);
     doc.add_u64(f.reprint_hash, xxhash_rust::xxh3::xxh3_64(rk.as_bytes()));
-    doc.add_text(f.reprint_key, rk);
     doc.add_text(f.dup_key, dk);
     doc.add_u64(f.size, file.size);
     doc.add_i64(f.mtime, file.mtime);

@@ -194,19 +194,36 @@ fn stored_hit(
         let mut others = paths_with_key(searcher, f, &stored_str(&doc, f.dup_key))?;
         others.retain(|p| p != &hit.path);
         hit.duplicates = others;
-        hit.reprints = reprints(searcher, f, &stored_str(&doc, f.reprint_key), &hit)?;
+        let key = reprint_hash(searcher, a)?;
+        hit.reprints = reprints(searcher, f, key, &hit)?;
     }
     Ok(hit)
 }
 
-/// The other documents with this reprint key that are not the hit or its
-/// duplicates, oldest first (undated last).
-fn reprints(searcher: &Searcher, f: &Fields, key: &str, hit: &Hit) -> Result<Vec<Reprint>, Error> {
-    if key.is_empty() {
+/// A document's reprint key hash, from its fast column (not stored: the
+/// column is there anyway, for folding).
+fn reprint_hash(searcher: &Searcher, a: DocAddress) -> Result<Option<u64>, Error> {
+    let col = searcher
+        .segment_reader(a.segment_ord)
+        .fast_fields()
+        .u64(name::REPRINT_HASH)
+        .map_err(|e| columns::index_error(name::REPRINT_HASH, e))?;
+    Ok(col.first(a.doc_id))
+}
+
+/// The other documents with this reprint key (its hash) that are not the
+/// hit or its duplicates, oldest first (undated last).
+fn reprints(
+    searcher: &Searcher,
+    f: &Fields,
+    key: Option<u64>,
+    hit: &Hit,
+) -> Result<Vec<Reprint>, Error> {
+    let Some(key) = key else {
         return Ok(Vec::new());
-    }
+    };
     let q = TermQuery::new(
-        Term::from_field_text(f.reprint_key, key),
+        Term::from_field_u64(f.reprint_hash, key),
         IndexRecordOption::Basic,
     );
     let docs = searcher
