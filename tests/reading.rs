@@ -382,22 +382,15 @@ fn snippets_mark_defanged_text_and_cut_long_urls() {
         ),
     )
     .expect("write");
-    let index = dir.path().join("idx");
-    let o = common::bin()
-        .arg("index")
-        .arg("--index")
-        .arg(&index)
-        .arg(&root)
-        .output()
-        .expect("index");
-    assert!(o.status.success(), "{}", common::stderr(&o));
+    let built = common::build_index(&root);
+    let index = &built.path;
 
-    let out = common::stdout(&common::search(&index, &["evil.com"]));
+    let out = common::stdout(&common::search(index, &["evil.com"]));
     assert!(out.contains("**evil[.]com**"), "{out}");
-    let exact = common::stdout(&common::search(&index, &["evil.com", "--exact", "-c"]));
+    let exact = common::stdout(&common::search(index, &["evil.com", "--exact", "-c"]));
     assert_eq!(exact.trim(), "0", "grep finds no `evil.com` in the text");
 
-    let out = common::stdout(&common::search(&index, &["stage2", "--width", "80"]));
+    let out = common::stdout(&common::search(index, &["stage2", "--width", "80"]));
     assert!(out.contains("**stage2**"), "{out}");
     assert!(
         !out.contains(url),
