@@ -35,5 +35,6 @@ pub mod signals;
 pub mod snippet;
 pub mod stats;
 pub mod stix;
+pub(crate) mod stored;
 pub mod synonyms;
 pub mod walker;

@@ -8,17 +8,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use tantivy::collector::DocSetCollector;
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::query::TermQuery;
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, DocId, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, Searcher, Term};
 
 use super::terms;
-use crate::columns;
 use crate::error::Error;
 use crate::ioc::Kind;
 use crate::schema::{name, Fields};
+use crate::{columns, stored};
 
 type Day = jiff::civil::Date;
 
@@ -219,13 +216,6 @@ fn doc_indicators(col: &StrColumn, d: DocId, kinds: &[Kind]) -> Result<Vec<(Kind
     Ok(out)
 }
 
-fn stored(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
-    doc.get_first(field)
-        .and_then(|v| v.as_str())
-        .unwrap_or_default()
-        .to_string()
-}
-
 /// The matching articles that mention an indicator of `kinds`, each once
 /// (duplicates folded by key), in path order.
 pub fn articles(
@@ -244,19 +234,14 @@ pub fn articles(
         if indicators.is_empty() {
             continue;
         }
-        let doc: TantivyDocument = searcher
-            .doc(*a)
-            .map_err(|e| Error::Other(format!("cannot read a stored document: {e}")))?;
+        let doc = stored::doc(searcher, *a)?;
         out.push(Article {
-            path: stored(&doc, f.path),
-            title: stored(&doc, f.title),
-            source: stored(&doc, f.source),
-            url: stored(&doc, f.url),
-            date: doc
-                .get_first(f.date)
-                .and_then(|v| v.as_datetime())
-                .and_then(columns::day),
-            key: stored(&doc, f.dup_key),
+            path: stored::text(&doc, f.path),
+            title: stored::text(&doc, f.title),
+            source: stored::text(&doc, f.source),
+            url: stored::text(&doc, f.url),
+            date: stored::day(&doc, f.date),
+            key: stored::text(&doc, f.dup_key),
             indicators,
         });
     }
@@ -270,13 +255,7 @@ pub fn articles(
 /// document key), sorted by kind and value; empty when no such document.
 /// For a page that shows one article (`serve`, the reading issue).
 pub fn of_path(searcher: &Searcher, f: &Fields, path: &str) -> Result<Vec<(Kind, String)>, Error> {
-    let q = TermQuery::new(
-        Term::from_field_text(f.path, path),
-        IndexRecordOption::Basic,
-    );
-    let docs = searcher
-        .search(&q, &DocSetCollector)
-        .map_err(|e| Error::Other(format!("search failed: {e}")))?;
+    let docs = stored::with_term(searcher, Term::from_field_text(f.path, path))?;
     let iocs = columns::str_columns(searcher, name::IOC)?;
     let Some(a) = docs.into_iter().next() else {
         return Ok(Vec::new());

@@ -5,17 +5,15 @@
 
 use std::collections::HashSet;
 
-use tantivy::collector::DocSetCollector;
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::query::{Query as TQuery, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::query::Query as TQuery;
+use tantivy::{DocAddress, Searcher, Term};
 
 use super::rank::ranked;
-use super::{search_failed, Hit, Options, Reprint, Sort};
-use crate::columns;
+use super::{Hit, Options, Reprint, Sort};
 use crate::error::Error;
 use crate::schema::{name, Fields};
+use crate::{columns, stored};
 
 /// The key that folds duplicates: the article's content hash when folding,
 /// else the document's own address (every file is its own article).
@@ -152,20 +150,6 @@ pub(super) fn hits(
         .collect()
 }
 
-/// The first string of a stored field ("" when the document has none).
-fn stored_str(doc: &TantivyDocument, field: Field) -> String {
-    doc.get_first(field)
-        .and_then(|v| v.as_str())
-        .unwrap_or_default()
-        .to_string()
-}
-
-fn read_doc(searcher: &Searcher, a: DocAddress) -> Result<TantivyDocument, Error> {
-    searcher
-        .doc(a)
-        .map_err(|e| Error::Other(format!("cannot read a stored document: {e}")))
-}
-
 /// A whole hit from its stored document, with the other files holding the
 /// same article when duplicates are folded.
 fn stored_hit(
@@ -175,23 +159,19 @@ fn stored_hit(
     score: f32,
     fold: bool,
 ) -> Result<Hit, Error> {
-    let doc = read_doc(searcher, a)?;
+    let doc = stored::doc(searcher, a)?;
     let mut hit = Hit {
-        path: stored_str(&doc, f.path),
-        title: stored_str(&doc, f.title),
-        source: stored_str(&doc, f.source),
-        date: doc
-            .get_first(f.date)
-            .and_then(|v| v.as_datetime())
-            .and_then(columns::day)
-            .map(|d| d.to_string()),
-        url: stored_str(&doc, f.url),
+        path: stored::text(&doc, f.path),
+        title: stored::text(&doc, f.title),
+        source: stored::text(&doc, f.source),
+        date: stored::day(&doc, f.date).map(|d| d.to_string()),
+        url: stored::text(&doc, f.url),
         score,
         duplicates: Vec::new(),
         reprints: Vec::new(),
     };
     if fold {
-        let mut others = paths_with_key(searcher, f, &stored_str(&doc, f.dup_key))?;
+        let mut others = paths_with_key(searcher, f, &stored::text(&doc, f.dup_key))?;
         others.retain(|p| p != &hit.path);
         hit.duplicates = others;
         let key = reprint_hash(searcher, a)?;
@@ -222,24 +202,17 @@ fn reprints(
     let Some(key) = key else {
         return Ok(Vec::new());
     };
-    let q = TermQuery::new(
-        Term::from_field_u64(f.reprint_hash, key),
-        IndexRecordOption::Basic,
-    );
-    let docs = searcher
-        .search(&q, &DocSetCollector)
-        .map_err(search_failed)?;
     let mut out = Vec::new();
-    for a in docs {
-        let d = read_doc(searcher, a)?;
-        let path = stored_str(&d, f.path);
+    for a in stored::with_term(searcher, Term::from_field_u64(f.reprint_hash, key))? {
+        let d = stored::doc(searcher, a)?;
+        let path = stored::text(&d, f.path);
         if path == hit.path || hit.duplicates.contains(&path) {
             continue;
         }
         out.push(Reprint {
             path,
-            source: stored_str(&d, f.source),
-            date: stored_day(&d, f.date),
+            source: stored::text(&d, f.source),
+            date: stored::day(&d, f.date).map(|d| d.to_string()),
         });
     }
     out.sort_by(|a, b| {
@@ -248,26 +221,11 @@ fn reprints(
     Ok(out)
 }
 
-/// A stored date as `YYYY-MM-DD`.
-fn stored_day(doc: &TantivyDocument, field: Field) -> Option<String> {
-    doc.get_first(field)
-        .and_then(|v| v.as_datetime())
-        .and_then(columns::day)
-        .map(|d| d.to_string())
-}
-
 /// Paths of every document with this duplicate key, sorted.
 fn paths_with_key(searcher: &Searcher, f: &Fields, key: &str) -> Result<Vec<String>, Error> {
-    let q = TermQuery::new(
-        Term::from_field_text(f.dup_key, key),
-        IndexRecordOption::Basic,
-    );
-    let docs = searcher
-        .search(&q, &DocSetCollector)
-        .map_err(search_failed)?;
-    let mut paths = docs
+    let mut paths = stored::with_term(searcher, Term::from_field_text(f.dup_key, key))?
         .into_iter()
-        .map(|a| read_doc(searcher, a).map(|d| stored_str(&d, f.path)))
+        .map(|a| stored::doc(searcher, a).map(|d| stored::text(&d, f.path)))
         .collect::<Result<Vec<_>, _>>()?;
     paths.sort();
     Ok(paths)

@@ -6,50 +6,16 @@
 //! is a 404 without touching the file system, so the page can never be used
 //! to read a file the index does not list.
 
-use tantivy::collector::DocSetCollector;
-use tantivy::query::TermQuery;
-use tantivy::schema::{Field, IndexRecordOption, Value as _};
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::Term;
 
 use serde_json::{json, Value};
 
 use super::api::ApiError;
 use super::state::IndexState;
-use crate::error::Error;
-use crate::{article, ioc, query, snippet};
+use crate::{article, iocs, query, snippet, stored};
 
 /// Indicators shown at most: a dump of thousands of hashes is not reading.
 const MAX_INDICATORS: usize = 300;
-
-fn index_err(e: tantivy::TantivyError) -> ApiError {
-    ApiError::Internal(Error::Other(format!("search failed: {e}")))
-}
-
-/// The documents whose `field` holds exactly `value`.
-fn docs_with(searcher: &Searcher, field: Field, value: &str) -> Result<Vec<DocAddress>, ApiError> {
-    let q = TermQuery::new(
-        Term::from_field_text(field, value),
-        IndexRecordOption::Basic,
-    );
-    let mut docs: Vec<DocAddress> = searcher
-        .search(&q, &DocSetCollector)
-        .map_err(index_err)?
-        .into_iter()
-        .collect();
-    docs.sort();
-    Ok(docs)
-}
-
-fn stored(doc: &TantivyDocument, field: Field) -> String {
-    doc.get_first(field)
-        .and_then(|v| v.as_str())
-        .unwrap_or_default()
-        .to_string()
-}
-
-fn read_doc(searcher: &Searcher, a: DocAddress) -> Result<TantivyDocument, ApiError> {
-    searcher.doc(a).map_err(index_err)
-}
 
 /// The byte ranges of `text` where the query matches, as the terminal
 /// highlights them (the presenter's `snippet::marks`): what the page wraps
@@ -69,8 +35,10 @@ pub fn json(st: &IndexState, path: &str, q: &str) -> Result<Value, ApiError> {
     }
     let view = st.view()?;
     let (s, f) = (&view.searcher, &view.fields);
-    let addr = *docs_with(s, f.path, path)?.first().ok_or_else(not_found)?;
-    let doc = read_doc(s, addr)?;
+    let addr = *stored::with_term(s, Term::from_field_text(f.path, path))?
+        .first()
+        .ok_or_else(not_found)?;
+    let doc = stored::doc(s, addr)?;
     // The path is the index's own: only now is the file read.
     let bytes = std::fs::read(path).map_err(|_| {
         ApiError::NotFound(format!(
@@ -85,16 +53,19 @@ pub fn json(st: &IndexState, path: &str, q: &str) -> Result<Value, ApiError> {
         .map_err(|e| ApiError::NotFound(format!("'{path}' can no longer be read: {e}")))?;
     let needles = query::parse(q).map(|q| q.match_terms()).unwrap_or_default();
     let mut duplicates = Vec::new();
-    for a in docs_with(s, f.dup_key, &stored(&doc, f.dup_key))? {
-        let p = stored(&read_doc(s, a)?, f.path);
+    let key = stored::text(&doc, f.dup_key);
+    for a in stored::with_term(s, Term::from_field_text(f.dup_key, &key))? {
+        let p = stored::text(&stored::doc(s, a)?, f.path);
         if p != path {
             duplicates.push(p);
         }
     }
-    let indicators: Vec<Value> = ioc::extract(&art.body)
+    // What the indexer extracted (title, body and link targets), read from
+    // the index rather than extracted again.
+    let indicators: Vec<Value> = iocs::of_path(s, f, path)?
         .into_iter()
         .take(MAX_INDICATORS)
-        .map(|i| json!({ "type": i.kind.name(), "value": i.value }))
+        .map(|(kind, value)| json!({ "type": kind.name(), "value": value }))
         .collect();
     Ok(json!({
         "path": path,
