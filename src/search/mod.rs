@@ -145,13 +145,25 @@ pub fn matching_docs(
     opts: &Options,
 ) -> Result<std::collections::HashSet<tantivy::DocAddress>, Error> {
     let vocab = Vocabulary::load(index_dir, opened.opstamp);
+    let (q, _) = query_for(searcher, &opened.fields, vocab.as_ref(), opts)?;
+    searcher.search(&q, &DocSetCollector).map_err(search_failed)
+}
+
+/// The tantivy query for `opts`, with the synonym expansion it used:
+/// the one place `run_with` and `matching_docs` build it.
+fn query_for(
+    searcher: &Searcher,
+    f: &schema::Fields,
+    vocab: Option<&Vocabulary>,
+    opts: &Options,
+) -> Result<(Box<dyn tantivy::query::Query>, Expansion), Error> {
     let expansion = opts
         .synonyms
         .as_ref()
         .map(|syn| Expansion::new(&opts.query, syn))
         .unwrap_or_default();
-    let q = build::build_query(searcher, vocab.as_ref(), &opened.fields, opts, &expansion)?;
-    searcher.search(&q, &DocSetCollector).map_err(search_failed)
+    let q = build::build_query(searcher, vocab, f, opts, &expansion)?;
+    Ok((q, expansion))
 }
 
 /// Answers `opts` from the index in `index_dir`.
@@ -172,12 +184,7 @@ pub fn run_with(
     vocab: Option<&Vocabulary>,
     opts: &Options,
 ) -> Result<Results, Error> {
-    let expansion = opts
-        .synonyms
-        .as_ref()
-        .map(|syn| Expansion::new(&opts.query, syn))
-        .unwrap_or_default();
-    let q = build::build_query(searcher, vocab, f, opts, &expansion)?;
+    let (q, expansion) = query_for(searcher, f, vocab, opts)?;
 
     // All matching documents: the total counts articles, not files.
     let all = searcher
