@@ -397,7 +397,15 @@ pub(crate) fn man() -> Outcome {
 fn filter_dates(
     f: &crate::cli::FilterArgs,
 ) -> Result<(Option<jiff::civil::Date>, Option<jiff::civil::Date>), Error> {
-    let since = f.since.as_deref().map(read::since_date).transpose()?;
-    let until = f.until.as_deref().map(read::until_date).transpose()?;
+    let since = f
+        .since
+        .as_deref()
+        .map(crate::dates::since_date)
+        .transpose()?;
+    let until = f
+        .until
+        .as_deref()
+        .map(crate::dates::until_date)
+        .transpose()?;
     Ok((since, until))
 }

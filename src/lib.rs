@@ -16,6 +16,7 @@ pub mod cli;
 pub(crate) mod columns;
 pub mod commands;
 pub mod context;
+pub(crate) mod dates;
 pub mod error;
 pub mod expand;
 pub mod export;

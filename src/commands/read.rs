@@ -1,5 +1,4 @@
-//! The reading commands: `show`, `search --open`, `search -C/-A/-B`, and
-//! the forgiving dates of `--since/--until`. Environment variables
+//! The reading commands: `show`, `search --open`, `search -C/-A/-B`. Environment variables
 //! (`$PAGER`, `$EDITOR`, hyperlink support) are read here, as everywhere in
 //! the command layer.
 
@@ -12,43 +11,6 @@ use crate::error::{Error, ExitCode, Outcome};
 use crate::output::{self, Printer};
 use crate::search::{self, Results};
 use crate::{context, query, show};
-
-/// `--since`: `2023` and `2023-05` mean their first day.
-pub(super) fn since_date(s: &str) -> Result<jiff::civil::Date, Error> {
-    partial_date(s, false)
-}
-
-/// `--until`: `2023` and `2023-05` mean their last day.
-pub(super) fn until_date(s: &str) -> Result<jiff::civil::Date, Error> {
-    partial_date(s, true)
-}
-
-/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; a year or a month stands for its
-/// first day, or with `last` for its last day.
-fn partial_date(s: &str, last: bool) -> Result<jiff::civil::Date, Error> {
-    let bad = || Error::BadDate(s.to_string());
-    let t = s.trim();
-    if let Ok(d) = t.parse::<jiff::civil::Date>() {
-        return Ok(d);
-    }
-    let mut parts = t.split('-');
-    let year: i16 = parts.next().and_then(|y| y.parse().ok()).ok_or_else(bad)?;
-    let month: Option<i8> = match parts.next() {
-        Some(m) => Some(m.parse().map_err(|_| bad())?),
-        None => None,
-    };
-    if parts.next().is_some() || t.len() < 4 {
-        return Err(bad());
-    }
-    let first = jiff::civil::Date::new(year, month.unwrap_or(1), 1).map_err(|_| bad())?;
-    if !last {
-        return Ok(first);
-    }
-    match month {
-        Some(_) => Ok(first.last_of_month()),
-        None => jiff::civil::Date::new(year, 12, 31).map_err(|_| bad()),
-    }
-}
 
 /// Lines before and after each matching line, when `-C/-A/-B` asks for
 /// the context view; `-A`/`-B` override `-C` on their side, as in rg.
@@ -217,21 +179,4 @@ fn page(pager: &[String], text: &str) -> Result<(), Error> {
     }
     child.wait().map_err(spawn_err)?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn years_and_months_are_dates() {
-        let d = |s: &str| since_date(s).map(|d| d.to_string()).ok();
-        let u = |s: &str| until_date(s).map(|d| d.to_string()).ok();
-        assert_eq!(d("2023").as_deref(), Some("2023-01-01"));
-        assert_eq!(d("2023-05").as_deref(), Some("2023-05-01"));
-        assert_eq!(d("2023-05-07").as_deref(), Some("2023-05-07"));
-        assert_eq!(u("2023").as_deref(), Some("2023-12-31"));
-        assert_eq!(u("2024-02").as_deref(), Some("2024-02-29"));
-        assert!(d("23").is_none() && d("2023-13").is_none() && d("May").is_none());
-    }
 }

@@ -60,14 +60,17 @@ fn number(name: &str, s: &str, default: usize, max: usize) -> Result<usize, Erro
 }
 
 /// A date filter: `YYYY-MM-DD` (the date input of a browser sends that).
-fn date(s: &str) -> Result<Option<jiff::civil::Date>, Error> {
+/// An optional date parameter, read as the CLI reads `--since/--until`
+/// (`2023`, `2023-05`, `2023-05-04`); empty means none.
+fn date(
+    s: &str,
+    read: fn(&str) -> Result<jiff::civil::Date, Error>,
+) -> Result<Option<jiff::civil::Date>, Error> {
     let s = s.trim();
     if s.is_empty() {
         return Ok(None);
     }
-    s.parse()
-        .map(Some)
-        .map_err(|_| Error::BadDate(s.to_string()))
+    read(s).map(Some)
 }
 
 impl SearchParams {
@@ -116,8 +119,8 @@ impl SearchParams {
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
                 .collect(),
-            since: date(&self.since)?,
-            until: date(&self.until)?,
+            since: date(&self.since, crate::dates::since_date)?,
+            until: date(&self.until, crate::dates::until_date)?,
             sort,
             facets: true,
             fold_duplicates: true,
