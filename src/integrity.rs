@@ -44,6 +44,11 @@ fn damaged(dir: &Path, file: &Path, why: impl Into<String>) -> Error {
     }
 }
 
+/// Where `search` keeps the words of the last search, beside the index, for
+/// `show` without `--query`; listed here because it is secsearch's own, so
+/// `--rebuild` may remove it.
+pub const LAST_QUERY_FILE: &str = "secsearch-last-query.txt";
+
 /// Where `index` records the files it has verified, with their identity
 /// (inode, size, modification and change times).
 pub const CHECKED_FILE: &str = "secsearch-checked.json";
@@ -214,6 +219,7 @@ pub fn owned_files(dir: &Path) -> Option<Vec<String>> {
         ".tantivy-writer.lock",
         MARKER_FILE,
         CHECKED_FILE,
+        LAST_QUERY_FILE,
         crate::expand::VOCABULARY_FILE,
     ]
     .iter()

@@ -110,6 +110,23 @@ fn rebuild_of_a_truncated_meta_keeps_foreign_files_and_repairs_a_pure_index() {
     assert_eq!(stdout(&run(&index, &["search", "漏洞", "-c"])).trim(), "9");
 }
 
+/// Every file secsearch writes into an index folder is its own to remove:
+/// a search leaves the words it remembers for `show`, and a damaged index
+/// holding that file is still rebuilt.
+#[test]
+fn rebuild_of_a_damaged_index_removes_what_a_search_left_there() {
+    let (_tmp, corpus, index) = indexed();
+    assert_eq!(stdout(&run(&index, &["search", "漏洞", "-c"])).trim(), "9");
+    let meta = std::fs::read(index.join("meta.json")).unwrap();
+    std::fs::write(index.join("meta.json"), &meta[..100]).unwrap();
+    let o = run(
+        &index,
+        &["index", "-q", "--rebuild", corpus.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&run(&index, &["search", "漏洞", "-c"])).trim(), "9");
+}
+
 // 2. Hangs.
 
 #[cfg(unix)]

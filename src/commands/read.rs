@@ -108,15 +108,11 @@ fn hyperlinks() -> Result<bool, Error> {
             || ["xterm-kitty", "alacritty", "foot", "xterm-ghostty"].contains(&term.as_str())))
 }
 
-/// Where the words of the last search are kept, beside the index (the
-/// indexer and tantivy leave files they do not manage alone).
-const LAST_QUERY_FILE: &str = "secsearch-last-query.txt";
-
 /// Remembers a search's words so that `show` without `--query` marks them:
 /// search, then read a hit. A convenience only, so a failure (a read-only
 /// index) is ignored.
 pub(super) fn remember_query(dir: &Path, words: &str) {
-    let path = dir.join(LAST_QUERY_FILE);
+    let path = dir.join(crate::integrity::LAST_QUERY_FILE);
     // Rewritten only when it changes: a repeated search writes nothing.
     if !words.trim().is_empty() && std::fs::read_to_string(&path).ok().as_deref() != Some(words) {
         let _ = std::fs::write(path, words);
@@ -131,7 +127,7 @@ fn show_needles(args: &ShowArgs) -> Result<Vec<String>, Error> {
             .index
             .dir()
             .ok()
-            .and_then(|d| std::fs::read_to_string(d.join(LAST_QUERY_FILE)).ok())
+            .and_then(|d| std::fs::read_to_string(d.join(crate::integrity::LAST_QUERY_FILE)).ok())
             .unwrap_or_default(),
     };
     if words.trim().is_empty() {
