@@ -94,6 +94,11 @@ pub enum Command {
         after_help = "Examples:\n  secsearch serve                      # http://127.0.0.1:7700/\n  secsearch serve --port 0             # any free port (printed on stderr)\n  secsearch serve --bind 0.0.0.0       # reachable from other machines (warns)\n\nAPI: GET /api/search?q=&source=&since=&until=&sort=&limit=&offset=   /api/article?path=&q=   /api/stats"
     )]
     Serve(ServeArgs),
+    /// Write the archive for Quickwit or OpenSearch: index config or mapping, NDJSON documents, load script
+    #[command(
+        after_help = "Every indexed article becomes one document: path, title, source, date, url, body (the visible\ntext, read from the article file) and indicators; its id is a hash of the file's content, so\nloading a re-export replaces documents instead of duplicating them. DIR is created if missing;\nsecsearch refuses a folder holding files it did not write (an earlier export to the same engine\nis replaced). See bench/EXPORT.md for loading and searching.\n\nExamples:\n  secsearch export --to quickwit ~/export/qw && ~/export/qw/load.sh\n  secsearch export --to opensearch ~/export/os --index-name threat-intel\n  OPENSEARCH_URL=https://host:9200 ~/export/os/load.sh"
+    )]
+    Export(ExportArgs),
     /// Print a shell completion script
     #[command(
         after_help = "Example:\n  secsearch completions bash > ~/.local/share/bash-completion/completions/secsearch"
@@ -320,6 +325,44 @@ pub struct ShowArgs {
     /// Never start $PAGER, even on a terminal
     #[arg(long)]
     pub no_pager: bool,
+}
+
+/// What `secsearch export` writes, and where.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The engine to write for
+    #[arg(long = "to", value_enum, value_name = "ENGINE")]
+    pub to: ExportTo,
+    /// Folder to write into (created if missing; empty, or holding an earlier export to the same engine)
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Name of the index in Quickwit / OpenSearch (3-255 of a-z, 0-9, '-', '_'; a letter first)
+    #[arg(long, value_name = "NAME", default_value = "secsearch")]
+    pub index_name: String,
+    /// No progress bar and no summary line
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Exit with code 2 if any indexed article could not be exported
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// `--to`: clap's face of [`crate::export::Target`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportTo {
+    Quickwit,
+    Opensearch,
+}
+
+impl From<ExportTo> for crate::export::Target {
+    fn from(t: ExportTo) -> Self {
+        match t {
+            ExportTo::Quickwit => crate::export::Target::Quickwit,
+            ExportTo::Opensearch => crate::export::Target::OpenSearch,
+        }
+    }
 }
 
 /// Lets `-term` exclusions be written without `--`, by a rule that cannot

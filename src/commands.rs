@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use clap::CommandFactory;
 
-use crate::cli::{Cli, Command, IndexArg, IndexArgs, IocsArgs, SearchArgs, ServeArgs};
+use crate::cli::{Cli, Command, ExportArgs, IndexArg, IndexArgs, IocsArgs, SearchArgs, ServeArgs};
 use crate::error::{Error, ExitCode, Failure, Outcome};
 use crate::output::{Mode, Printer};
 use crate::{analyzer, indexer, messages, query, schema, search};
@@ -61,6 +61,7 @@ fn dispatch(cli: Cli) -> Outcome {
         Command::Tokenize { text } => tokenize(&text.join(" ")),
         Command::Stats { index, json } => stats(index, json),
         Command::Serve(args) => serve(args),
+        Command::Export(args) => export(args),
         Command::Completions { shell } => completions(shell),
         Command::Man => man(),
     }
@@ -376,6 +377,31 @@ pub(crate) fn serve(args: ServeArgs) -> Outcome {
         addr: std::net::SocketAddr::new(args.bind, args.port),
     })?;
     Ok(ExitCode::Success)
+}
+
+/// `secsearch export`: every indexed article into DIR for Quickwit or
+/// OpenSearch. Exit 0 when documents were written; 1 when the index holds
+/// none (the folder still gets an empty, loadable export); 2 on an error,
+/// when no article of a non-empty index could be read (the archive moved?),
+/// or with `--strict` when any was skipped.
+pub(crate) fn export(args: ExportArgs) -> Outcome {
+    let opts = crate::export::Options {
+        index_dir: index_dir(&args.index)?,
+        target: args.to.into(),
+        out_dir: args.dir,
+        index_name: args.index_name,
+    };
+    let progress = messages::ExportProgress::new(args.quiet);
+    let run = crate::export::run(&opts, &progress)?;
+    if !args.quiet {
+        messages::export_summary(&run);
+    }
+    let exported = run.written.documents;
+    if run.skipped > 0 && (args.strict || exported == 0) {
+        messages::export_incomplete(run.skipped, args.strict);
+        return Ok(ExitCode::Error);
+    }
+    Ok(ExitCode::from_hits(exported > 0))
 }
 
 pub(crate) fn completions(shell: clap_complete::Shell) -> Outcome {

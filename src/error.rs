@@ -190,6 +190,9 @@ pub enum Error {
     /// A `--synonyms` file that cannot be read or parsed.
     #[error(transparent)]
     Synonyms(#[from] crate::synonyms::SynonymsError),
+    /// `secsearch export` could not write its folder (or refused it).
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
     /// `secsearch serve` could not listen or run: `what` says which step.
     #[error("{what}")]
     Serve {

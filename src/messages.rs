@@ -192,6 +192,119 @@ pub fn stix_written(path: &Path, reports: usize, objects: usize) {
     );
 }
 
+/// The line `secsearch export` ends with, and what to do next.
+pub fn export_summary(run: &crate::export::Run) {
+    eprintln!("{}", export_summary_line(run));
+    if run.changed > 0 {
+        note(format_args!(
+            "{} articles changed since they were indexed and were exported as they are now; \
+             `secsearch index DIR` updates the index",
+            thousands(run.changed as f64)
+        ));
+    }
+}
+
+/// What an export wrote, on one line, with the command that loads it.
+pub fn export_summary_line(run: &crate::export::Run) -> String {
+    let w = &run.written;
+    let data = w
+        .files
+        .get(1)
+        .and_then(|f| f.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mb = run.bytes_read as f64 / 1e6;
+    let rate = if run.seconds > 0.0 {
+        mb / run.seconds
+    } else {
+        0.0
+    };
+    format!(
+        "exported {} of {} indexed articles for {} to {} in {:.2} s ({data} {:.1} MB; read {mb:.1} MB, {rate:.1} MB/s); {} skipped; load with {}",
+        thousands(w.documents as f64),
+        thousands(run.indexed as f64),
+        w.target.name(),
+        w.dir.display(),
+        run.seconds,
+        w.data_bytes as f64 / 1e6,
+        thousands(run.skipped as f64),
+        w.dir.join("load.sh").display(),
+    )
+}
+
+/// An export that left articles out fails: `--strict`, or none exported.
+pub fn export_incomplete(skipped: u64, strict: bool) {
+    let why = if strict {
+        "(--strict)"
+    } else {
+        "and none could be read: was the archive moved since it was indexed?"
+    };
+    eprintln!(
+        "secsearch: {} indexed articles not exported {why}",
+        thousands(skipped as f64)
+    );
+}
+
+/// Skipped articles listed one by one up to this many; the summary counts all.
+const EXPORT_SKIPS_SHOWN: u64 = 20;
+
+/// The export progress: a bar of articles on a terminal (hidden when quiet
+/// or piped), and each skipped article as it happens, up to
+/// [`EXPORT_SKIPS_SHOWN`] (an archive that moved would otherwise print a
+/// line for every article).
+pub struct ExportProgress {
+    bar: ProgressBar,
+    skips: std::sync::atomic::AtomicU64,
+}
+
+impl ExportProgress {
+    pub fn new(quiet: bool) -> Self {
+        let bar = if quiet || !std::io::stderr().is_terminal() {
+            ProgressBar::hidden()
+        } else {
+            ProgressBar::new(0)
+        };
+        ExportProgress {
+            bar,
+            skips: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+}
+
+impl crate::export::Progress for ExportProgress {
+    fn start(&self, total: u64) {
+        let style = ProgressStyle::with_template(
+            "export {bar:40} {pos}/{len} articles  {per_sec}  eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        self.bar.set_style(style);
+        self.bar.set_length(total);
+    }
+
+    fn exported(&self) {
+        self.bar.inc(1);
+    }
+
+    fn skipped(&self, path: &Path, reason: &str) {
+        self.bar.inc(1);
+        let n = self
+            .skips
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1;
+        if n <= EXPORT_SKIPS_SHOWN {
+            self.bar.suspend(|| skipped(path, reason));
+        }
+        if n == EXPORT_SKIPS_SHOWN + 1 {
+            self.bar
+                .suspend(|| note("more articles skipped; the summary counts them"));
+        }
+    }
+
+    fn done(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
 /// The footer of a text search on a terminal.
 pub fn hit_count(shown: usize, total: u64) {
     eprintln!("{shown} of {total} matching articles");

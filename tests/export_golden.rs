@@ -355,7 +355,13 @@ fn refuses_folders_holding_files_it_did_not_write() {
     // An OpenSearch export is not overwritten by a Quickwit one.
     let os = dir.join("os");
     export(Target::OpenSearch, &os, &crafted_docs());
-    assert!(Exporter::create(Target::Quickwit, &os, INDEX).is_err());
+    let err = Exporter::create(Target::Quickwit, &os, INDEX)
+        .err()
+        .expect("refused");
+    assert!(
+        matches!(err, ExportError::OtherTarget { .. }),
+        "says it is the other engine's export: {err}"
+    );
 
     assert!(matches!(
         Exporter::create(Target::Quickwit, &dir.join("new"), "Bad Name"),

@@ -12,10 +12,13 @@
 //! Documents are streamed: [`Exporter::write`] appends one line (or one
 //! action/source pair) to the data file and forgets the document, so an
 //! archive of tens of millions of articles needs no more memory than one.
+//! [`run`] (in `archive`) feeds it every article of a secsearch index.
 
+mod archive;
 mod opensearch;
 mod quickwit;
 
+pub use archive::{run, Options, Progress, Run, Silent};
 pub use quickwit::UNDATED as QUICKWIT_UNDATED;
 
 use std::fs::{self, File};
@@ -119,6 +122,17 @@ pub enum ExportError {
         .dir.display(), .file.display()
     )]
     ForeignFile { dir: PathBuf, file: PathBuf },
+    /// The folder holds an export for the other engine: replacing it by
+    /// this one is as surprising as writing into a folder of one's own files.
+    #[error(
+        "refusing to export for {} into {}: it holds an export for {}; choose an empty or new folder",
+        .target.name(), .dir.display(), .other
+    )]
+    OtherTarget {
+        target: Target,
+        dir: PathBuf,
+        other: String,
+    },
     #[error("cannot {action} {}: {source}", .path.display())]
     Io {
         action: &'static str,
@@ -282,7 +296,17 @@ fn check_id(doc: &ExportDoc) -> Result<(), ExportError> {
 /// and only if that export left its marker naming this target.
 fn check_dir(target: Target, dir: &Path) -> Result<(), ExportError> {
     let marker_target = fs::read_to_string(dir.join(MARKER_FILE)).ok();
-    let ours = marker_target.as_deref().map(str::trim) == Some(target.name());
+    let marker_target = marker_target.as_deref().map(str::trim);
+    if let Some(other) = marker_target.filter(|t| *t != target.name()) {
+        if other.parse::<Target>().is_ok() {
+            return Err(ExportError::OtherTarget {
+                target,
+                dir: dir.to_path_buf(),
+                other: other.to_string(),
+            });
+        }
+    }
+    let ours = marker_target == Some(target.name());
     let (config_name, data_name) = target.file_names();
     let partial_name = format!("{data_name}{PARTIAL_SUFFIX}");
     let known = [
