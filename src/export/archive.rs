@@ -24,7 +24,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::{DocAddress, DocId, Searcher, SegmentReader};
+use tantivy::store::StoreReader;
+use tantivy::{DocId, SegmentReader, TantivyDocument};
 
 use super::{ExportDoc, Exporter, Summary, Target};
 use crate::error::{Error, SkipReason};
@@ -87,8 +88,8 @@ pub fn run(opts: &Options, progress: &dyn Progress) -> Result<Run, Error> {
     let mut exporter = Exporter::create(opts.target, &opts.out_dir, &opts.index_name)?;
     let mut run = Tally::default();
     progress.start(searcher.num_docs());
-    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-        let seg = Segment::open(&searcher, &opened.fields, ord, segment)?;
+    for segment in searcher.segment_readers() {
+        let seg = Segment::open(&opened.fields, segment)?;
         for doc_id in segment.doc_ids_alive() {
             match seg.export_doc(doc_id)? {
                 Ok((doc, how)) => {
@@ -139,29 +140,29 @@ struct Read {
 /// An indexed article that could not be exported: its path and why.
 type Skip = (String, SkipReason);
 
-/// One segment's columns, opened once for all its documents.
+/// One segment's columns and stored documents, opened once for all its
+/// documents.
 struct Segment<'a> {
-    searcher: &'a Searcher,
     fields: &'a Fields,
-    ord: u32,
+    /// Its own store reader, caching one block: documents are read in doc id
+    /// order, so each block is decompressed once, and memory stays at one
+    /// block (the searcher's readers cache 100 blocks each, which made peak
+    /// memory grow with the number of segments).
+    store: StoreReader,
     iocs: Option<StrColumn>,
     hashes: Option<Column<u64>>,
     sizes: Option<Column<u64>>,
 }
 
 impl<'a> Segment<'a> {
-    fn open(
-        searcher: &'a Searcher,
-        fields: &'a Fields,
-        ord: usize,
-        segment: &SegmentReader,
-    ) -> Result<Self, Error> {
+    fn open(fields: &'a Fields, segment: &SegmentReader) -> Result<Self, Error> {
         let ff = segment.fast_fields();
         let bad = |what: &str, e: tantivy::TantivyError| columns::index_error(what, e);
         Ok(Segment {
-            searcher,
             fields,
-            ord: ord as u32,
+            store: segment
+                .get_store_reader(1)
+                .map_err(|e| columns::index_error("document store", e))?,
             iocs: ff.str(name::IOC).map_err(|e| bad(name::IOC, e))?,
             hashes: ff
                 .column_opt::<u64>(name::HASH)
@@ -175,7 +176,10 @@ impl<'a> Segment<'a> {
     /// The document `doc_id` as exported, or why its article was skipped.
     /// The outer error is the index's (damaged: the export stops).
     fn export_doc(&self, doc_id: DocId) -> Result<Result<(ExportDoc, Read), Skip>, Error> {
-        let stored = stored::doc(self.searcher, DocAddress::new(self.ord, doc_id))?;
+        let stored: TantivyDocument = self
+            .store
+            .get(doc_id)
+            .map_err(|e| columns::index_error("stored document", e))?;
         let path = stored::text(&stored, self.fields.path);
         let indexed_size = self.sizes.as_ref().and_then(|c| c.first(doc_id));
         let limit = indexed_size.unwrap_or(0).max(MIN_READ_LIMIT);
