@@ -96,7 +96,7 @@ pub enum Command {
     Serve(ServeArgs),
     /// Write the archive for Quickwit or OpenSearch: index config or mapping, NDJSON documents, load script
     #[command(
-        after_help = "Every indexed article becomes one document: path, title, source, date, url, body (the visible\ntext, read from the article file) and indicators; its id is a hash of the file's content, so\nloading a re-export replaces documents instead of duplicating them. DIR is created if missing;\nsecsearch refuses a folder holding files it did not write (an earlier export to the same engine\nis replaced). See bench/EXPORT.md for loading and searching.\n\nExamples:\n  secsearch export --to quickwit ~/export/qw && ~/export/qw/load.sh\n  secsearch export --to opensearch ~/export/os --index-name threat-intel\n  OPENSEARCH_URL=https://host:9200 ~/export/os/load.sh"
+        after_help = "Every indexed article becomes one document: path, title, source, date, url, body (the visible\ntext, read from the article file) and indicators; its id is a hash of the file's content, so\nOpenSearch replaces documents when a re-export is loaded (Quickwit appends: clear the index first). DIR is created if missing;\nsecsearch refuses a folder holding files it did not write (an earlier export to the same engine\nis replaced). See bench/EXPORT.md for loading and searching.\n\nExamples:\n  secsearch export --to quickwit ~/export/qw && ~/export/qw/load.sh\n  secsearch export --to opensearch ~/export/os --index-name threat-intel\n  OPENSEARCH_URL=https://host:9200 ~/export/os/load.sh"
     )]
     Export(ExportArgs),
     /// Print a shell completion script

@@ -273,10 +273,15 @@ impl ExportProgress {
 
 impl crate::export::Progress for ExportProgress {
     fn start(&self, total: u64) {
-        let style = ProgressStyle::with_template(
-            "export {bar:40} {pos}/{len} articles  {per_sec}  eta {eta}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        let style =
+            ProgressStyle::with_template("export {bar:40} {pos}/{len} articles  {rate}  eta {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .with_key(
+                    "rate",
+                    |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{} articles/s", thousands(s.per_sec()));
+                    },
+                );
         self.bar.set_style(style);
         self.bar.set_length(total);
     }
