@@ -86,7 +86,7 @@ pub fn run(opts: &Options, progress: &dyn Progress) -> Result<Run, Error> {
     let reader = opened.reader()?;
     let searcher = reader.searcher();
     let mut exporter = Exporter::create(opts.target, &opts.out_dir, &opts.index_name)?;
-    let mut run = Tally::default();
+    let mut tally = Tally::default();
     progress.start(searcher.num_docs());
     for segment in searcher.segment_readers() {
         let seg = Segment::open(&opened.fields, segment)?;
@@ -94,11 +94,11 @@ pub fn run(opts: &Options, progress: &dyn Progress) -> Result<Run, Error> {
             match seg.export_doc(doc_id)? {
                 Ok((doc, how)) => {
                     exporter.write(&doc)?;
-                    run.add(how);
+                    tally.add(how);
                     progress.exported();
                 }
                 Err((path, why)) => {
-                    run.skipped += 1;
+                    tally.skipped += 1;
                     progress.skipped(Path::new(&path), &why.to_string());
                 }
             }
@@ -109,13 +109,14 @@ pub fn run(opts: &Options, progress: &dyn Progress) -> Result<Run, Error> {
     Ok(Run {
         written,
         indexed: searcher.num_docs(),
-        skipped: run.skipped,
-        changed: run.changed,
-        bytes_read: run.bytes_read,
+        skipped: tally.skipped,
+        changed: tally.changed,
+        bytes_read: tally.bytes_read,
         seconds: start.elapsed().as_secs_f64(),
     })
 }
 
+/// What the document loop counts, for [`Run`].
 #[derive(Default)]
 struct Tally {
     skipped: u64,
