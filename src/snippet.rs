@@ -73,11 +73,6 @@ impl Prepared {
         let marks = marks::marks_normalized(&self.body, &self.norm, &self.map, needles);
         make_marked(&self.body, &marks, max_cols)
     }
-
-    /// Roughly the bytes this holds, to bound a cache of them.
-    pub fn weight(&self) -> usize {
-        self.body.len() + self.norm.len() + 4 * self.map.len()
-    }
 }
 
 /// The largest file a snippet is made from: the indexer's default
