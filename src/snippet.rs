@@ -171,6 +171,17 @@ fn region(body: &str, marks: &[std::ops::Range<usize>], cols: usize) -> std::ops
     while !body.is_char_boundary(to) {
         to += 1;
     }
+    // Whole marks only: CJK has a boundary between any two characters, so
+    // the stretch could start in the middle of a matched word and the
+    // snippet open with half a highlight (`**件**攻击…`).
+    for m in marks {
+        if m.start < from && from < m.end {
+            from = m.start;
+        }
+        if m.start < to && to < m.end {
+            to = m.end;
+        }
+    }
     from..to
 }
 
@@ -256,6 +267,21 @@ mod tests {
         let whole = cut::window(&flat::flatten(&body, 0, &m), 60);
         assert_eq!(s, whole);
         assert!(in_url("see https://a.b/x", 12) && !in_url("see a.b/x", 6));
+    }
+
+    #[test]
+    fn a_long_body_never_shows_half_a_match() {
+        // Long enough for `region` to cut a stretch out of it, with the
+        // matched word everywhere, so any cut may fall inside one.
+        let body = format!("{}医院。", "勒索软件攻击的快速发展与".repeat(120));
+        let n = needles(["勒索软件", "医院"].into_iter());
+        for cols in 20..110 {
+            let sn = make(&body, &n, cols);
+            for &(a, b) in &sn.highlights {
+                let h = &sn.text[a..b];
+                assert!(h == "勒索软件" || h == "医院", "cols {cols}: {h:?}");
+            }
+        }
     }
 
     #[test]
