@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load on `secsearch serve`: CLIENTS concurrent connections for DURATION
 # against /api/search on loopback, cycling through bench/queries.txt; prints
-# requests/s, p50/p99 latency and errors (socket errors + non-2xx answers).
+# requests/s, p50/p99 latency and errors (socket errors + non-2xx answers),
+# twice: as shipped (answer cache on) and with `serve --cache 0`.
 #
 #   bench/serve_load.sh                  # index: $INDEX, else built from CORPUS
 #
@@ -58,20 +59,6 @@ if [[ -z ${INDEX:-} ]]; then
 fi
 docs=$("$BIN" stats --json --index "$INDEX" | python3 -c 'import json,sys; print(json.load(sys.stdin)["documents"])')
 
-"$BIN" serve --index "$INDEX" --port 0 2>"$tmp/serve.err" &
-server=$!
-for _ in $(seq 600); do
-    grep -q 'http://' "$tmp/serve.err" && break
-    kill -0 "$server" 2>/dev/null || break
-    sleep 0.1
-done
-base=$(grep -o 'http://[0-9.:]*' "$tmp/serve.err" | head -1)
-if [[ -z $base ]]; then
-    echo "serve_load.sh: secsearch serve did not start within 60 s:" >&2
-    cat "$tmp/serve.err" >&2
-    exit 1
-fi
-
 # The request paths, URL-encoded: one a query of bench/queries.txt.
 python3 - "$QUERIES" "$LIMIT" >"$tmp/paths.txt" <<'PY'
 import sys, urllib.parse
@@ -97,11 +84,30 @@ request = function()
 end
 LUA
 
-echo "serve_load: $CLIENTS clients, ${DURATION}s, $nq queries, $docs documents, $base" >&2
-threads=$((CLIENTS < 2 ? CLIENTS : 2))
-wrk -t"$threads" -c"$CLIENTS" -d"${DURATION}s" --timeout 10s --latency -s "$tmp/load.lua" "$base" | tee "$tmp/wrk.out"
-
-python3 - "$tmp/wrk.out" <<'PY'
+# One run: a server started with `serve $*`, wrk against it, the summary.
+phase() {
+    local label=$1
+    shift
+    "$BIN" serve --index "$INDEX" --port 0 "$@" 2>"$tmp/serve.err" &
+    server=$!
+    for _ in $(seq 600); do
+        grep -q 'http://' "$tmp/serve.err" && break
+        kill -0 "$server" 2>/dev/null || break
+        sleep 0.1
+    done
+    local base
+    base=$(grep -o 'http://[0-9.:]*' "$tmp/serve.err" | head -1)
+    if [[ -z $base ]]; then
+        echo "serve_load.sh: secsearch serve did not start within 60 s:" >&2
+        cat "$tmp/serve.err" >&2
+        exit 1
+    fi
+    echo "serve_load [$label]: $CLIENTS clients, ${DURATION}s, $nq queries, $docs documents, $base" >&2
+    local threads=$((CLIENTS < 2 ? CLIENTS : 2))
+    wrk -t"$threads" -c"$CLIENTS" -d"${DURATION}s" --timeout 10s --latency -s "$tmp/load.lua" "$base" >"$tmp/wrk.out"
+    kill "$server" && wait "$server" 2>/dev/null || true
+    server=""
+    python3 - "$tmp/wrk.out" "$label" <<'PY'
 import re, sys
 t = open(sys.argv[1]).read()
 def ms(label):
@@ -115,6 +121,13 @@ total = re.search(r"(\d+) requests in", t)
 sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", t)
 non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
 errors = (sum(map(int, sock.groups())) if sock else 0) + (int(non2xx.group(1)) if non2xx else 0)
-print(f"\nrequests/s {float(rps.group(1)) if rps else 0:.0f}  requests {total.group(1) if total else 0}  "
-      f"p50 {ms('50%'):.1f} ms  p99 {ms('99%'):.1f} ms  errors {errors}")
+print(f"{sys.argv[2]:<28} requests/s {float(rps.group(1)) if rps else 0:6.0f}  requests {total.group(1) if total else 0:>7}  "
+      f"p50 {ms('50%'):6.1f} ms  p99 {ms('99%'):6.1f} ms  errors {errors}")
 PY
+}
+
+# As shipped (repeated requests answered from the answer cache), then every
+# request searched afresh: the second is the cost of a query nobody asked
+# before, the worst case for the server.
+phase "default (answer cache)"
+phase "--cache 0 (every request)" --cache 0

@@ -93,6 +93,12 @@ pub fn push_normalized(c: char, out: &mut String) {
     };
     if c.is_ascii() {
         out.push(c.to_ascii_lowercase());
+    } else if caseless_ideograph(c) {
+        // Most characters of the corpus: no case and NFKC-stable, so none of
+        // the three Unicode table lookups below (`is_lowercase`,
+        // `is_alphabetic`, `to_lowercase` — 12% of a web search's profile,
+        // measured) can change them.
+        out.push(c);
     } else if !nfkc_stable(c) {
         use unicode_normalization::UnicodeNormalization;
         for d in std::iter::once(c).nfkc() {
@@ -113,6 +119,13 @@ fn push_lowercase(c: char, out: &mut String) {
     }
 }
 
+/// CJK unified ideographs (base block and extension A) and hangul
+/// syllables: characters without case that NFKC leaves alone.
+#[inline]
+fn caseless_ideograph(c: char) -> bool {
+    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xAC00..=0xD7A3)
+}
+
 /// Whether NFKC leaves `c` as it is. The unified ideographs and hangul
 /// syllables — nearly every non-ASCII character of the corpus — are
 /// answered without a table lookup. Applied a character at a time, which
@@ -122,8 +135,7 @@ fn push_lowercase(c: char, out: &mut String) {
 #[inline]
 fn nfkc_stable(c: char) -> bool {
     use unicode_normalization::{is_nfkc_quick, IsNormalized};
-    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xAC00..=0xD7A3)
-        || is_nfkc_quick(std::iter::once(c)) != IsNormalized::No
+    caseless_ideograph(c) || is_nfkc_quick(std::iter::once(c)) != IsNormalized::No
 }
 
 /// Characters that exist only in traditional Chinese (3,798 of U+3400–U+9FFF,

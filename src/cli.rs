@@ -255,6 +255,11 @@ pub struct ServeArgs {
     /// Address to listen on; anything but loopback exposes the index to the network
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
     pub bind: std::net::IpAddr,
+    /// Search answers kept for repeated requests, dropped when the index
+    /// changes; 0 also stops keeping article bodies for snippets, so every
+    /// request is searched and read afresh
+    #[arg(long, value_name = "N", default_value_t = crate::serve::DEFAULT_CACHE_ENTRIES)]
+    pub cache: usize,
 }
 
 /// The filters `search` and `iocs` share: one definition, one meaning.

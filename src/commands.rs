@@ -375,6 +375,7 @@ pub(crate) fn serve(args: ServeArgs) -> Outcome {
     crate::serve::run(&crate::serve::Options {
         index_dir: index_dir(&args.index)?,
         addr: std::net::SocketAddr::new(args.bind, args.port),
+        cache_entries: args.cache,
     })?;
     Ok(ExitCode::Success)
 }

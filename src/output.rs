@@ -531,6 +531,12 @@ fn reprints_note(h: &Hit) -> Option<String> {
 /// API answers the same object, so both stay one shape.
 pub fn hit_json(r: &Results, h: &Hit, width: usize) -> serde_json::Value {
     let snip = snippet::for_file(&h.path, &h.title, &r.match_terms, width);
+    hit_json_with(r, h, snip)
+}
+
+/// [`hit_json`] with the snippet already made (the web server makes it
+/// from the bodies it keeps).
+pub fn hit_json_with(r: &Results, h: &Hit, snip: snippet::Snippet) -> serde_json::Value {
     serde_json::json!({
         "path": h.path,
         "title": h.title,

@@ -387,3 +387,41 @@ fn concurrent_readers_are_all_answered() {
     let ok: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
     assert_eq!(ok, 80);
 }
+
+#[test]
+fn kept_answers_equal_fresh_ones_and_follow_an_edited_article() {
+    let c = TestCorpus::new();
+    let cached = Server::start(&c.index, &[]);
+    let fresh = Server::start(&c.index, &["--cache", "0"]);
+    let queries: [&[(&str, &str)]; 3] = [
+        &[("q", "勒索软件")],
+        &[("q", "CVE"), ("sort", "date")],
+        &[("q", "医院"), ("limit", "1"), ("offset", "1")],
+    ];
+    for q in queries {
+        let first = get(&cached, "/api/search", q);
+        assert_eq!(first.0, 200, "{}", first.1);
+        // The second time is answered from the cache: the same answer as
+        // a server that keeps nothing.
+        assert_eq!(get(&cached, "/api/search", q), first);
+        assert_eq!(get(&fresh, "/api/search", q), first);
+    }
+    // An article rewritten in place (same path) and indexed again: the
+    // kept answer and the kept body are both dropped.
+    let hit = |s: &Server| get(s, "/api/search", &[("q", "本周漏洞")]).1["hits"][0].clone();
+    let before = hit(&cached);
+    assert!(
+        !before["snippet"].as_str().unwrap().contains("新增"),
+        "{before}"
+    );
+    let path = c.articles().join("other.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("本周漏洞", "本周漏洞新增一条")).unwrap();
+    c.reindex();
+    let after = hit(&cached);
+    assert!(
+        after["snippet"].as_str().unwrap().contains("新增"),
+        "{after}"
+    );
+    assert_eq!(after, hit(&fresh));
+}

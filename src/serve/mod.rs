@@ -16,6 +16,7 @@
 mod api;
 mod article;
 mod assets;
+mod cache;
 mod params;
 mod state;
 
@@ -39,11 +40,17 @@ pub use params::{MAX_LIMIT, MAX_QUERY_CHARS, MAX_QUERY_TERMS};
 pub struct Options {
     pub index_dir: PathBuf,
     pub addr: SocketAddr,
+    /// Search answers kept for repeated requests (0: none).
+    pub cache_entries: usize,
 }
+
+pub use cache::DEFAULT_ENTRIES as DEFAULT_CACHE_ENTRIES;
 
 /// Opens the index and serves until Ctrl-C / SIGTERM.
 pub fn run(opts: &Options) -> Result<(), Error> {
-    let state = Arc::new(state::IndexState::open(&opts.index_dir)?);
+    let index = state::IndexState::open(&opts.index_dir)?;
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let state = Arc::new(api::App::new(index, opts.cache_entries, workers));
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

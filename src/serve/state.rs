@@ -34,11 +34,15 @@ pub struct View {
     pub searcher: Searcher,
     pub fields: Fields,
     pub vocab: Option<Arc<Vocabulary>>,
+    /// Counts the commits this server has loaded: answers computed on an
+    /// older generation are not served again (see `cache`).
+    pub generation: u64,
 }
 
 struct Current {
     stamps: (Stamp, Stamp),
     vocab: Option<Arc<Vocabulary>>,
+    generation: u64,
 }
 
 /// The shared index: one per server, behind an `Arc`.
@@ -62,6 +66,7 @@ impl IndexState {
             current: Mutex::new(Current {
                 stamps: (None, None),
                 vocab,
+                generation: 0,
             }),
         };
         // Record the stamps the opened commit corresponds to.
@@ -109,11 +114,13 @@ impl IndexState {
                 })?;
             cur.vocab = Vocabulary::load(&self.dir, opstamp).map(Arc::new);
             cur.stamps = now;
+            cur.generation += 1;
         }
         Ok(View {
             searcher: self.reader.searcher(),
             fields: self.opened.fields.clone(),
             vocab: cur.vocab.clone(),
+            generation: cur.generation,
         })
     }
 }

@@ -145,9 +145,22 @@ fn window_end(s: &str, start: usize, cols: usize, lead: usize) -> usize {
 pub fn window(f: &Flat, cols: usize) -> Snippet {
     let s = f.text.as_str();
     let start = anchor(f, cols).map_or(0, |i| window_start(s, f.marks[i].start, cols));
+    // Never inside an earlier mark: `**件**攻击…` shows half a match (seen
+    // on wechat-10k: `勒索软件 医院`, rank 2); start with the whole of it.
+    let start = f
+        .marks
+        .iter()
+        .find(|m| m.start < start && start < m.end)
+        .map_or(start, |m| m.start);
     // `…` in front only when the window starts inside a sentence.
     let lead = usize::from(start > 0 && !s[..start].trim_end().ends_with(is_sentence_end));
     let end = window_end(s, start, cols, lead);
+    // Nor ending inside one: a mark that does not fit is left out whole.
+    let end = f
+        .marks
+        .iter()
+        .find(|m| m.start < end && end < m.end && m.start > start)
+        .map_or(end, |m| m.start);
     let body = s[start..end].trim_end();
     let end = start + body.len();
     let mut text = String::with_capacity(body.len() + 6);
@@ -191,6 +204,36 @@ mod tests {
             text: text.to_string(),
             marks,
             urls: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_window_never_starts_inside_a_mark() {
+        // The best group (two distinct marks) lies after an earlier mark
+        // that ends just where the window would start.
+        let text = format!(
+            "{}勒索软件攻击的快速发展，探讨勒索软件与医院的关系。",
+            "前文".repeat(40)
+        );
+        let mut f = flat(&text, &[]);
+        let first = text.find("勒索软件").unwrap();
+        let second = text.rfind("勒索软件").unwrap();
+        let hospital = text.find("医院").unwrap();
+        f.marks = vec![
+            first..first + 12,
+            second..second + 12,
+            hospital..hospital + 6,
+        ];
+        for cols in 20..60 {
+            let sn = window(&f, cols);
+            for &(a, b) in &sn.highlights {
+                let h = &sn.text[a..b];
+                assert!(
+                    h == "勒索软件" || h == "医院",
+                    "cols {cols}: {h:?} in {}",
+                    sn.text
+                );
+            }
         }
     }
 

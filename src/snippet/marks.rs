@@ -12,8 +12,21 @@ use crate::ioc;
 /// text, so the reader sees what matched as the article wrote it.
 pub fn marks(text: &str, needles: &[String]) -> Vec<Range<usize>> {
     let (norm, map) = analyzer::normalize_with_map(text);
+    marks_normalized(text, &norm, &map, needles)
+}
+
+/// [`marks`] for a text already normalized (`norm`, with `map` from
+/// `analyzer::normalize_with_map`): normalizing is most of the cost of a
+/// snippet, and a text highlighted again (the web page's recent articles)
+/// need not pay it twice.
+pub fn marks_normalized(
+    text: &str,
+    norm: &str,
+    map: &[u32],
+    needles: &[String],
+) -> Vec<Range<usize>> {
     let to_orig = |b: usize| map.get(b).copied().unwrap_or(text.len() as u32) as usize;
-    let mut out: Vec<Range<usize>> = super::find_matches(&norm, needles)
+    let mut out: Vec<Range<usize>> = super::find_matches(norm, needles)
         .into_iter()
         .map(|(s, e, _)| to_orig(s)..to_orig(e))
         .collect();
