@@ -15,7 +15,7 @@ use super::Options;
 use crate::analyzer::{self, Class, QueryUnit, UnitKind};
 use crate::columns;
 use crate::error::Error;
-use crate::expand::{Anchor, Vocabulary, WordQuery};
+use crate::expand::{Anchor, ListQuery, Vocabulary, WordQuery};
 use crate::query::{Clause, FieldSel, Term as QTerm};
 use crate::schema::Fields;
 
@@ -108,11 +108,7 @@ fn single_unit_query(
             IndexRecordOption::WithFreqs,
         )),
         UnitMatch::Word(t, anchor) => match vocab {
-            Some(v) => Box::new(TermSetQuery::new(
-                v.matching(&t, anchor)
-                    .into_iter()
-                    .map(|w| Term::from_field_text(field, w)),
-            )),
+            Some(v) => Box::new(ListQuery::new(field, v.matching(&t, anchor))),
             None => Box::new(WordQuery::new(field, &t, anchor)),
         },
         UnitMatch::Pattern(p) => Box::new(
@@ -346,7 +342,7 @@ fn clause_queries(
     f: &Fields,
     clause: &Clause,
     aliases: impl Fn(usize) -> Vec<String>,
-    exact: bool,
+    (exact, ranks): (bool, bool),
 ) -> Result<Clauses, Error> {
     let mut out: Clauses = Vec::new();
     let mut alternatives: Clauses = Vec::new();
@@ -372,7 +368,7 @@ fn clause_queries(
                 alternatives.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
             }
         }
-        if !clause.negated {
+        if !clause.negated && ranks {
             out.extend(ranking_clauses(searcher, f, term.field, &norm)?);
         }
     }
@@ -503,7 +499,12 @@ pub(crate) fn build_query(
     for (ci, clause) in opts.query.clauses.iter().enumerate() {
         let aliases = |ti: usize| expansion.of(ci, ti).to_vec();
         clauses.extend(clause_queries(
-            searcher, vocab, f, clause, aliases, opts.exact,
+            searcher,
+            vocab,
+            f,
+            clause,
+            aliases,
+            (opts.exact, opts.ranks()),
         )?);
     }
     // No words: the filters alone decide (`search --source X --since D`).
@@ -515,11 +516,13 @@ pub(crate) fn build_query(
             "nothing to search for after removing spaces".into(),
         ));
     }
-    if let Some(q) = all_in_title(vocab, f, opts, expansion)? {
-        clauses.push((Occur::Should, q));
-    }
-    if let Some(q) = super::proximity::clause(f, opts) {
-        clauses.push((Occur::Should, q));
+    if opts.ranks() {
+        if let Some(q) = all_in_title(vocab, f, opts, expansion)? {
+            clauses.push((Occur::Should, q));
+        }
+        if let Some(q) = super::proximity::clause(f, opts) {
+            clauses.push((Occur::Should, q));
+        }
     }
     clauses.extend(filters(searcher, f, opts)?);
     Ok(Box::new(BooleanQuery::new(clauses)))

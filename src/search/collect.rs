@@ -126,7 +126,7 @@ pub(super) fn hits(
     keys: &DupKeys,
     opts: &Options,
 ) -> Result<Vec<Hit>, Error> {
-    if opts.paths_only && opts.limit.is_none() && opts.sort == Sort::Relevance {
+    if !opts.ranks() {
         let paths = PathColumns::new(searcher)?.all_sorted(all)?;
         return Ok(paths.into_iter().map(|p| Hit::path_only(p, 0.0)).collect());
     }

@@ -62,6 +62,15 @@ pub struct Options {
     pub exact: bool,
 }
 
+impl Options {
+    /// Whether the hits are ranked. `-l` without a limit lists every
+    /// matching path in path order (like `grep -l`): no score is read, so
+    /// the query need not hold the clauses that only score.
+    pub(crate) fn ranks(&self) -> bool {
+        !(self.paths_only && self.limit.is_none() && self.sort == Sort::Relevance)
+    }
+}
+
 /// One matching article, finished: what it is and where it lives. No body:
 /// a snippet is made from the file when (and only if) the hit is printed.
 #[derive(Debug, Clone, serde::Serialize)]
