@@ -15,13 +15,27 @@ import argparse
 import gzip
 import json
 import os
+import resource
 import shlex
 import statistics
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import run_timed, rg_cmd, ss_cmd  # noqa: E402
+from bench import rg_cmd, ss_cmd  # noqa: E402
+from bench import run_timed as run_checked  # noqa: E402
+
+
+def run_timed(cmd):
+    """-> (wall ms, CPU ms (user + sys), stdout) of one whole process. The
+    CPU time is the child's own (the difference of RUSAGE_CHILDREN around
+    one run): on a machine shared with other work it moves much less than
+    the wall time, so both are reported."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    ms, out, _ = run_checked(cmd)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000.0
+    return ms, cpu, out
 
 
 def log(*a):
@@ -55,29 +69,33 @@ def read_queries(path):
 
 
 def time_query(cmd, runs, warmup):
-    """-> ([ms of each counted run], hit lines of the last run)."""
+    """-> ([wall ms of each counted run], [CPU ms …], hit lines of the last run)."""
     for _ in range(warmup):
         run_timed(cmd)
-    ms, out = [], b""
+    ms, cpu, out = [], [], b""
     for _ in range(runs):
-        t, out, _ = run_timed(cmd)
+        t, c, out = run_timed(cmd)
         ms.append(t)
-    return ms, out.count(b"\n")
+        cpu.append(c)
+    return ms, cpu, out.count(b"\n")
 
 
 def time_pair(cmd_a, cmd_b, runs, warmup):
-    """A and B in turn, A B A B …, so that drift hits both alike."""
+    """A and B in turn, A B A B …, so that drift hits both alike.
+    -> (A's time_query result, B's)."""
     for _ in range(warmup):
         run_timed(cmd_a)
         run_timed(cmd_b)
-    a, b, hits = [], [], (0, 0)
+    a_ms, a_cpu, b_ms, b_cpu = [], [], [], []
+    out_a = out_b = b""
     for _ in range(runs):
-        t, out_a, _ = run_timed(cmd_a)
-        a.append(t)
-        u, out_b, _ = run_timed(cmd_b)
-        b.append(u)
-        hits = (out_a.count(b"\n"), out_b.count(b"\n"))
-    return a, b, hits
+        t, c, out_a = run_timed(cmd_a)
+        a_ms.append(t)
+        a_cpu.append(c)
+        t, c, out_b = run_timed(cmd_b)
+        b_ms.append(t)
+        b_cpu.append(c)
+    return (a_ms, a_cpu, out_a.count(b"\n")), (b_ms, b_cpu, out_b.count(b"\n"))
 
 
 def rg_sample(rows, per_class):
@@ -104,23 +122,24 @@ def fmt(x):
     return "%.1f" % x
 
 
-def class_table(rows, key, title):
+def class_table(rows, prefix, title):
+    """Per class: wall p50/p99/max, CPU p50/p99, and the slowest query."""
+    key, ckey = prefix + "ms", prefix + "cpu"
     classes = []
     for r in rows:
         if r["class"] not in classes:
             classes.append(r["class"])
     lines = ["### " + title, "",
-             "| class | n | p50 ms | p99 ms | max ms | worst q (median ms) |",
-             "|---|---:|---:|---:|---:|---|"]
-    allms = []
+             "| class | n | p50 ms | p99 ms | max ms | CPU p50 ms | CPU p99 ms | worst q (median ms) |",
+             "|---|---:|---:|---:|---:|---:|---:|---|"]
     for c in classes + ["ALL"]:
         rs = [r for r in rows if c == "ALL" or r["class"] == c]
         ms = [t for r in rs for t in r[key]]
-        if c != "ALL":
-            allms.extend(ms)
+        cpu = [t for r in rs for t in r[ckey]]
         worst = max(rs, key=lambda r: statistics.median(r[key]))
-        lines.append("| %s | %d | %s | %s | %s | `%s` (%s) |" % (
+        lines.append("| %s | %d | %s | %s | %s | %s | %s | `%s` (%s) |" % (
             c, len(rs), fmt(pct(ms, 50)), fmt(pct(ms, 99)), fmt(max(ms)),
+            fmt(pct(cpu, 50)), fmt(pct(cpu, 99)),
             worst["query"], fmt(statistics.median(worst[key]))))
     return lines
 
@@ -138,12 +157,14 @@ def report(args, rows, rg_rows, startup):
     if paired:
         out += ["Paired: each run of `%s` (index `%s`) is followed by one of `%s` (index `%s`)." % (
             args.bin, args.index, args.base, args.base_index), ""]
-    out += ["Startup (a query with no hit, `%s`): median %s ms%s." % (
-        args.empty, fmt(statistics.median(startup[0])),
-        "; base %s ms" % fmt(statistics.median(startup[1])) if paired else ""), ""]
-    out += class_table(rows, "ms", "secsearch" + (" (after)" if paired else "")) + [""]
+    out += ["Startup (a query with no hit, `%s`): median %s ms wall, %s ms CPU%s." % (
+        args.empty, fmt(statistics.median(startup[0][0])), fmt(statistics.median(startup[0][1])),
+        "; base %s ms wall, %s ms CPU" % (fmt(statistics.median(startup[1][0])),
+                                         fmt(statistics.median(startup[1][1])))
+        if paired else ""), ""]
+    out += class_table(rows, "", "secsearch" + (" (after)" if paired else "")) + [""]
     if paired:
-        out += class_table(rows, "base_ms", "base (before)") + [""]
+        out += class_table(rows, "base_", "base (before)") + [""]
         out += ["Per-query ratio base/after of medians, per class (median, min):", ""]
         by = {}
         for r in rows:
@@ -154,13 +175,15 @@ def report(args, rows, rg_rows, startup):
             out.append("| %s | %.2f× | %.2f× |" % (c, statistics.median(xs), min(xs)))
         out.append("")
     out += ["### Slowest %d queries (median ms)" % args.slowest, "",
-            "| query | class | hits | median | max |" + (" base median |" if paired else ""),
-            "|---|---|---:|---:|---:|" + ("---:|" if paired else "")]
+            "| query | class | hits | median | max | CPU median |" +
+            (" base median | base CPU median |" if paired else ""),
+            "|---|---|---:|---:|---:|---:|" + ("---:|---:|" if paired else "")]
     for r in sorted(rows, key=lambda r: -statistics.median(r["ms"]))[:args.slowest]:
-        out.append("| `%s` | %s | %d | %s | %s |%s" % (
+        out.append("| `%s` | %s | %d | %s | %s | %s |%s" % (
             r["query"], r["class"], r["hits"], fmt(statistics.median(r["ms"])),
-            fmt(max(r["ms"])),
-            " %s |" % fmt(statistics.median(r["base_ms"])) if paired else ""))
+            fmt(max(r["ms"])), fmt(statistics.median(r["cpu"])),
+            " %s | %s |" % (fmt(statistics.median(r["base_ms"])),
+                            fmt(statistics.median(r["base_cpu"]))) if paired else ""))
     out.append("")
     if rg_rows:
         out += ["### Against `rg -F -i -l` over `%s`" % args.corpus, "",
@@ -210,23 +233,24 @@ def main():
 
     e = [args.empty]
     if paired:
-        a, b, _ = time_pair(cmd(args.bin, args.index, e), cmd(args.base, args.base_index, e),
+        startup = time_pair(cmd(args.bin, args.index, e), cmd(args.base, args.base_index, e),
                             max(args.runs, 10), args.warmup)
-        startup = (a, b)
     else:
-        startup = (time_query(cmd(args.bin, args.index, e), max(args.runs, 10), args.warmup)[0],)
+        startup = (time_query(cmd(args.bin, args.index, e), max(args.runs, 10), args.warmup),)
     rows = []
     for i, (c, q) in enumerate(queries):
         terms = q.split()
         if paired:
-            a, b, (h, hb) = time_pair(cmd(args.bin, args.index, terms),
-                                      cmd(args.base, args.base_index, terms), args.runs, args.warmup)
-            row = {"class": c, "query": q, "ms": a, "base_ms": b, "hits": h, "base_hits": hb}
+            (a, ac, h), (b, bc, hb) = time_pair(cmd(args.bin, args.index, terms),
+                                                cmd(args.base, args.base_index, terms),
+                                                args.runs, args.warmup)
+            row = {"class": c, "query": q, "ms": a, "cpu": ac, "base_ms": b, "base_cpu": bc,
+                   "hits": h, "base_hits": hb}
             if h != hb:
                 log("note: %r: %d hits, base %d" % (q, h, hb))
         else:
-            a, h = time_query(cmd(args.bin, args.index, terms), args.runs, args.warmup)
-            row = {"class": c, "query": q, "ms": a, "hits": h}
+            a, ac, h = time_query(cmd(args.bin, args.index, terms), args.runs, args.warmup)
+            row = {"class": c, "query": q, "ms": a, "cpu": ac, "hits": h}
         rows.append(row)
         if (i + 1) % 50 == 0:
             log("%d/%d queries" % (i + 1, len(queries)))
@@ -235,7 +259,7 @@ def main():
         sample = rg_sample(rows, args.rg_sample)
         log("rg: %d queries x %d runs ..." % (len(sample), args.rg_runs))
         for r in sample:
-            rg_ms, _ = time_query(rg_cmd(args.corpus, r["query"].split()), args.rg_runs, 0)
+            rg_ms, _, _ = time_query(rg_cmd(args.corpus, r["query"].split()), args.rg_runs, 0)
             rg_rows.append({**r, "rg_ms": rg_ms})
     text = report(args, rows, rg_rows, startup)
     with open(args.out, "w", encoding="utf-8") as f:

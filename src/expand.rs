@@ -247,49 +247,66 @@ impl Query for ListQuery {
 /// fields, one a line, after a first line naming the commit it describes.
 pub const VOCABULARY_FILE: &str = "secsearch-words.txt";
 
-/// The word part of the index's vocabulary, kept as one flat text so that
-/// finding every word that contains a needle is a `memmem` scan (~0.1 ms
-/// for 10k articles) instead of an FST walk (~4 ms a segment and field).
-/// It is rebuilt after every commit; a file from another commit (a crash
-/// between the two) is ignored and the automaton is used instead, so a stale
-/// file can never lose a match.
-pub struct Vocabulary {
-    /// The file as read: its first line, then terms joined by "\n" + "\n".
-    text: String,
-    /// Where the header's "\n" is: `text[start..]` is "\n" + terms + "\n".
+/// File, in the index directory, holding every identifier run of the
+/// `title_ident` and `body_ident` fields (see `analyzer::ident_runs`), in the
+/// same form as [`VOCABULARY_FILE`].
+pub const IDENTS_FILE: &str = "secsearch-idents.txt";
+
+/// A list of terms kept as one flat text, so that finding every term that
+/// contains a needle is a `memmem` scan (~0.1 ms for the words of 10k
+/// articles) instead of an FST walk (~4 ms a segment and field).
+struct TermFile {
+    /// The file: its first line, then terms joined by "\n" + "\n".
+    data: TermBytes,
+    /// Where the header's "\n" is: `data[start..]` is "\n" + terms + "\n".
     start: usize,
 }
 
-impl Vocabulary {
-    /// Loads the vocabulary if it describes commit `opstamp`. A missing or
-    /// unreadable file is not an error: it only costs speed, since the
-    /// automaton finds the same words.
-    pub fn load(dir: &std::path::Path, opstamp: u64) -> Option<Vocabulary> {
-        // Read as it is, not copied behind a "\n": the header line's own
-        // end serves (the copy was a tenth of a no-hit query's time).
-        let text = std::fs::read_to_string(dir.join(VOCABULARY_FILE)).ok()?;
-        let start = text.find('\n')?;
-        if text[..start] != format!("secsearch-words opstamp={opstamp}") {
+/// The bytes of a term file: mapped, so that a query reads only the pages
+/// it scans and copies nothing (reading the 1 MB list of identifier runs
+/// into memory was a tenth of an identifier query's time); owned in tests.
+enum TermBytes {
+    Mapped(memmap2::Mmap),
+    #[cfg(test)]
+    Owned(Vec<u8>),
+}
+
+impl std::ops::Deref for TermBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            TermBytes::Mapped(m) => m,
+            #[cfg(test)]
+            TermBytes::Owned(v) => v,
+        }
+    }
+}
+
+impl TermFile {
+    /// Reads `dir/file` if its first line is `{kind} opstamp={opstamp}`. Read
+    /// as it is, not copied behind a "\n": the header line's own end serves
+    /// (the copy was a tenth of a no-hit query's time).
+    fn load(dir: &std::path::Path, file: &str, kind: &str, opstamp: u64) -> Option<TermFile> {
+        let f = std::fs::File::open(dir.join(file)).ok()?;
+        // SAFETY: the file is only ever replaced by a rename (see
+        // `write_term_file`), never truncated or written in place, so the
+        // mapped bytes do not change under us.
+        let data = TermBytes::Mapped(unsafe { memmap2::Mmap::map(&f) }.ok()?);
+        let start = memchr::memchr(b'\n', &data)?;
+        if data[..start] != *format!("{kind} opstamp={opstamp}").as_bytes() {
             return None;
         }
-        Some(Vocabulary { text, start })
+        Some(TermFile { data, start })
     }
 
     /// "\n" + the terms, each followed by "\n".
-    fn terms(&self) -> &str {
-        &self.text[self.start..]
+    fn terms(&self) -> &[u8] {
+        &self.data[self.start..]
     }
 
-    /// Every word term, in dictionary order: the candidates a zero-hit
-    /// query's suggestions are picked from.
-    pub fn words(&self) -> impl Iterator<Item = &str> {
-        self.terms().split('\n').filter(|w| !w.is_empty())
-    }
-
-    /// Every word term matching `needle` at `anchor`.
-    pub fn matching(&self, needle: &str, anchor: Anchor) -> Vec<&str> {
-        let text = self.terms();
-        let bytes = text.as_bytes();
+    /// Every term matching `needle` at `anchor`.
+    fn matching(&self, needle: &str, anchor: Anchor) -> Vec<&str> {
+        let bytes = self.terms();
         let mut out: Vec<&str> = Vec::new();
         let mut last_line_start = usize::MAX;
         for at in memchr::memmem::find_iter(bytes, needle.as_bytes()) {
@@ -308,28 +325,102 @@ impl Vocabulary {
             };
             if ok {
                 last_line_start = start;
-                out.push(&text[start..end]);
+                // Written from valid UTF-8 terms; a damaged line is skipped.
+                if let Ok(t) = std::str::from_utf8(&bytes[start..end]) {
+                    out.push(t);
+                }
             }
         }
         out
     }
 }
 
-/// Writes the vocabulary of `fields` for the searcher's commit, atomically
-/// (temporary file + rename).
-pub fn write_vocabulary(
+/// The word part of the index's vocabulary, and (read when first needed)
+/// its identifier runs. Both files are rebuilt after every commit; a file
+/// from another commit (a crash between the two) is ignored — words are
+/// then found by the automaton, identifier strings by the phrase path — so a
+/// stale file can never lose a match.
+pub struct Vocabulary {
+    words: TermFile,
+    idents: std::sync::OnceLock<Option<TermFile>>,
+    dir: std::path::PathBuf,
+    opstamp: u64,
+}
+
+impl Vocabulary {
+    /// Loads the vocabulary if it describes commit `opstamp`. A missing or
+    /// unreadable file is not an error: it only costs speed, since the
+    /// automaton finds the same words.
+    pub fn load(dir: &std::path::Path, opstamp: u64) -> Option<Vocabulary> {
+        Some(Vocabulary {
+            words: TermFile::load(dir, VOCABULARY_FILE, "secsearch-words", opstamp)?,
+            idents: std::sync::OnceLock::new(),
+            dir: dir.to_path_buf(),
+            opstamp,
+        })
+    }
+
+    /// Every word term, in dictionary order: the candidates a zero-hit
+    /// query's suggestions are picked from.
+    pub fn words(&self) -> impl Iterator<Item = &str> {
+        self.words
+            .terms()
+            .split(|&b| b == b'\n')
+            .filter(|w| !w.is_empty())
+            .filter_map(|w| std::str::from_utf8(w).ok())
+    }
+
+    /// Every word term matching `needle` at `anchor`.
+    pub fn matching(&self, needle: &str, anchor: Anchor) -> Vec<&str> {
+        self.words.matching(needle, anchor)
+    }
+
+    /// Every identifier run containing `needle`; `None` when the index has
+    /// no list of runs for this commit (the caller takes the phrase path).
+    pub fn idents_containing(&self, needle: &str) -> Option<Vec<&str>> {
+        let file = self.idents.get_or_init(|| {
+            TermFile::load(&self.dir, IDENTS_FILE, "secsearch-idents", self.opstamp)
+        });
+        Some(file.as_ref()?.matching(needle, Anchor::Contains))
+    }
+}
+
+/// Writes `terms` (sorted, without repeats) as `dir/file` for commit
+/// `opstamp`, atomically (temporary file + rename).
+fn write_term_file(
     dir: &std::path::Path,
-    searcher: &Searcher,
-    fields: &[Field],
+    file: &str,
+    kind: &str,
+    terms: Vec<String>,
     opstamp: u64,
 ) -> std::io::Result<()> {
-    // The empty needle accepts every term that can be a word.
-    let any = WordAutomaton::new("", Anchor::Contains);
+    let mut text = format!("{kind} opstamp={opstamp}\n");
+    for t in terms {
+        if !t.contains('\n') {
+            text.push_str(&t);
+            text.push('\n');
+        }
+    }
+    let tmp = dir.join(format!("{file}.tmp"));
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, dir.join(file))
+}
+
+/// Every term of `fields` accepted by `automaton`, sorted, without repeats.
+fn collect_terms<A>(
+    searcher: &Searcher,
+    fields: &[Field],
+    automaton: &A,
+) -> std::io::Result<Vec<String>>
+where
+    A: Automaton,
+    A::State: Clone,
+{
     let mut terms: Vec<String> = Vec::new();
     for seg in searcher.segment_readers() {
         for &f in fields {
             let ii = seg.inverted_index(f).map_err(std::io::Error::other)?;
-            let mut stream = ii.terms().search(&any).into_stream()?;
+            let mut stream = ii.terms().search(automaton).into_stream()?;
             while stream.advance() {
                 if let Ok(t) = std::str::from_utf8(stream.key()) {
                     terms.push(t.to_string());
@@ -339,16 +430,32 @@ pub fn write_vocabulary(
     }
     terms.sort_unstable();
     terms.dedup();
-    let mut text = format!("secsearch-words opstamp={opstamp}\n");
-    for t in terms {
-        if !t.contains('\n') {
-            text.push_str(&t);
-            text.push('\n');
-        }
-    }
-    let tmp = dir.join(format!("{VOCABULARY_FILE}.tmp"));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, dir.join(VOCABULARY_FILE))
+    Ok(terms)
+}
+
+/// Writes the vocabulary of `fields` for the searcher's commit.
+pub fn write_vocabulary(
+    dir: &std::path::Path,
+    searcher: &Searcher,
+    fields: &[Field],
+    opstamp: u64,
+) -> std::io::Result<()> {
+    // The empty needle accepts every term that can be a word.
+    let any = WordAutomaton::new("", Anchor::Contains);
+    let terms = collect_terms(searcher, fields, &any)?;
+    write_term_file(dir, VOCABULARY_FILE, "secsearch-words", terms, opstamp)
+}
+
+/// Writes the identifier runs of `fields` (every term) for the searcher's
+/// commit.
+pub fn write_idents(
+    dir: &std::path::Path,
+    searcher: &Searcher,
+    fields: &[Field],
+    opstamp: u64,
+) -> std::io::Result<()> {
+    let terms = collect_terms(searcher, fields, &tantivy_fst::automaton::AlwaysMatch)?;
+    write_term_file(dir, IDENTS_FILE, "secsearch-idents", terms, opstamp)
 }
 
 #[cfg(test)]
@@ -368,8 +475,8 @@ mod tests {
 
     #[test]
     fn vocabulary_matches_by_anchor() {
-        let v = Vocabulary {
-            text: "head\napt\napt29\nlog4j\nlog4j2\nxcve\n".into(),
+        let v = TermFile {
+            data: TermBytes::Owned(b"head\napt\napt29\nlog4j\nlog4j2\nxcve\n".to_vec()),
             start: 4,
         };
         assert_eq!(
