@@ -29,12 +29,15 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 /// Bumped whenever tokenization changes in a way that changes index terms.
 /// An index built with another version is refused (see `schema`).
-pub const ANALYZER_VERSION: u32 = 6;
+pub const ANALYZER_VERSION: u32 = 7;
 
 pub const RECALL_TOKENIZER: &str = "secsearch_recall";
 pub const WORDS_TOKENIZER: &str = "secsearch_words";
 /// The recall representation of URLs (`url`, `link`): see [`link_index_form`].
 pub const LINK_TOKENIZER: &str = "secsearch_recall_link";
+/// Identifier runs as whole terms (`title_ident`, `body_ident`): see
+/// [`ident_runs`].
+pub const IDENT_TOKENIZER: &str = "secsearch_ident";
 
 /// Words longer than this (in bytes) are cut into consecutive chunks: tantivy
 /// drops terms over 65,530 bytes, and hex blobs this long are never searched
@@ -406,6 +409,104 @@ pub fn query_units(norm: &str) -> Vec<QueryUnit> {
         .collect()
 }
 
+/// Characters that join letters and digits into one identifier run besides
+/// the word characters: what versions (`8.0.0`), CVE ids, domains, e-mail
+/// addresses, URLs, Windows paths and defanged indicators (`evil[.]com`)
+/// are made of.
+const IDENT_JOINERS: &[char] = &[
+    '.', '-', '@', ':', '/', '\\', '?', '=', '&', '%', '+', '#', '~', '[', ']',
+];
+
+/// Whether a (normalized) character belongs to identifier runs.
+fn is_ident_char(c: char) -> bool {
+    class(c) == Class::Word || IDENT_JOINERS.contains(&c)
+}
+
+/// Identifier runs longer than this many bytes are indexed as overlapping
+/// windows of this size, a window starting every half of it, so that any
+/// string of up to [`MAX_IDENT_QUERY_BYTES`] lies whole inside one window.
+const IDENT_WINDOW: usize = 1024;
+
+/// The longest query string answered through identifier runs (see
+/// [`IDENT_WINDOW`]; a window start moves back and its end forward by at
+/// most 3 bytes to a character boundary). Longer strings take the phrase
+/// path.
+pub const MAX_IDENT_QUERY_BYTES: usize = IDENT_WINDOW / 2 - 12;
+
+/// Streams the identifier runs of normalized text: maximal runs of word
+/// characters and [`IDENT_JOINERS`] that hold a joiner and two characters
+/// or more (`8.0.0`, `cve-2023-5631`, `security@tencent.com`,
+/// `https://x.com/a?b=1`). Each is indexed whole, besides its recall units,
+/// so that a query string made of such characters — which can only occur
+/// inside one run — is answered by the runs that contain it (a scan of the
+/// index's list of runs, see `expand`) instead of a phrase over the most
+/// frequent tokens (`.`, `-`, `0`, `1`).
+pub fn ident_runs(norm: &str, mut emit: impl FnMut(&str, usize, usize)) {
+    let mut start: Option<usize> = None;
+    let mut joined = false;
+    let mut flush = |from: usize, to: usize, joined: bool| {
+        let run = &norm[from..to];
+        if joined && run.chars().nth(1).is_some() {
+            ident_windows(run, |a, b| emit(&run[a..b], from + a, from + b));
+        }
+    };
+    for (i, c) in norm.char_indices() {
+        if is_ident_char(c) {
+            start.get_or_insert(i);
+            joined |= class(c) != Class::Word;
+        } else if let Some(from) = start.take() {
+            flush(from, i, joined);
+            joined = false;
+        }
+    }
+    if let Some(from) = start {
+        flush(from, norm.len(), joined);
+    }
+}
+
+/// The byte ranges a run is indexed as: itself, or overlapping windows when
+/// it is longer than [`IDENT_WINDOW`].
+fn ident_windows(run: &str, mut emit: impl FnMut(usize, usize)) {
+    if run.len() <= IDENT_WINDOW {
+        return emit(0, run.len());
+    }
+    let floor = |mut i: usize| {
+        while !run.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let ceil = |mut i: usize| {
+        while i < run.len() && !run.is_char_boundary(i) {
+            i += 1;
+        }
+        i.min(run.len())
+    };
+    let mut k = 0;
+    loop {
+        let a = floor(k * IDENT_WINDOW / 2);
+        let b = ceil(a + IDENT_WINDOW);
+        emit(a, b);
+        if b >= run.len() {
+            return;
+        }
+        k += 1;
+    }
+}
+
+/// The string to look up among identifier runs, when the (normalized)
+/// query string can only occur inside one run: made of identifier
+/// characters only, with a joiner, two characters or more, and short enough
+/// (see [`MAX_IDENT_QUERY_BYTES`]). Otherwise `None`: the phrase path.
+pub fn ident_query(norm: &str) -> Option<&str> {
+    let q = norm.trim_matches(|c: char| c.is_whitespace());
+    let ok = q.len() <= MAX_IDENT_QUERY_BYTES
+        && q.chars().nth(1).is_some()
+        && q.chars().all(is_ident_char)
+        && q.chars().any(|c| class(c) != Class::Word);
+    ok.then_some(q)
+}
+
 /// Which representation a [`FieldTokenizer`] produces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Representation {
@@ -413,6 +514,8 @@ enum Representation {
     Words,
     /// [`Representation::Recall`] of [`link_index_form`].
     Link,
+    /// [`ident_runs`].
+    Ident,
 }
 
 /// The WeChat page's own links (`mp.weixin.qq.com/s?__biz=…&mid=…&idx=…&sn=…
@@ -492,6 +595,13 @@ impl FieldTokenizer {
     pub fn link() -> Self {
         FieldTokenizer {
             representation: Representation::Link,
+            tokens: Vec::new(),
+        }
+    }
+
+    pub fn ident() -> Self {
+        FieldTokenizer {
+            representation: Representation::Ident,
             tokens: Vec::new(),
         }
     }
@@ -575,6 +685,13 @@ impl Tokenizer for FieldTokenizer {
                 recall_units(norm, |position, _, t, from, to| push(position, t, from, to))
             }
             Representation::Link => {}
+            Representation::Ident => {
+                let mut position = 0;
+                ident_runs(norm, |t, from, to| {
+                    push(position, t, from, to);
+                    position += 1;
+                });
+            }
             Representation::Words => {
                 let mut position = 0;
                 ranking_words(norm, |w, from, to| {
@@ -744,6 +861,7 @@ pub fn register(index: &tantivy::Index) {
     mgr.register(RECALL_TOKENIZER, FieldTokenizer::recall());
     mgr.register(WORDS_TOKENIZER, FieldTokenizer::words());
     mgr.register(LINK_TOKENIZER, FieldTokenizer::link());
+    mgr.register(IDENT_TOKENIZER, FieldTokenizer::ident());
 }
 
 #[cfg(test)]
@@ -905,6 +1023,67 @@ mod tests {
         assert_eq!(q.len(), 3);
         assert!(q[0].open_left && !q[0].open_right);
         assert!(q[2].open_right && !q[2].open_left);
+    }
+
+    fn runs(s: &str) -> Vec<String> {
+        let mut v = Vec::new();
+        ident_runs(&normalize(s), |t, _, _| v.push(t.to_string()));
+        v
+    }
+
+    #[test]
+    fn identifier_runs_are_whole_joined_words() {
+        assert_eq!(
+            runs("升级到 8.0.0，修复CVE-2023-5631（见 https://x.com/a?b=1）"),
+            ["8.0.0", "cve-2023-5631", "https://x.com/a?b=1"]
+        );
+        assert_eq!(
+            runs("联系 Security@Tencent.com 或 evil[.]com"),
+            ["security@tencent.com", "evil[.]com"]
+        );
+        // no joiner, or one character: not a run (the recall word serves)
+        assert!(runs("log4j2 漏洞 - a").is_empty());
+        // a line break ends a run, as it ends a grep match
+        assert_eq!(runs("a.b\nc.d"), ["a.b", "c.d"]);
+    }
+
+    #[test]
+    fn long_identifier_runs_are_overlapping_windows() {
+        let run = format!("{}.{}", "a".repeat(1500), "b".repeat(1500));
+        let w = runs(&run);
+        assert!(
+            w.len() > 2 && w.iter().all(|t| t.len() <= IDENT_WINDOW),
+            "{}",
+            w.len()
+        );
+        assert_eq!(w.last().map(|t| t.ends_with('b')), Some(true));
+        // every string short enough for the ident path lies inside a window
+        for at in (0..run.len() - MAX_IDENT_QUERY_BYTES).step_by(97) {
+            let q = &run[at..at + MAX_IDENT_QUERY_BYTES];
+            assert!(w.iter().any(|t| t.contains(q)), "at {at}");
+        }
+    }
+
+    #[test]
+    fn only_strings_of_identifier_characters_with_a_joiner_use_runs() {
+        for q in [
+            "8.0.0",
+            "cve-2023-5631",
+            ".com",
+            "a@b",
+            "evil[.]com",
+            "c:\\windows",
+            " 1.2 ",
+        ] {
+            assert!(ident_query(&normalize(q)).is_some(), "{q}");
+        }
+        assert_eq!(ident_query(" 1.2 "), Some("1.2"));
+        // a plain word, one character, a space, CJK or other punctuation:
+        // the phrase path
+        for q in ["log4j", ".", "-", "a b.c", "漏洞.com", "a,b", "a!b", ""] {
+            assert!(ident_query(&normalize(q)).is_none(), "{q}");
+        }
+        assert!(ident_query(&"1.".repeat(MAX_IDENT_QUERY_BYTES)).is_none());
     }
 
     fn stream(t: &mut FieldTokenizer, text: &str) -> Vec<String> {

@@ -26,14 +26,17 @@ use crate::error::Error;
 pub mod name {
     pub const PATH: &str = "path";
     pub const TITLE: &str = "title";
+    pub const TITLE_IDENT: &str = "title_ident";
     pub const TITLE_WORDS: &str = "title_words";
     pub const BODY: &str = "body";
+    pub const BODY_IDENT: &str = "body_ident";
     pub const BODY_WORDS: &str = "body_words";
     pub const SOURCE: &str = "source";
     pub const SOURCE_EXACT: &str = "source_exact";
     pub const URL: &str = "url";
     pub const LINK: &str = "link";
     pub const REFANGED: &str = "refanged";
+    pub const REFANGED_IDENT: &str = "refanged_ident";
     pub const DATE: &str = "date";
     pub const DUP_KEY: &str = "dup_key";
     pub const DUP_HASH: &str = "dup_hash";
@@ -48,14 +51,17 @@ pub mod name {
     pub const ALL: &[&str] = &[
         PATH,
         TITLE,
+        TITLE_IDENT,
         TITLE_WORDS,
         BODY,
+        BODY_IDENT,
         BODY_WORDS,
         SOURCE,
         SOURCE_EXACT,
         URL,
         LINK,
         REFANGED,
+        REFANGED_IDENT,
         DATE,
         DUP_KEY,
         DUP_HASH,
@@ -108,6 +114,7 @@ pub fn build(spec: &SchemaSpec) -> Result<Schema, Error> {
                     Some("recall") => analyzer::RECALL_TOKENIZER,
                     Some("words") => analyzer::WORDS_TOKENIZER,
                     Some("recall_link") => analyzer::LINK_TOKENIZER,
+                    Some("ident") => analyzer::IDENT_TOKENIZER,
                     other => return Err(bad(&format!("unknown tokenizer {other:?}"))),
                 };
                 let record = match f.record.as_deref() {
@@ -182,7 +189,11 @@ pub struct Fields {
     pub path: Field,
     pub title: Field,
     pub title_words: Field,
+    /// Identifier runs of the title as whole terms (see `analyzer::ident_runs`).
+    pub title_ident: Field,
     pub body: Field,
+    /// Identifier runs of the body as whole terms.
+    pub body_ident: Field,
     pub body_words: Field,
     pub source: Field,
     pub source_exact: Field,
@@ -191,6 +202,8 @@ pub struct Fields {
     pub link: Field,
     /// Refanged defanged indicators, recall representation.
     pub refanged: Field,
+    /// Identifier runs of `refanged`.
+    pub refanged_ident: Field,
     pub date: Field,
     pub dup_key: Field,
     pub dup_hash: Field,
@@ -278,13 +291,16 @@ impl Fields {
             path: f(name::PATH)?,
             title: f(name::TITLE)?,
             title_words: f(name::TITLE_WORDS)?,
+            title_ident: f(name::TITLE_IDENT)?,
             body: f(name::BODY)?,
+            body_ident: f(name::BODY_IDENT)?,
             body_words: f(name::BODY_WORDS)?,
             source: f(name::SOURCE)?,
             source_exact: f(name::SOURCE_EXACT)?,
             url: f(name::URL)?,
             link: f(name::LINK)?,
             refanged: f(name::REFANGED)?,
+            refanged_ident: f(name::REFANGED_IDENT)?,
             date: f(name::DATE)?,
             dup_key: f(name::DUP_KEY)?,
             dup_hash: f(name::DUP_HASH)?,

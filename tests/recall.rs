@@ -144,6 +144,14 @@ fn cases() -> Vec<Case> {
         term("cve", "CVE-2024-"),
         term("cve", "2024-38077"),
         term("cve", "VE-2023-2"),
+        // Versions, whole and partial: identifier runs (see
+        // analyzer::ident_runs), a run lookup instead of a phrase.
+        term("version", "8.0.0"),
+        term("version", ".0.0"),
+        term("version", "1.0"),
+        term("version", "0.0."),
+        term("version", "v2."),
+        term("cve", "e-2024-3"),
         // Words inside words.
         term("infix", "Log4j"),
         term("infix", "log4j2"),
@@ -550,6 +558,112 @@ fn indicators_refang_both_ways_and_exact_is_the_grep_set() {
     assert_eq!(names(&index, &["link:github.com/x"]), ["linked.md"]);
     assert_eq!(names(&index, &["url:mp.weixin.qq.com"]), ["linked.md"]);
     assert!(names(&index, &["url:github.com"]).is_empty());
+}
+
+/// Identifier-like strings whole and in part — versions, CVE ids, domains,
+/// e-mail addresses, URLs, and a run longer than one index window — in
+/// articles written here: `-l --exact` must list exactly the files whose
+/// title or body contains the string, as a substring scan finds them.
+#[test]
+fn whole_and_partial_identifiers_find_what_a_substring_scan_finds() {
+    let long = format!(
+        "https://example.org/{}.{}/end",
+        "a".repeat(900),
+        "b1-c".repeat(350)
+    );
+    let articles: Vec<(&str, String, String)> = vec![
+        ("v8.md", "发布 8.0.0".into(), "升级到 8.0.0 后重启".into()),
+        ("v18.md", "版本".into(), "内核 18.0.0.1 与 v8.0.01".into()),
+        (
+            "cve.md",
+            "CVE-2023-5631 分析".into(),
+            "补丁见 xCVE-2023-56310。".into(),
+        ),
+        (
+            "mail.md",
+            "联系".into(),
+            "Security@Tencent.com 或 xsecurity@tencent.com.cn".into(),
+        ),
+        (
+            "url.md",
+            "链接".into(),
+            format!("访问 https://www.youtube.com/watch?v=0ZKl70Ka5sg 与 {long}"),
+        ),
+        (
+            "spaced.md",
+            "空格".into(),
+            "8. 0.0 与 cve - 2023 与 tencent .com".into(),
+        ),
+        (
+            "lines.md",
+            "换行".into(),
+            "8.0\n.0 与 www.\nyoutube.com".into(),
+        ),
+    ];
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, title, body) in &articles {
+        let text = format!("---\ntitle: {title}\n---\n{body}\n");
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    let (_tmp, index) = common::scratch_index();
+    let root = dir.path().to_str().expect("UTF-8");
+    let o = common::run(&index, &["index", root]);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    let cut = |a: usize, b: usize| long[a..b].to_string();
+    let queries: Vec<String> = [
+        "8.0.0",
+        "8.0",
+        ".0.0",
+        "18.0.0.1",
+        "0.0.1",
+        "8.0.01",
+        "0.0",
+        "CVE-2023-5631",
+        "cve-2023-563",
+        "VE-2023-5631",
+        "e-2023-",
+        "2023-5631",
+        "security@tencent.com",
+        "@tencent.com",
+        "y@t",
+        "tencent.com.cn",
+        "youtube.com",
+        "https://www.youtube.com/watch?v=0zkl70ka5sg",
+        "watch?v=",
+        "www.youtube",
+        ".com",
+        "8. 0.0",
+        "zz.9",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain([
+        cut(1000, 1190),
+        cut(1500, 1700),
+        cut(15, 200),
+        cut(2000, 2190),
+    ])
+    .collect();
+    for q in &queries {
+        let nq = normalize(q);
+        let mut want: Vec<String> = articles
+            .iter()
+            .filter(|(_, t, b)| normalize(t).contains(&nq) || normalize(b).contains(&nq))
+            .map(|(n, _, _)| n.to_string())
+            .collect();
+        want.sort();
+        // A string with a space is a phrase ("…"), else two terms.
+        let arg = if q.contains(' ') {
+            format!("\"{q}\"")
+        } else {
+            q.clone()
+        };
+        assert_eq!(
+            names(&index, &[arg.as_str(), "--exact"]),
+            want,
+            "query {q:?}"
+        );
+    }
 }
 
 #[test]

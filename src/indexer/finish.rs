@@ -47,21 +47,7 @@ pub(super) fn finish(
         .map_err(index_err("cannot read the index"))?
         .opstamp;
     let f = &session.opened.fields;
-    expand::write_vocabulary(
-        &opts.index_dir,
-        &searcher,
-        // Not `url` and `link`: their words are mostly unique ids (WeChat's
-        // `chksm=` alone is ~110 hex digits an article) that made the file
-        // 0.5 → 1.9 MB on wechat-10k; `url:`/`link:` walk the term
-        // dictionary instead (see `search`).
-        &[f.title, f.body, f.source, f.refanged],
-        opstamp,
-    )
-    .map_err(|source| Error::Io {
-        path: opts.index_dir.join(expand::VOCABULARY_FILE),
-        what: "cannot write",
-        source,
-    })?;
+    write_term_files(opts, &searcher, f, opstamp)?;
     // Verified now, so that searches need not recompute every checksum;
     // without the record they still can, so a failure is only a warning.
     if let Err(e) = crate::integrity::record_checked(index, &opts.index_dir) {
@@ -77,4 +63,42 @@ fn collect_garbage(index: &tantivy::Index) -> Result<(), tantivy::TantivyError> 
     let w = index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000)?;
     w.garbage_collect_files().wait()?;
     Ok(())
+}
+
+/// The files a search reads beside the index: identifier runs and words.
+fn write_term_files(
+    opts: &Options,
+    searcher: &tantivy::Searcher,
+    f: &crate::schema::Fields,
+    opstamp: u64,
+) -> Result<(), Error> {
+    // The identifier runs, for whole-identifier lookups (see
+    // expand::Vocabulary::idents_containing); before the words, whose file
+    // is what a running `serve` watches for a new commit.
+    expand::write_idents(
+        &opts.index_dir,
+        searcher,
+        &[f.title_ident, f.body_ident, f.refanged_ident],
+        opstamp,
+    )
+    .map_err(|source| Error::Io {
+        path: opts.index_dir.join(expand::IDENTS_FILE),
+        what: "cannot write",
+        source,
+    })?;
+    expand::write_vocabulary(
+        &opts.index_dir,
+        searcher,
+        // Not `url` and `link`: their words are mostly unique ids (WeChat's
+        // `chksm=` alone is ~110 hex digits an article) that made the file
+        // 0.5 → 1.9 MB on wechat-10k; `url:`/`link:` walk the term
+        // dictionary instead (see `search`).
+        &[f.title, f.body, f.source, f.refanged],
+        opstamp,
+    )
+    .map_err(|source| Error::Io {
+        path: opts.index_dir.join(expand::VOCABULARY_FILE),
+        what: "cannot write",
+        source,
+    })
 }

@@ -265,8 +265,10 @@ fn to_document(a: &Article, file: &FileFacts, f: &Fields) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(f.path, file.key);
     doc.add_text(f.title, &a.title);
+    doc.add_text(f.title_ident, &a.title);
     doc.add_text(f.title_words, &a.title);
     doc.add_text(f.body, &a.body);
+    doc.add_text(f.body_ident, &a.body);
     doc.add_text(f.body_words, a.ranking_text());
     doc.add_u64(f.body_len, a.ranking_text().chars().count() as u64);
     doc.add_text(f.source, &a.source);
@@ -277,6 +279,7 @@ fn to_document(a: &Article, file: &FileFacts, f: &Fields) -> TantivyDocument {
     }
     let refanged = refanged_text(a);
     if !refanged.is_empty() {
+        doc.add_text(f.refanged_ident, &refanged);
         doc.add_text(f.refanged, refanged);
     }
     // A day number, not a timestamp: see `columns::day`.

@@ -5,9 +5,10 @@
 
 use std::collections::HashSet;
 
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::Query as TQuery;
-use tantivy::{DocAddress, Searcher, Term};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use super::rank::ranked;
 use super::{Hit, Options, Reprint, Sort};
@@ -91,6 +92,106 @@ impl PathColumns {
     }
 }
 
+/// Collects the matching documents of each segment in doc order: for `-l`
+/// without ranking, where the paths are all that is needed. Cheaper than a
+/// set of addresses (`DocSetCollector`): no hashing, and each segment's
+/// list comes out sorted.
+pub(super) struct SegmentDocs;
+
+/// A segment's ordinal and its matching documents, ascending.
+pub(super) type DocsOfSegment = (u32, Vec<DocId>);
+
+pub(super) struct SegmentDocsChild(DocsOfSegment);
+
+impl Collector for SegmentDocs {
+    type Fruit = Vec<DocsOfSegment>;
+    type Child = SegmentDocsChild;
+
+    fn for_segment(
+        &self,
+        ord: SegmentOrdinal,
+        _: &SegmentReader,
+    ) -> tantivy::Result<SegmentDocsChild> {
+        Ok(SegmentDocsChild((ord, Vec::new())))
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<DocsOfSegment>) -> tantivy::Result<Vec<DocsOfSegment>> {
+        Ok(fruits)
+    }
+}
+
+impl SegmentCollector for SegmentDocsChild {
+    type Fruit = DocsOfSegment;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        self.0 .1.push(doc);
+    }
+
+    fn harvest(self) -> DocsOfSegment {
+        self.0
+    }
+}
+
+/// The paths of the documents of each segment, in path order (as `grep -l`
+/// with sorted output): each segment's path ordinals sorted and resolved in
+/// one pass over its dictionary (which is in path order), then the
+/// segments' lists merged, instead of sorting every path string again.
+pub(super) fn sorted_paths(
+    searcher: &Searcher,
+    docs: &[DocsOfSegment],
+) -> Result<Vec<String>, Error> {
+    let cols = PathColumns::new(searcher)?;
+    let mut lists: Vec<Vec<String>> = Vec::with_capacity(docs.len());
+    for (seg, seg_docs) in docs {
+        let Some(Some(col)) = cols.0.get(*seg as usize) else {
+            continue;
+        };
+        let mut ords: Vec<u64> = seg_docs
+            .iter()
+            .filter_map(|&d| columns::first_ord(col, d))
+            .collect();
+        ords.sort_unstable();
+        let mut paths = Vec::with_capacity(ords.len());
+        col.dictionary()
+            .sorted_ords_to_term_cb(&ords, |b| {
+                paths.push(String::from_utf8_lossy(b).into_owned())
+            })
+            .map_err(|e| columns::index_error(name::PATH, e))?;
+        lists.push(paths);
+    }
+    Ok(merge_sorted(lists))
+}
+
+/// Merges sorted lists into one sorted list.
+fn merge_sorted(mut lists: Vec<Vec<String>>) -> Vec<String> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    if lists.len() <= 1 {
+        return lists.pop().unwrap_or_default();
+    }
+    let total = lists.iter().map(Vec::len).sum();
+    let mut iters: Vec<std::vec::IntoIter<String>> =
+        lists.into_iter().map(Vec::into_iter).collect();
+    let mut heap: BinaryHeap<Reverse<(String, usize)>> = BinaryHeap::new();
+    for (i, it) in iters.iter_mut().enumerate() {
+        if let Some(p) = it.next() {
+            heap.push(Reverse((p, i)));
+        }
+    }
+    let mut out = Vec::with_capacity(total);
+    while let Some(Reverse((p, i))) = heap.pop() {
+        if let Some(next) = iters[i].next() {
+            heap.push(Reverse((next, i)));
+        }
+        out.push(p);
+    }
+    out
+}
+
 /// The best `want` distinct articles (or all there are), best first.
 /// Duplicates are folded after ranking, so candidates are fetched in
 /// growing numbers until enough distinct ones remain.
@@ -126,7 +227,7 @@ pub(super) fn hits(
     keys: &DupKeys,
     opts: &Options,
 ) -> Result<Vec<Hit>, Error> {
-    if opts.paths_only && opts.limit.is_none() && opts.sort == Sort::Relevance {
+    if !opts.ranks() {
         let paths = PathColumns::new(searcher)?.all_sorted(all)?;
         return Ok(paths.into_iter().map(|p| Hit::path_only(p, 0.0)).collect());
     }
@@ -229,4 +330,20 @@ fn paths_with_key(searcher: &Searcher, f: &Fields, key: &str) -> Result<Vec<Stri
         .collect::<Result<Vec<_>, _>>()?;
     paths.sort();
     Ok(paths)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_sorted;
+
+    #[test]
+    fn sorted_lists_merge_into_one_sorted_list() {
+        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            merge_sorted(vec![v(&["/a/1", "/b/2", "/c"]), v(&[]), v(&["/a/2", "/d"])]),
+            v(&["/a/1", "/a/2", "/b/2", "/c", "/d"])
+        );
+        assert_eq!(merge_sorted(vec![v(&["x"])]), v(&["x"]));
+        assert!(merge_sorted(Vec::new()).is_empty());
+    }
 }

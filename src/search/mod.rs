@@ -62,6 +62,15 @@ pub struct Options {
     pub exact: bool,
 }
 
+impl Options {
+    /// Whether the hits are ranked. `-l` without a limit lists every
+    /// matching path in path order (like `grep -l`): no score is read, so
+    /// the query need not hold the clauses that only score.
+    pub(crate) fn ranks(&self) -> bool {
+        !(self.paths_only && self.limit.is_none() && self.sort == Sort::Relevance)
+    }
+}
+
 /// One matching article, finished: what it is and where it lives. No body:
 /// a snippet is made from the file when (and only if) the hit is printed.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -185,6 +194,9 @@ pub fn run_with(
     opts: &Options,
 ) -> Result<Results, Error> {
     let (q, expansion) = query_for(searcher, f, vocab, opts)?;
+    if !opts.ranks() && !opts.facets {
+        return every_path(searcher, q.as_ref(), expansion, opts);
+    }
 
     // All matching documents: the total counts articles, not files.
     let all = searcher
@@ -198,6 +210,36 @@ pub fn run_with(
         None
     };
     let hits = collect::hits(searcher, f, q.as_ref(), &all, &keys, opts)?;
+    Ok(results(opts, hits, total, facets, expansion))
+}
+
+/// `-l` without ranking: every matching path, in path order, each file
+/// counted (nothing is folded in this mode).
+fn every_path(
+    searcher: &Searcher,
+    q: &dyn tantivy::query::Query,
+    expansion: Expansion,
+    opts: &Options,
+) -> Result<Results, Error> {
+    let docs = searcher
+        .search(q, &collect::SegmentDocs)
+        .map_err(search_failed)?;
+    let total = docs.iter().map(|(_, d)| d.len() as u64).sum();
+    let hits: Vec<Hit> = collect::sorted_paths(searcher, &docs)?
+        .into_iter()
+        .map(|p| Hit::path_only(p, 0.0))
+        .collect();
+    Ok(results(opts, hits, total, None, expansion))
+}
+
+/// The finished results: the hits, and the strings a presenter highlights.
+fn results(
+    opts: &Options,
+    hits: Vec<Hit>,
+    total: u64,
+    facets: Option<Facets>,
+    expansion: Expansion,
+) -> Results {
     let also_searched = expansion.all();
     let mut match_terms = opts.query.match_terms();
     for a in &also_searched {
@@ -206,11 +248,11 @@ pub fn run_with(
             match_terms.push(n);
         }
     }
-    Ok(Results {
+    Results {
         hits,
         total,
         facets,
         match_terms,
         also_searched,
-    })
+    }
 }
