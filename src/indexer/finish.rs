@@ -1,5 +1,8 @@
 //! Phase 4: the last commit, merges, old files, and the word vocabulary.
 
+use std::io::BufRead;
+use std::path::Path;
+
 use tantivy::schema::TantivyDocument;
 
 use super::open::Session;
@@ -15,7 +18,16 @@ pub(super) fn finish(
     progress: &dyn Progress,
 ) -> Result<(), Error> {
     progress.writing();
-    commit(&mut session.writer, &session.payload, opts, progress)?;
+    // Nothing added, updated or removed, and the same record: the last
+    // commit is still the index, and so is its vocabulary. A run over an
+    // unchanged archive then only stats its files (a commit, the vocabulary
+    // and the checksums cost 0.1 s on wechat-10k, and grow with the index).
+    let changed = opts.rebuild
+        || session.payload_changed
+        || summary.added + summary.updated + summary.removed > 0;
+    if changed {
+        commit(&mut session.writer, &session.payload, opts, progress)?;
+    }
     // Merging is left to tantivy's merge policy: forcing one segment cost
     // ~1 s of the 10k-article run (4.4 s → 5.4 s) and made searches no
     // faster (measured). Files of merged-away segments are removed now
@@ -32,12 +44,13 @@ pub(super) fn finish(
         .writer
         .wait_merging_threads()
         .map_err(index_err("merging segments failed"))?;
-    if let Err(e) = collect_garbage(&session.opened.index) {
-        summary
-            .warnings
-            .push(index_err("cannot remove old index files")(e));
+    if changed {
+        if let Err(e) = collect_garbage(&session.opened.index) {
+            summary
+                .warnings
+                .push(index_err("cannot remove old index files")(e));
+        }
     }
-    // The word vocabulary for fast infix search (see expand::Vocabulary).
     let index = &session.opened.index;
     let reader = index.reader().map_err(index_err("cannot read the index"))?;
     let searcher = reader.searcher();
@@ -46,29 +59,43 @@ pub(super) fn finish(
         .load_metas()
         .map_err(index_err("cannot read the index"))?
         .opstamp;
-    let f = &session.opened.fields;
-    expand::write_vocabulary(
-        &opts.index_dir,
-        &searcher,
-        // Not `url` and `link`: their words are mostly unique ids (WeChat's
-        // `chksm=` alone is ~110 hex digits an article) that made the file
-        // 0.5 → 1.9 MB on wechat-10k; `url:`/`link:` walk the term
-        // dictionary instead (see `search`).
-        &[f.title, f.body, f.source, f.refanged],
-        opstamp,
-    )
-    .map_err(|source| Error::Io {
-        path: opts.index_dir.join(expand::VOCABULARY_FILE),
-        what: "cannot write",
-        source,
-    })?;
-    // Verified now, so that searches need not recompute every checksum;
-    // without the record they still can, so a failure is only a warning.
+    if changed || !vocabulary_is_of(&opts.index_dir, opstamp) {
+        let f = &session.opened.fields;
+        expand::write_vocabulary(
+            &opts.index_dir,
+            &searcher,
+            // Not `url` and `link`: their words are mostly unique ids (WeChat's
+            // `chksm=` alone is ~110 hex digits an article) that made the file
+            // 0.5 → 1.9 MB on wechat-10k; `url:`/`link:` walk the term
+            // dictionary instead (see `search`).
+            &[f.title, f.body, f.source, f.refanged],
+            opstamp,
+        )
+        .map_err(|source| Error::Io {
+            path: opts.index_dir.join(expand::VOCABULARY_FILE),
+            what: "cannot write",
+            source,
+        })?;
+    }
+    // Verified now (only the files not verified before), so that searches
+    // need not recompute every checksum; without the record they still
+    // can, so a failure is only a warning.
     if let Err(e) = crate::integrity::record_checked(index, &opts.index_dir) {
         summary.warnings.push(e);
     }
     progress.done();
     Ok(())
+}
+
+/// Whether the vocabulary file describes commit `opstamp` (its first line;
+/// the rest, up to megabytes, is not read).
+fn vocabulary_is_of(dir: &Path, opstamp: u64) -> bool {
+    let Ok(file) = std::fs::File::open(dir.join(expand::VOCABULARY_FILE)) else {
+        return false;
+    };
+    let mut head = String::new();
+    std::io::BufReader::new(file).read_line(&mut head).is_ok()
+        && head.trim_end() == format!("secsearch-words opstamp={opstamp}")
 }
 
 /// Deletes the files of segments merged away. Not fatal: the next run

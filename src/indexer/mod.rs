@@ -227,6 +227,36 @@ mod tests {
     }
 
     #[test]
+    fn a_run_over_an_unchanged_folder_commits_nothing() {
+        let root = tempfile::tempdir().unwrap();
+        let index = tempfile::tempdir().unwrap();
+        std::fs::write(root.path().join("a.md"), "---\ntitle: 甲\n---\n勒索软件").unwrap();
+        let opts = options(root.path(), index.path());
+        run(&opts, &Silent).unwrap();
+        let meta = || std::fs::read_to_string(index.path().join("meta.json")).unwrap();
+        let vocabulary = index.path().join(crate::expand::VOCABULARY_FILE);
+        let written = std::fs::metadata(&vocabulary).unwrap().modified().unwrap();
+        let before = meta();
+
+        let again = Recorder::default();
+        let s = run(&opts, &again).unwrap();
+        assert_eq!((s.added, s.unchanged, s.documents), (0, 1, 1));
+        assert_eq!(meta(), before, "no new commit");
+        let kept = std::fs::metadata(&vocabulary).unwrap().modified().unwrap();
+        assert_eq!(kept, written, "the vocabulary is not rewritten");
+        assert!(!again.phases.borrow().contains(&"commit"));
+        assert_eq!(*again.reading.borrow(), vec![0], "no file is read");
+
+        // A new root is a new record: committed though no file changed.
+        let other = tempfile::tempdir().unwrap();
+        let mut two = options(root.path(), index.path());
+        two.roots.push(other.path().to_path_buf());
+        let s = run(&two, &Silent).unwrap();
+        assert_eq!((s.added, s.documents), (0, 1));
+        assert_ne!(meta(), before, "the new roots are recorded");
+    }
+
+    #[test]
     fn an_interrupted_run_stops_before_reading_and_says_so() {
         let root = tempfile::tempdir().unwrap();
         let index = tempfile::tempdir().unwrap();

@@ -31,6 +31,12 @@ pub(super) struct Session {
     pub known: HashMap<String, Known>,
     /// The compatibility record every commit carries.
     pub payload: String,
+    /// The record differs from the last commit's (new roots, a new index):
+    /// the run commits even when no document changed.
+    pub payload_changed: bool,
+    /// The `--user-dict` to build jieba with, once there is text to
+    /// segment: a run with nothing to read never pays jieba's build.
+    pub user_dict: Option<UserDict>,
 }
 
 pub(super) fn open(
@@ -55,7 +61,6 @@ pub(super) fn open(
             });
         }
     }
-    analyzer::init_jieba(user_dict.as_ref())?;
     let writer = open_writer(&opened, opts)?;
     let known = if opts.rebuild {
         writer
@@ -82,12 +87,16 @@ pub(super) fn open(
     }
     let info = IndexInfo::current(&spec, extra, all_roots);
     let payload = serde_json::to_string(&info).map_err(Error::Payload)?;
+    let prior_payload = opened.info.as_ref().map(serde_json::to_string);
+    let payload_changed = !matches!(prior_payload, Some(Ok(p)) if p == payload);
     Ok(Session {
         opened,
         writer,
         roots,
         known,
         payload,
+        payload_changed,
+        user_dict,
     })
 }
 

@@ -41,6 +41,7 @@ pub(super) fn write(
         summary.removed += 1;
     }
     progress.reading(plan.todo.len() as u64);
+    let mut jieba = JiebaBuild::start(session, &plan);
     let chunk_size = opts.commit_every_docs.map_or(CHUNK, |n| n.clamp(1, CHUNK));
     let mut last_commit = Instant::now();
     let mut docs_since_commit = 0usize;
@@ -49,7 +50,7 @@ pub(super) fn write(
             summary.interrupted = true;
             break;
         }
-        write_chunk(session, chunk, opts, summary, progress)?;
+        write_chunk(session, chunk, &mut jieba, opts, summary, progress)?;
         progress.read(chunk.len() as u64);
         docs_since_commit += chunk.len();
         if last_commit.elapsed() > COMMIT_EVERY
@@ -65,10 +66,38 @@ pub(super) fn write(
     Ok(())
 }
 
+/// jieba's dictionary, built (110–170 ms) on a thread of its own while the
+/// first files are read and parsed, and only when there is a file to read:
+/// a run that finds nothing changed never builds it.
+struct JiebaBuild(Option<std::thread::JoinHandle<Result<(), Error>>>);
+
+impl JiebaBuild {
+    fn start(session: &mut Session, plan: &Plan) -> Self {
+        if plan.todo.is_empty() {
+            return JiebaBuild(None);
+        }
+        let dict = session.user_dict.take();
+        JiebaBuild(Some(std::thread::spawn(move || {
+            crate::analyzer::init_jieba(dict.as_ref())
+        })))
+    }
+
+    /// Waits for the build: the first document handed to tantivy's threads
+    /// is segmented with it, so it must be in place before.
+    fn ready(&mut self) -> Result<(), Error> {
+        match self.0.take().map(std::thread::JoinHandle::join) {
+            None => Ok(()),
+            Some(Ok(built)) => built,
+            Some(Err(_)) => Err(Error::Other("building the jieba dictionary failed".into())),
+        }
+    }
+}
+
 /// Parses a chunk on the pool, then adds its documents in walk order.
 fn write_chunk(
     session: &Session,
     chunk: &[Todo],
+    jieba: &mut JiebaBuild,
     opts: &Options,
     summary: &mut Summary,
     progress: &dyn Progress,
@@ -78,6 +107,7 @@ fn write_chunk(
         .par_iter()
         .map(|t| read_one(&t.entry, &t.key, t.known, fields, opts.max_filesize))
         .collect();
+    jieba.ready()?;
     let delete =
         |w: &IndexWriter, key: &str| w.delete_term(Term::from_field_text(fields.path, key));
     for (t, p) in chunk.iter().zip(parsed) {
