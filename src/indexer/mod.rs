@@ -16,6 +16,7 @@
 mod finish;
 mod open;
 mod plan;
+mod queue;
 mod reprint;
 mod write;
 
