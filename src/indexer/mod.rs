@@ -121,6 +121,7 @@ impl Progress for Silent {}
 /// Indexes `opts.roots` into `opts.index_dir`.
 pub fn run(opts: &Options, progress: &dyn Progress) -> Result<Summary, Error> {
     let start = Instant::now();
+    limit_malloc_arenas();
     let mut summary = Summary::default();
     let mut session = open::open(opts, &mut summary, progress)?;
     let plan = plan::plan(
@@ -135,6 +136,20 @@ pub fn run(opts: &Options, progress: &dyn Progress) -> Result<Summary, Error> {
     finish::finish(session, opts, &mut summary, progress)?;
     summary.seconds = start.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// At most two glibc malloc arenas. By default every thread that allocates
+/// (indexing, merging, parsing: 6+ here) may get an arena of its own, and
+/// memory freed in one is not reused by another nor returned: measured on
+/// 40k synthetic articles, peak RSS 449 MB with the default, 357 MB with
+/// two, at the same speed. Called before the run starts its threads.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; M_ARENA_MAX is a
+    // valid parameter and 2 a valid value for it.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
 }
 
 #[cfg(test)]

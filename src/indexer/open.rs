@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use tantivy::indexer::LogMergePolicy;
+use tantivy::indexer::{IndexWriterOptions, LogMergePolicy};
 
 use super::queue::Writer;
 use super::{Options, Progress, Summary};
@@ -160,9 +160,17 @@ fn open_writer(opened: &schema::Opened, opts: &Options) -> Result<Writer, Error>
     let threads = opts.threads.max(1);
     // tantivy needs ≥15 MB a thread; more per thread means fewer segments.
     let per_thread = (opts.memory / threads).max(15_000_000);
+    // One merge at a time (tantivy's default is 4): each maps its input
+    // segments whole, so concurrent merges add up in resident memory, and
+    // on two cores they only compete with the indexing threads.
+    let options = IndexWriterOptions::builder()
+        .memory_budget_per_thread(per_thread)
+        .num_worker_threads(threads)
+        .num_merge_threads(1)
+        .build();
     let writer = opened
         .index
-        .writer_with_num_threads(threads, per_thread * threads)
+        .writer_with_options(options)
         .map_err(|e| match e {
             tantivy::TantivyError::LockFailure(
                 tantivy::directory::error::LockError::IoError(e),
