@@ -199,12 +199,14 @@ fn open_writer(opened: &schema::Opened, opts: &Options) -> Result<Writer, Error>
 }
 
 /// Reads path → (size, mtime, hash) for every live document from fast fields
-/// (no stored-document decompression: ~10k docs in a few ms).
+/// (no stored-document decompression). The paths of a segment are read in
+/// one ordered pass over its path dictionary, not one dictionary lookup a
+/// document (a block decoded for each: most of a no-change run's CPU at
+/// 100k articles).
 fn known_files(reader: &tantivy::IndexReader) -> Result<HashMap<String, Known>, Error> {
     let column = |e: tantivy::TantivyError| columns::index_error("fast fields", e);
     let searcher = reader.searcher();
     let mut out = HashMap::new();
-    let mut buf = String::new();
     for seg in searcher.segment_readers() {
         let ff = seg.fast_fields();
         let Some(paths) = ff.str(name::PATH).map_err(column)? else {
@@ -213,20 +215,29 @@ fn known_files(reader: &tantivy::IndexReader) -> Result<HashMap<String, Known>, 
         let sizes = ff.u64(name::SIZE).map_err(column)?;
         let mtimes = ff.i64(name::MTIME).map_err(column)?;
         let hashes = ff.u64(name::HASH).map_err(column)?;
-        for doc in seg.doc_ids_alive() {
-            if columns::first_ord(&paths, doc).is_none() {
-                continue;
-            }
-            columns::first_str(&paths, doc, &mut buf)?;
-            out.insert(
-                buf.clone(),
-                Known {
-                    size: sizes.first(doc).unwrap_or(0),
-                    mtime: mtimes.first(doc).unwrap_or(0),
-                    hash: hashes.first(doc).unwrap_or(0),
-                },
-            );
-        }
+        let mut by_ord: Vec<(u64, u32)> = seg
+            .doc_ids_alive()
+            .filter_map(|doc| columns::first_ord(&paths, doc).map(|ord| (ord, doc)))
+            .collect();
+        by_ord.sort_unstable();
+        // One path is one key: the dictionary reports an ordinal once.
+        by_ord.dedup_by_key(|&mut (ord, _)| ord);
+        let ords: Vec<u64> = by_ord.iter().map(|&(ord, _)| ord).collect();
+        let mut docs = by_ord.iter().map(|&(_, doc)| doc);
+        paths
+            .dictionary()
+            .sorted_ords_to_term_cb(&ords, |term| {
+                let Some(doc) = docs.next() else { return };
+                out.insert(
+                    String::from_utf8_lossy(term).into_owned(),
+                    Known {
+                        size: sizes.first(doc).unwrap_or(0),
+                        mtime: mtimes.first(doc).unwrap_or(0),
+                        hash: hashes.first(doc).unwrap_or(0),
+                    },
+                );
+            })
+            .map_err(|e| columns::index_error(name::PATH, e))?;
     }
     Ok(out)
 }

@@ -24,6 +24,7 @@ use tantivy::collector::DocSetCollector;
 use tantivy::Searcher;
 
 pub use alias::Expansion;
+pub use collect::SortedPaths;
 pub use zero::{help as zero_hit_help, TermCount};
 
 use crate::error::Error;
@@ -121,6 +122,9 @@ impl Hit {
 
 pub struct Results {
     pub hits: Vec<Hit>,
+    /// `-l` without a limit: every matching path, produced as printed
+    /// (`hits` is then empty).
+    pub paths: Option<SortedPaths>,
     /// Distinct matching articles (duplicates counted once).
     pub total: u64,
     pub facets: Option<Facets>,
@@ -198,6 +202,11 @@ pub fn run_with(
         None
     };
     let hits = collect::hits(searcher, f, q.as_ref(), &all, &keys, opts)?;
+    let paths = if collect::all_paths(opts) {
+        Some(SortedPaths::new(searcher, &all)?)
+    } else {
+        None
+    };
     let also_searched = expansion.all();
     let mut match_terms = opts.query.match_terms();
     for a in &also_searched {
@@ -208,6 +217,7 @@ pub fn run_with(
     }
     Ok(Results {
         hits,
+        paths,
         total,
         facets,
         match_terms,
