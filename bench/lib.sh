@@ -91,9 +91,15 @@ extract_corpus() {
 # setup_workdir NAME: a temporary directory in $TMP (removed at exit) holding
 # a private release build of secsearch, $TMP/secsearch, so that a rebuild by
 # someone else during the run cannot change the binary being measured.
+# Set TMPDIR to put it on a disk with room (a scale run's indexes).
 setup_workdir() {
     TMP="$(mktemp -d "${TMPDIR:-/tmp}/secsearch-$1.XXXXXX")"
-    trap 'rm -rf "$TMP"' EXIT
+    # KEEP_WORK=1: keep it (indexes, the binary) for a closer look afterwards.
+    if [ "${KEEP_WORK:-0}" = 1 ]; then
+        trap 'say "kept: $TMP"' EXIT
+    else
+        trap 'rm -rf "$TMP"' EXIT
+    fi
     trap 'exit 130' INT TERM
     say "building secsearch (cargo build --release) ..."
     (cd "$REPO" && cargo build --release --quiet)

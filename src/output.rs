@@ -144,23 +144,33 @@ impl Printer {
         self.out.write_all(escape(&s.text[at..]).as_bytes())
     }
 
+    /// One path of `-l`: escaped, a line; raw and NUL-terminated with `-0`.
+    fn path_line(&mut self, path: &str, nul: bool) -> io::Result<()> {
+        if nul {
+            let p = self.display_path(path);
+            self.out.write_all(p.as_bytes())?;
+            self.out.write_all(b"\0")
+        } else {
+            let p = escape(self.display_path(path)).into_owned();
+            self.out.write_all(p.as_bytes())?;
+            self.out.write_all(b"\n")
+        }
+    }
+
     /// Prints results in `mode`, highlighting the query's match terms.
     pub fn results(&mut self, r: &Results, mode: Mode) -> io::Result<()> {
         let needles = &r.match_terms;
         match mode {
             Mode::Count => writeln!(self.out, "{}", r.total)?,
-            Mode::Paths => {
-                for h in &r.hits {
-                    let p = escape(self.display_path(&h.path)).into_owned();
-                    self.out.write_all(p.as_bytes())?;
-                    self.out.write_all(b"\n")?;
-                }
-            }
-            Mode::PathsNul => {
-                for h in &r.hits {
-                    let p = self.display_path(&h.path);
-                    self.out.write_all(p.as_bytes())?;
-                    self.out.write_all(b"\0")?;
+            Mode::Paths | Mode::PathsNul => {
+                let nul = mode == Mode::PathsNul;
+                match &r.paths {
+                    Some(all) => all.for_each(|p| self.path_line(p, nul))?,
+                    None => {
+                        for h in &r.hits {
+                            self.path_line(&h.path, nul)?;
+                        }
+                    }
                 }
             }
             Mode::Json => {

@@ -1,5 +1,8 @@
 //! Phase 4: the last commit, merges, old files, and the word vocabulary.
 
+use std::io::BufRead;
+use std::path::Path;
+
 use tantivy::schema::TantivyDocument;
 
 use super::open::Session;
@@ -15,7 +18,16 @@ pub(super) fn finish(
     progress: &dyn Progress,
 ) -> Result<(), Error> {
     progress.writing();
-    commit(&mut session.writer, &session.payload, opts, progress)?;
+    // Nothing added, updated or removed, and the same record: the last
+    // commit is still the index, and so is its vocabulary. A run over an
+    // unchanged archive then only stats its files (a commit, the vocabulary
+    // and the checksums cost 0.1 s on wechat-10k, and grow with the index).
+    let changed = opts.rebuild
+        || session.payload_changed
+        || summary.added + summary.updated + summary.removed > 0;
+    if changed {
+        commit(&mut session.writer, &session.payload, opts, progress)?;
+    }
     // Merging is left to tantivy's merge policy: forcing one segment cost
     // ~1 s of the 10k-article run (4.4 s → 5.4 s) and made searches no
     // faster (measured). Files of merged-away segments are removed now
@@ -32,12 +44,13 @@ pub(super) fn finish(
         .writer
         .wait_merging_threads()
         .map_err(index_err("merging segments failed"))?;
-    if let Err(e) = collect_garbage(&session.opened.index) {
-        summary
-            .warnings
-            .push(index_err("cannot remove old index files")(e));
+    if changed {
+        if let Err(e) = collect_garbage(&session.opened.index) {
+            summary
+                .warnings
+                .push(index_err("cannot remove old index files")(e));
+        }
     }
-    // The word vocabulary for fast infix search (see expand::Vocabulary).
     let index = &session.opened.index;
     let reader = index.reader().map_err(index_err("cannot read the index"))?;
     let searcher = reader.searcher();
@@ -46,15 +59,32 @@ pub(super) fn finish(
         .load_metas()
         .map_err(index_err("cannot read the index"))?
         .opstamp;
-    let f = &session.opened.fields;
-    write_term_files(opts, &searcher, f, opstamp)?;
-    // Verified now, so that searches need not recompute every checksum;
-    // without the record they still can, so a failure is only a warning.
+    if changed || !term_files_are_of(&opts.index_dir, opstamp) {
+        let f = &session.opened.fields;
+        write_term_files(opts, &searcher, f, opstamp)?;
+    }
+    // Verified now (only the files not verified before), so that searches
+    // need not recompute every checksum; without the record they still
+    // can, so a failure is only a warning.
     if let Err(e) = crate::integrity::record_checked(index, &opts.index_dir) {
         summary.warnings.push(e);
     }
     progress.done();
     Ok(())
+}
+
+/// Whether the vocabulary file describes commit `opstamp` (its first line;
+/// the rest, up to megabytes, is not read).
+fn term_files_are_of(dir: &Path, opstamp: u64) -> bool {
+    let of = |file: &str, kind: &str| {
+        let Ok(file) = std::fs::File::open(dir.join(file)) else {
+            return false;
+        };
+        let mut head = String::new();
+        std::io::BufReader::new(file).read_line(&mut head).is_ok()
+            && head.trim_end() == format!("{kind} opstamp={opstamp}")
+    };
+    of(expand::VOCABULARY_FILE, "secsearch-words") && of(expand::IDENTS_FILE, "secsearch-idents")
 }
 
 /// Deletes the files of segments merged away. Not fatal: the next run

@@ -16,6 +16,7 @@
 mod finish;
 mod open;
 mod plan;
+mod queue;
 mod reprint;
 mod write;
 
@@ -120,6 +121,7 @@ impl Progress for Silent {}
 /// Indexes `opts.roots` into `opts.index_dir`.
 pub fn run(opts: &Options, progress: &dyn Progress) -> Result<Summary, Error> {
     let start = Instant::now();
+    limit_malloc_arenas();
     let mut summary = Summary::default();
     let mut session = open::open(opts, &mut summary, progress)?;
     let plan = plan::plan(
@@ -134,6 +136,20 @@ pub fn run(opts: &Options, progress: &dyn Progress) -> Result<Summary, Error> {
     finish::finish(session, opts, &mut summary, progress)?;
     summary.seconds = start.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// At most two glibc malloc arenas. By default every thread that allocates
+/// (indexing, merging, parsing: 6+ here) may get an arena of its own, and
+/// memory freed in one is not reused by another nor returned: measured on
+/// 40k synthetic articles, peak RSS 449 MB with the default, 357 MB with
+/// two, at the same speed. Called before the run starts its threads.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; M_ARENA_MAX is a
+    // valid parameter and 2 a valid value for it.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
 }
 
 #[cfg(test)]
@@ -224,6 +240,36 @@ mod tests {
             vec![1],
             "only the empty file is re-read"
         );
+    }
+
+    #[test]
+    fn a_run_over_an_unchanged_folder_commits_nothing() {
+        let root = tempfile::tempdir().unwrap();
+        let index = tempfile::tempdir().unwrap();
+        std::fs::write(root.path().join("a.md"), "---\ntitle: 甲\n---\n勒索软件").unwrap();
+        let opts = options(root.path(), index.path());
+        run(&opts, &Silent).unwrap();
+        let meta = || std::fs::read_to_string(index.path().join("meta.json")).unwrap();
+        let vocabulary = index.path().join(crate::expand::VOCABULARY_FILE);
+        let written = std::fs::metadata(&vocabulary).unwrap().modified().unwrap();
+        let before = meta();
+
+        let again = Recorder::default();
+        let s = run(&opts, &again).unwrap();
+        assert_eq!((s.added, s.unchanged, s.documents), (0, 1, 1));
+        assert_eq!(meta(), before, "no new commit");
+        let kept = std::fs::metadata(&vocabulary).unwrap().modified().unwrap();
+        assert_eq!(kept, written, "the vocabulary is not rewritten");
+        assert!(!again.phases.borrow().contains(&"commit"));
+        assert_eq!(*again.reading.borrow(), vec![0], "no file is read");
+
+        // A new root is a new record: committed though no file changed.
+        let other = tempfile::tempdir().unwrap();
+        let mut two = options(root.path(), index.path());
+        two.roots.push(other.path().to_path_buf());
+        let s = run(&two, &Silent).unwrap();
+        assert_eq!((s.added, s.documents), (0, 1));
+        assert_ne!(meta(), before, "the new roots are recorded");
     }
 
     #[test]

@@ -11,11 +11,18 @@ use crate::walker::{self, FileEntry};
 
 /// A file to read: new, or changed in size or modification time.
 pub(super) struct Todo {
+    /// Its path is UTF-8 (others are skipped when planned).
     pub entry: FileEntry,
-    /// The document key: the absolute path as UTF-8.
-    pub key: String,
     /// What the index holds for it, if anything.
     pub known: Option<Known>,
+}
+
+impl Todo {
+    /// The document key: the absolute path as UTF-8. Not a second copy of
+    /// the path: a million of them were ~100 MB of the run's memory.
+    pub fn key(&self) -> &str {
+        self.entry.path.to_str().unwrap_or_default()
+    }
 }
 
 /// What the write phase does.
@@ -35,21 +42,25 @@ pub(super) fn plan(
 ) -> Plan {
     progress.walking();
     let files = walk(roots, follow, walk_hidden, summary, progress);
-    let seen: HashSet<&str> = files.iter().map(|(_, k)| k.as_str()).collect();
-    let root_strs: Vec<&str> = roots.iter().filter_map(|r| r.to_str()).collect();
-    let gone = known
-        .keys()
-        .filter(|path| is_under(path, &root_strs) && !seen.contains(path.as_str()))
-        .cloned()
-        .collect();
+    let gone = if known.is_empty() {
+        Vec::new()
+    } else {
+        let seen: HashSet<&str> = files.iter().filter_map(|e| e.path.to_str()).collect();
+        let root_strs: Vec<&str> = roots.iter().filter_map(|r| r.to_str()).collect();
+        known
+            .keys()
+            .filter(|path| is_under(path, &root_strs) && !seen.contains(path.as_str()))
+            .cloned()
+            .collect()
+    };
     // Same size and mtime means unchanged without reading the file.
     let mut todo = Vec::new();
-    for (entry, key) in files {
-        match known.get(&key) {
+    for entry in files {
+        let k = entry.path.to_str().and_then(|key| known.get(key));
+        match k {
             Some(k) if k.size == entry.size && k.mtime == entry.mtime => summary.unchanged += 1,
             k => todo.push(Todo {
                 entry,
-                key,
                 known: k.copied(),
             }),
         }
@@ -58,16 +69,17 @@ pub(super) fn plan(
 }
 
 /// The article files under all roots, each once (roots may overlap), with
-/// their keys; walk problems and non-UTF-8 names are reported skips.
+/// UTF-8 paths; walk problems and non-UTF-8 names are reported skips.
 fn walk(
     roots: &[PathBuf],
     follow: bool,
     walk_hidden: bool,
     summary: &mut Summary,
     progress: &dyn Progress,
-) -> Vec<(FileEntry, String)> {
+) -> Vec<FileEntry> {
     let mut files = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
+    // Only several roots can overlap.
+    let mut seen: Option<HashSet<PathBuf>> = (roots.len() > 1).then(HashSet::new);
     for root in roots {
         let (entries, problems, hidden) = walker::walk(
             root,
@@ -81,13 +93,13 @@ fn walk(
             summary.skip(progress, &p.path, p.message, p.kind);
         }
         for e in entries {
-            let Some(key) = e.path.to_str().map(str::to_string) else {
+            if e.path.to_str().is_none() {
                 let r = SkipReason::NonUtf8Name;
                 summary.skip(progress, &e.path, r.to_string(), r.kind());
                 continue;
-            };
-            if seen.insert(key.clone()) {
-                files.push((e, key));
+            }
+            if seen.as_mut().is_none_or(|s| s.insert(e.path.clone())) {
+                files.push(e);
             }
         }
     }

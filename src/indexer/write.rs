@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use tantivy::schema::TantivyDocument;
-use tantivy::{IndexWriter, Term};
+use tantivy::Term;
 
 use super::open::{Known, Session};
 use super::plan::{Plan, Todo};
+use super::queue::{Backlog, Writer};
 use super::{Options, Progress, Summary};
 use crate::article::{self, Article};
 use crate::columns;
@@ -41,6 +42,8 @@ pub(super) fn write(
         summary.removed += 1;
     }
     progress.reading(plan.todo.len() as u64);
+    let mut jieba = JiebaBuild::start(session, &plan);
+    let mut backlog = Backlog::default();
     let chunk_size = opts.commit_every_docs.map_or(CHUNK, |n| n.clamp(1, CHUNK));
     let mut last_commit = Instant::now();
     let mut docs_since_commit = 0usize;
@@ -49,7 +52,16 @@ pub(super) fn write(
             summary.interrupted = true;
             break;
         }
-        write_chunk(session, chunk, opts, summary, progress)?;
+        backlog.wait_for_room(chunk.len());
+        write_chunk(
+            session,
+            chunk,
+            &mut jieba,
+            &mut backlog,
+            opts,
+            summary,
+            progress,
+        )?;
         progress.read(chunk.len() as u64);
         docs_since_commit += chunk.len();
         if last_commit.elapsed() > COMMIT_EVERY
@@ -65,10 +77,39 @@ pub(super) fn write(
     Ok(())
 }
 
+/// jieba's dictionary, built (110–170 ms) on a thread of its own while the
+/// first files are read and parsed, and only when there is a file to read:
+/// a run that finds nothing changed never builds it.
+struct JiebaBuild(Option<std::thread::JoinHandle<Result<(), Error>>>);
+
+impl JiebaBuild {
+    fn start(session: &mut Session, plan: &Plan) -> Self {
+        if plan.todo.is_empty() {
+            return JiebaBuild(None);
+        }
+        let dict = session.user_dict.take();
+        JiebaBuild(Some(std::thread::spawn(move || {
+            crate::analyzer::init_jieba(dict.as_ref())
+        })))
+    }
+
+    /// Waits for the build: the first document handed to tantivy's threads
+    /// is segmented with it, so it must be in place before.
+    fn ready(&mut self) -> Result<(), Error> {
+        match self.0.take().map(std::thread::JoinHandle::join) {
+            None => Ok(()),
+            Some(Ok(built)) => built,
+            Some(Err(_)) => Err(Error::Other("building the jieba dictionary failed".into())),
+        }
+    }
+}
+
 /// Parses a chunk on the pool, then adds its documents in walk order.
 fn write_chunk(
     session: &Session,
     chunk: &[Todo],
+    jieba: &mut JiebaBuild,
+    backlog: &mut Backlog,
     opts: &Options,
     summary: &mut Summary,
     progress: &dyn Progress,
@@ -76,23 +117,23 @@ fn write_chunk(
     let fields = &session.opened.fields;
     let parsed: Vec<Parsed> = chunk
         .par_iter()
-        .map(|t| read_one(&t.entry, &t.key, t.known, fields, opts.max_filesize))
+        .map(|t| read_one(&t.entry, t.key(), t.known, fields, opts.max_filesize))
         .collect();
-    let delete =
-        |w: &IndexWriter, key: &str| w.delete_term(Term::from_field_text(fields.path, key));
+    jieba.ready()?;
+    let delete = |w: &Writer, key: &str| w.delete_term(Term::from_field_text(fields.path, key));
     for (t, p) in chunk.iter().zip(parsed) {
         match p {
             Parsed::Doc(doc) => {
                 summary.bytes_read += t.entry.size;
                 if t.known.is_some() {
-                    delete(&session.writer, &t.key);
+                    delete(&session.writer, t.key());
                     summary.updated += 1;
                 } else {
                     summary.added += 1;
                 }
                 session
                     .writer
-                    .add_document(*doc)
+                    .add_document(backlog.queue(*doc))
                     .map_err(|source| Error::Index {
                         path: opts.index_dir.clone(),
                         what: "indexing failed",
@@ -107,7 +148,7 @@ fn write_chunk(
                 // A file that was indexed but is now unreadable is removed,
                 // so results match what is on disk.
                 if t.known.is_some() {
-                    delete(&session.writer, &t.key);
+                    delete(&session.writer, t.key());
                     summary.removed += 1;
                 }
                 summary.skip(progress, &t.entry.path, r.to_string(), r.kind());
@@ -118,7 +159,7 @@ fn write_chunk(
 }
 
 /// Commits with the compatibility record as payload.
-pub(super) fn commit(writer: &mut IndexWriter, payload: &str, opts: &Options) -> Result<(), Error> {
+pub(super) fn commit(writer: &mut Writer, payload: &str, opts: &Options) -> Result<(), Error> {
     let err = |source| Error::Index {
         path: opts.index_dir.clone(),
         what: "commit failed",
@@ -133,7 +174,7 @@ pub(super) fn commit(writer: &mut IndexWriter, payload: &str, opts: &Options) ->
 /// [`commit`] that reports when the segments are written and the commit
 /// proper starts (the run's last commit, where both take seconds).
 pub(super) fn commit_reporting(
-    writer: &mut IndexWriter,
+    writer: &mut Writer,
     payload: &str,
     opts: &Options,
     progress: &dyn Progress,

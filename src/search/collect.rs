@@ -67,28 +67,136 @@ impl PathColumns {
         }
         Ok(Hit::path_only(path, score))
     }
+}
 
-    /// The paths of many documents, sorted: the ordinals of each segment
-    /// are sorted and resolved in one pass over its dictionary, instead of
-    /// one dictionary block lookup a document.
-    fn all_sorted(&self, docs: &HashSet<DocAddress>) -> Result<Vec<String>, Error> {
-        let mut ords: Vec<Vec<u64>> = vec![Vec::new(); self.0.len()];
+/// Paths read from a segment's dictionary at a time by [`SortedPaths`].
+const PATH_BATCH: usize = 4096;
+
+/// Every matching path of `-l` without a limit, in order (like `grep -l`),
+/// produced as they are printed: only each segment's sorted path ordinals
+/// are held (8 bytes a hit), its paths are read from the segment's path
+/// dictionary a batch at a time, and the segments' runs are merged. A query
+/// that matches most of a million articles then starts printing at once
+/// and never holds all its paths (it held every one, sorted, before).
+pub struct SortedPaths {
+    cols: Vec<StrColumn>,
+    ords: Vec<Vec<u64>>,
+    len: usize,
+}
+
+impl SortedPaths {
+    pub(super) fn new(searcher: &Searcher, docs: &HashSet<DocAddress>) -> Result<Self, Error> {
+        let all = columns::str_columns(searcher, name::PATH)?;
+        let mut ords: Vec<Vec<u64>> = vec![Vec::new(); all.len()];
         for a in docs {
             let seg = a.segment_ord as usize;
-            if let Some(Some(col)) = self.0.get(seg) {
+            if let Some(Some(col)) = all.get(seg) {
                 ords[seg].extend(columns::first_ord(col, a.doc_id));
             }
         }
-        let mut out = Vec::with_capacity(docs.len());
-        for (col, mut o) in self.0.iter().zip(ords) {
-            let Some(col) = col else { continue };
-            o.sort_unstable();
-            col.dictionary()
-                .sorted_ords_to_term_cb(&o, |b| out.push(String::from_utf8_lossy(b).into_owned()))
-                .map_err(|e| columns::index_error(name::PATH, e))?;
+        Ok(Self::of_ords(all, ords))
+    }
+
+    /// The same from each segment's matching documents ([`SegmentDocs`]).
+    pub(super) fn of_segments(searcher: &Searcher, docs: &[DocsOfSegment]) -> Result<Self, Error> {
+        let all = columns::str_columns(searcher, name::PATH)?;
+        let mut ords: Vec<Vec<u64>> = vec![Vec::new(); all.len()];
+        for (seg, seg_docs) in docs {
+            let seg = *seg as usize;
+            if let Some(Some(col)) = all.get(seg) {
+                ords[seg].extend(seg_docs.iter().filter_map(|&d| columns::first_ord(col, d)));
+            }
         }
-        out.sort_unstable();
-        Ok(out)
+        Ok(Self::of_ords(all, ords))
+    }
+
+    fn of_ords(all: Vec<Option<StrColumn>>, ords: Vec<Vec<u64>>) -> Self {
+        let (mut cols, mut kept) = (Vec::new(), Vec::new());
+        for (col, mut o) in all.into_iter().zip(ords) {
+            if let (Some(col), false) = (col, o.is_empty()) {
+                o.sort_unstable();
+                cols.push(col);
+                kept.push(o);
+            }
+        }
+        let len = kept.iter().map(Vec::len).sum();
+        SortedPaths {
+            cols,
+            ords: kept,
+            len,
+        }
+    }
+
+    /// The number of paths.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Calls `emit` with every path, in byte order.
+    pub fn for_each(&self, emit: impl FnMut(&str) -> std::io::Result<()>) -> std::io::Result<()> {
+        self.for_each_batched(PATH_BATCH, emit)
+    }
+
+    fn for_each_batched(
+        &self,
+        size: usize,
+        mut emit: impl FnMut(&str) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        use std::cmp::Reverse;
+        let mut runs: Vec<PathRun> = self
+            .cols
+            .iter()
+            .zip(&self.ords)
+            .map(|(col, ords)| PathRun {
+                col,
+                ords,
+                at: 0,
+                size: size.max(1),
+                batch: std::collections::VecDeque::new(),
+            })
+            .collect();
+        let mut heap = std::collections::BinaryHeap::new();
+        for (i, run) in runs.iter_mut().enumerate() {
+            if let Some(p) = run.next_path()? {
+                heap.push(Reverse((p, i)));
+            }
+        }
+        while let Some(Reverse((path, i))) = heap.pop() {
+            emit(&path)?;
+            if let Some(p) = runs[i].next_path()? {
+                heap.push(Reverse((p, i)));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One segment's matching paths, read `size` at a time.
+struct PathRun<'a> {
+    col: &'a StrColumn,
+    ords: &'a [u64],
+    at: usize,
+    size: usize,
+    batch: std::collections::VecDeque<String>,
+}
+
+impl PathRun<'_> {
+    fn next_path(&mut self) -> std::io::Result<Option<String>> {
+        if self.batch.is_empty() && self.at < self.ords.len() {
+            let end = (self.at + self.size).min(self.ords.len());
+            let batch = &mut self.batch;
+            self.col
+                .dictionary()
+                .sorted_ords_to_term_cb(&self.ords[self.at..end], |b| {
+                    batch.push_back(String::from_utf8_lossy(b).into_owned())
+                })?;
+            self.at = end;
+        }
+        Ok(self.batch.pop_front())
     }
 }
 
@@ -136,62 +244,6 @@ impl SegmentCollector for SegmentDocsChild {
     }
 }
 
-/// The paths of the documents of each segment, in path order (as `grep -l`
-/// with sorted output): each segment's path ordinals sorted and resolved in
-/// one pass over its dictionary (which is in path order), then the
-/// segments' lists merged, instead of sorting every path string again.
-pub(super) fn sorted_paths(
-    searcher: &Searcher,
-    docs: &[DocsOfSegment],
-) -> Result<Vec<String>, Error> {
-    let cols = PathColumns::new(searcher)?;
-    let mut lists: Vec<Vec<String>> = Vec::with_capacity(docs.len());
-    for (seg, seg_docs) in docs {
-        let Some(Some(col)) = cols.0.get(*seg as usize) else {
-            continue;
-        };
-        let mut ords: Vec<u64> = seg_docs
-            .iter()
-            .filter_map(|&d| columns::first_ord(col, d))
-            .collect();
-        ords.sort_unstable();
-        let mut paths = Vec::with_capacity(ords.len());
-        col.dictionary()
-            .sorted_ords_to_term_cb(&ords, |b| {
-                paths.push(String::from_utf8_lossy(b).into_owned())
-            })
-            .map_err(|e| columns::index_error(name::PATH, e))?;
-        lists.push(paths);
-    }
-    Ok(merge_sorted(lists))
-}
-
-/// Merges sorted lists into one sorted list.
-fn merge_sorted(mut lists: Vec<Vec<String>>) -> Vec<String> {
-    use std::cmp::Reverse;
-    use std::collections::BinaryHeap;
-    if lists.len() <= 1 {
-        return lists.pop().unwrap_or_default();
-    }
-    let total = lists.iter().map(Vec::len).sum();
-    let mut iters: Vec<std::vec::IntoIter<String>> =
-        lists.into_iter().map(Vec::into_iter).collect();
-    let mut heap: BinaryHeap<Reverse<(String, usize)>> = BinaryHeap::new();
-    for (i, it) in iters.iter_mut().enumerate() {
-        if let Some(p) = it.next() {
-            heap.push(Reverse((p, i)));
-        }
-    }
-    let mut out = Vec::with_capacity(total);
-    while let Some(Reverse((p, i))) = heap.pop() {
-        if let Some(next) = iters[i].next() {
-            heap.push(Reverse((next, i)));
-        }
-        out.push(p);
-    }
-    out
-}
-
 /// The best `want` distinct articles (or all there are), best first.
 /// Duplicates are folded after ranking, so candidates are fetched in
 /// growing numbers until enough distinct ones remain.
@@ -217,8 +269,8 @@ fn top_distinct(
     }
 }
 
-/// The hits to show, in order: every matching path for `-l` without a
-/// limit (sorted, like `grep -l`), else the requested page of the ranking.
+/// The hits to show, in order: the requested page of the ranking (none
+/// when `-l` lists every path: those come as [`SortedPaths`]).
 pub(super) fn hits(
     searcher: &Searcher,
     f: &Fields,
@@ -228,8 +280,7 @@ pub(super) fn hits(
     opts: &Options,
 ) -> Result<Vec<Hit>, Error> {
     if !opts.ranks() {
-        let paths = PathColumns::new(searcher)?.all_sorted(all)?;
-        return Ok(paths.into_iter().map(|p| Hit::path_only(p, 0.0)).collect());
+        return Ok(Vec::new());
     }
     let want = match opts.limit {
         Some(l) => (opts.offset + l).min(all.len()),
@@ -334,16 +385,63 @@ fn paths_with_key(searcher: &Searcher, f: &Fields, key: &str) -> Result<Vec<Stri
 
 #[cfg(test)]
 mod tests {
-    use super::merge_sorted;
+    use super::*;
 
     #[test]
-    fn sorted_lists_merge_into_one_sorted_list() {
-        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            merge_sorted(vec![v(&["/a/1", "/b/2", "/c"]), v(&[]), v(&["/a/2", "/d"])]),
-            v(&["/a/1", "/a/2", "/b/2", "/c", "/d"])
-        );
-        assert_eq!(merge_sorted(vec![v(&["x"])]), v(&["x"]));
-        assert!(merge_sorted(Vec::new()).is_empty());
+    fn sorted_paths_merge_segments_in_order_across_batches() {
+        let root = tempfile::tempdir().unwrap();
+        let index = tempfile::tempdir().unwrap();
+        let opts = crate::indexer::Options {
+            roots: vec![root.path().to_path_buf()],
+            index_dir: index.path().to_path_buf(),
+            rebuild: false,
+            follow: false,
+            max_filesize: 1 << 20,
+            threads: 1,
+            memory: 15_000_000,
+            user_dict: None,
+            commit_every_docs: None,
+            interrupt: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            hidden: false,
+        };
+        let mut want = Vec::new();
+        // Written out of name order, one run every 3 files: several
+        // segments, each holding an interleaved part of the order.
+        for i in [7, 2, 9, 4, 0, 11, 5, 1, 8, 3, 10, 6] {
+            let p = root.path().join(format!("a{i:02}.md"));
+            std::fs::write(&p, format!("---\ntitle: t{i}\n---\n勒索软件 {i}")).unwrap();
+            want.push(
+                std::fs::canonicalize(&p)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+            if want.len() % 3 == 0 {
+                crate::indexer::run(&opts, &crate::indexer::Silent).unwrap();
+            }
+        }
+        want.sort();
+        let opened = crate::schema::open(index.path()).unwrap();
+        let reader = opened.reader().unwrap();
+        let searcher = reader.searcher();
+        assert!(searcher.segment_readers().len() > 1, "several segments");
+        let all: HashSet<DocAddress> = searcher
+            .search(
+                &tantivy::query::AllQuery,
+                &tantivy::collector::DocSetCollector,
+            )
+            .unwrap();
+        let paths = SortedPaths::new(&searcher, &all).unwrap();
+        assert_eq!(paths.len(), want.len());
+        for size in [1, 2, 5, PATH_BATCH] {
+            let mut got = Vec::new();
+            paths
+                .for_each_batched(size, |p| {
+                    got.push(p.to_string());
+                    Ok(())
+                })
+                .unwrap();
+            assert_eq!(got, want, "batches of {size}");
+        }
     }
 }

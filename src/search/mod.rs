@@ -24,6 +24,7 @@ use tantivy::collector::DocSetCollector;
 use tantivy::Searcher;
 
 pub use alias::Expansion;
+pub use collect::SortedPaths;
 pub use zero::{help as zero_hit_help, TermCount};
 
 use crate::error::Error;
@@ -130,6 +131,9 @@ impl Hit {
 
 pub struct Results {
     pub hits: Vec<Hit>,
+    /// `-l` without a limit: every matching path, produced as printed
+    /// (`hits` is then empty).
+    pub paths: Option<SortedPaths>,
     /// Distinct matching articles (duplicates counted once).
     pub total: u64,
     pub facets: Option<Facets>,
@@ -210,11 +214,18 @@ pub fn run_with(
         None
     };
     let hits = collect::hits(searcher, f, q.as_ref(), &all, &keys, opts)?;
-    Ok(results(opts, hits, total, facets, expansion))
+    // `-l --facets`: every path as well as the counts.
+    let paths = if opts.ranks() {
+        None
+    } else {
+        Some(SortedPaths::new(searcher, &all)?)
+    };
+    Ok(results(opts, hits, paths, total, facets, expansion))
 }
 
 /// `-l` without ranking: every matching path, in path order, each file
-/// counted (nothing is folded in this mode).
+/// counted (nothing is folded in this mode), streamed as printed (see
+/// [`SortedPaths`]).
 fn every_path(
     searcher: &Searcher,
     q: &dyn tantivy::query::Query,
@@ -225,17 +236,16 @@ fn every_path(
         .search(q, &collect::SegmentDocs)
         .map_err(search_failed)?;
     let total = docs.iter().map(|(_, d)| d.len() as u64).sum();
-    let hits: Vec<Hit> = collect::sorted_paths(searcher, &docs)?
-        .into_iter()
-        .map(|p| Hit::path_only(p, 0.0))
-        .collect();
-    Ok(results(opts, hits, total, None, expansion))
+    let paths = SortedPaths::of_segments(searcher, &docs)?;
+    Ok(results(opts, Vec::new(), Some(paths), total, None, expansion))
 }
 
-/// The finished results: the hits, and the strings a presenter highlights.
+/// The finished results: the hits (or every path), and the strings a
+/// presenter highlights.
 fn results(
     opts: &Options,
     hits: Vec<Hit>,
+    paths: Option<SortedPaths>,
     total: u64,
     facets: Option<Facets>,
     expansion: Expansion,
@@ -250,6 +260,7 @@ fn results(
     }
     Results {
         hits,
+        paths,
         total,
         facets,
         match_terms,
