@@ -46,6 +46,11 @@ pub(super) fn finish(
         .load_metas()
         .map_err(index_err("cannot read the index"))?
         .opstamp;
+    // Reprint groups joined by near-identical bodies, recomputed from every
+    // document's sketch (see `reprint`); without them folding is by title.
+    if let Err(e) = super::reprint::write_groups(&opts.index_dir, &searcher) {
+        summary.warnings.push(e);
+    }
     let f = &session.opened.fields;
     expand::write_vocabulary(
         &opts.index_dir,

@@ -16,7 +16,7 @@
 mod finish;
 mod open;
 mod plan;
-mod reprint;
+pub mod reprint;
 mod write;
 
 use std::path::{Path, PathBuf};
