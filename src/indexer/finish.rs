@@ -47,9 +47,12 @@ pub(super) fn finish(
         .map_err(index_err("cannot read the index"))?
         .opstamp;
     // Reprint groups joined by near-identical bodies, recomputed from every
-    // document's sketch (see `reprint`); without them folding is by title.
-    if let Err(e) = super::reprint::write_groups(&opts.index_dir, &searcher) {
-        summary.warnings.push(e);
+    // document's sketch (see `reprint`) unless the documents are the ones
+    // they were made from; without them folding is by title.
+    if !super::reprint::groups_current(&opts.index_dir, &searcher) {
+        if let Err(e) = super::reprint::write_groups(&opts.index_dir, &searcher) {
+            summary.warnings.push(e);
+        }
     }
     let f = &session.opened.fields;
     expand::write_vocabulary(

@@ -368,7 +368,7 @@ fn body_joins(searcher: &Searcher) -> Result<Vec<(u64, u64)>, Error> {
 /// them to [`GROUPS_FILE`]; returns how many reprint keys were joined.
 pub fn write_groups(dir: &Path, searcher: &Searcher) -> Result<usize, Error> {
     let joined = body_joins(searcher)?;
-    let mut text = format!("{HEADER} segments={:016x}\n", fingerprint(searcher));
+    let mut text = format!("{}\n", header(searcher));
     for (k, root) in &joined {
         text.push_str(&format!("{k:016x} {root:016x}\n"));
     }
@@ -383,7 +383,21 @@ pub fn write_groups(dir: &Path, searcher: &Searcher) -> Result<usize, Error> {
     Ok(joined.len())
 }
 
+/// The side file's first line without its segments; change the version
+/// when the grouping changes, so that no index keeps groups made the old way.
 const HEADER: &str = "secsearch-reprints v1";
+
+/// The side file's first line for the documents `searcher` sees.
+fn header(searcher: &Searcher) -> String {
+    format!("{HEADER} segments={:016x}", fingerprint(searcher))
+}
+
+/// Whether the side file already describes exactly the documents
+/// `searcher` sees (an index run that changed nothing need not redo it).
+pub fn groups_current(dir: &Path, searcher: &Searcher) -> bool {
+    std::fs::read_to_string(dir.join(GROUPS_FILE))
+        .is_ok_and(|t| t.lines().next() == Some(header(searcher).as_str()))
+}
 
 /// Names the documents a searcher sees: its segments and their deletes.
 fn fingerprint(searcher: &Searcher) -> u64 {
@@ -414,8 +428,7 @@ impl Groups {
         };
         let text = String::from_utf8_lossy(&bytes);
         let mut lines = text.lines();
-        let want = format!("{HEADER} segments={:016x}", fingerprint(searcher));
-        if lines.next() != Some(want.as_str()) {
+        if lines.next() != Some(header(searcher).as_str()) {
             return Groups::default();
         }
         let hex = |s: &str| u64::from_str_radix(s, 16).ok();
