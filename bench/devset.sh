@@ -6,9 +6,9 @@
 # Runs ../shared/eval-dev/run.py on wechat-10k: recall / precision per query
 # class and success@1 / success@10 / MRR@10 for the 150 known-item queries.
 # The README's "Ranking quality" table records these figures before and
-# after each ranking change. Indexing is not fully deterministic (ties in
-# BM25 fall to document order): S@1 moved by ±0.007 between index builds of
-# one binary, so measure twice before believing a change that small.
+# after each ranking change. Equal scores are ordered by date and content
+# hash, not document order, so two index builds of one binary rank alike
+# (before that S@1 moved by ±0.007 between builds).
 #
 # Environment (optional):
 #   SECSEARCH_DEV_CACHE  where run.py extracts the corpus and caches one index

@@ -277,12 +277,14 @@ pub fn owned_files(dir: &Path) -> Option<Vec<String>> {
         LAST_QUERY_FILE,
         crate::expand::VOCABULARY_FILE,
         crate::expand::IDENTS_FILE,
+        crate::indexer::reprint::GROUPS_FILE,
     ]
     .iter()
     .map(|s| s.to_string())
     .collect();
     own.push(format!("{}.tmp", crate::expand::VOCABULARY_FILE));
     own.push(format!("{}.tmp", crate::expand::IDENTS_FILE));
+    own.push(format!("{}.tmp", crate::indexer::reprint::GROUPS_FILE));
     own.push(format!("{CHECKED_FILE}.tmp"));
     if let Some(managed) = std::fs::read(dir.join(".managed.json"))
         .ok()

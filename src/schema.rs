@@ -42,6 +42,7 @@ pub mod name {
     pub const DUP_HASH: &str = "dup_hash";
     pub const BODY_LEN: &str = "body_len";
     pub const REPRINT_HASH: &str = "reprint_hash";
+    pub const REPRINT_SIG: &str = "reprint_sig";
     pub const SIZE: &str = "size";
     pub const MTIME: &str = "mtime";
     pub const HASH: &str = "hash";
@@ -67,6 +68,7 @@ pub mod name {
         DUP_HASH,
         BODY_LEN,
         REPRINT_HASH,
+        REPRINT_SIG,
         SIZE,
         MTIME,
         HASH,
@@ -209,6 +211,8 @@ pub struct Fields {
     pub dup_hash: Field,
     pub body_len: Field,
     pub reprint_hash: Field,
+    /// The body's MinHash sketch (see `indexer::reprint`).
+    pub reprint_sig: Field,
     pub size: Field,
     pub mtime: Field,
     pub hash: Field,
@@ -306,6 +310,7 @@ impl Fields {
             dup_hash: f(name::DUP_HASH)?,
             body_len: f(name::BODY_LEN)?,
             reprint_hash: f(name::REPRINT_HASH)?,
+            reprint_sig: f(name::REPRINT_SIG)?,
             size: f(name::SIZE)?,
             mtime: f(name::MTIME)?,
             hash: f(name::HASH)?,

@@ -276,3 +276,20 @@ fn words_close_together_rank_above_words_far_apart() {
     let hits = search_json(&idx.path, &["供应链", "投毒"]);
     assert_eq!(titles(&hits), ["周报乙", "周报甲"]);
 }
+
+#[test]
+fn equal_scores_are_ordered_newest_first_whatever_the_file_order() {
+    for (first, second) in [("2024-01-08", "2024-03-04"), ("2024-03-04", "2024-01-08")] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        // Two issues of one series: the same words, the same lengths.
+        let body = "本期要闻：漏洞通告与处置建议。";
+        article(d, "a", "安全周报第一期", "周报号", first, body);
+        article(d, "b", "安全周报第二期", "周报号", second, body);
+        let idx = build_index(d);
+        let hits = search_json(&idx.path, &["安全周报"]);
+        assert_eq!(hits.len(), 2);
+        assert_eq!(hits[0]["score"], hits[1]["score"], "a tie");
+        assert_eq!(hits[0]["date"], "2024-03-04", "newest first: {hits:?}");
+    }
+}

@@ -59,6 +59,14 @@ pub(super) fn finish(
         .load_metas()
         .map_err(index_err("cannot read the index"))?
         .opstamp;
+    // Reprint groups joined by near-identical bodies, recomputed from every
+    // document's sketch (see `reprint`) unless the documents are the ones
+    // they were made from; without them folding is by title.
+    if !super::reprint::groups_current(&opts.index_dir, &searcher) {
+        if let Err(e) = super::reprint::write_groups(&opts.index_dir, &searcher) {
+            summary.warnings.push(e);
+        }
+    }
     if changed || !term_files_are_of(&opts.index_dir, opstamp) {
         let f = &session.opened.fields;
         write_term_files(opts, &searcher, f, opstamp)?;

@@ -17,7 +17,7 @@ mod finish;
 mod open;
 mod plan;
 mod queue;
-mod reprint;
+pub mod reprint;
 mod write;
 
 use std::path::{Path, PathBuf};

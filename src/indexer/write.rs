@@ -331,6 +331,9 @@ fn to_document(a: &Article, file: &FileFacts, f: &Fields) -> TantivyDocument {
     doc.add_u64(f.dup_hash, xxhash_rust::xxh3::xxh3_64(dk.as_bytes()));
     let rk = super::reprint::reprint_key(&a.title, &dk);
     doc.add_u64(f.reprint_hash, xxhash_rust::xxh3::xxh3_64(rk.as_bytes()));
+    for v in super::reprint::signature(a.ranking_text()) {
+        doc.add_u64(f.reprint_sig, v);
+    }
     doc.add_text(f.dup_key, dk);
     doc.add_u64(f.size, file.size);
     doc.add_i64(f.mtime, file.mtime);

@@ -13,17 +13,22 @@ use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader,
 use super::rank::ranked;
 use super::{Hit, Options, Reprint, Sort};
 use crate::error::Error;
+use crate::indexer::reprint::Groups;
 use crate::schema::{name, Fields};
 use crate::{columns, stored};
 
-/// The key that folds duplicates: the article's content hash when folding,
-/// else the document's own address (every file is its own article).
-pub(super) struct DupKeys(Option<Vec<Option<Column<u64>>>>);
+/// The key that folds reprints: the reprint key (its hash, a fast column)
+/// mapped through the body-joined groups when folding, else the document's
+/// own address (every file is its own article).
+pub(super) struct DupKeys(Option<(Vec<Option<Column<u64>>>, Groups)>);
 
 impl DupKeys {
     pub(super) fn new(searcher: &Searcher, fold: bool) -> Result<Self, Error> {
         Ok(DupKeys(if fold {
-            Some(columns::columns::<u64>(searcher, name::REPRINT_HASH)?)
+            Some((
+                columns::columns::<u64>(searcher, name::REPRINT_HASH)?,
+                Groups::load(searcher),
+            ))
         } else {
             None
         }))
@@ -31,12 +36,18 @@ impl DupKeys {
 
     fn key(&self, a: DocAddress) -> u64 {
         let unique = ((a.segment_ord as u64) << 32) | a.doc_id as u64;
-        self.0
-            .as_ref()
-            .and_then(|cols| cols.get(a.segment_ord as usize))
+        let Some((cols, groups)) = &self.0 else {
+            return unique;
+        };
+        cols.get(a.segment_ord as usize)
             .and_then(|c| c.as_ref())
             .and_then(|c| c.first(a.doc_id))
-            .unwrap_or(unique)
+            .map_or(unique, |k| groups.key(k))
+    }
+
+    /// The body-joined reprint groups (empty without folding).
+    fn groups(&self) -> Option<&Groups> {
+        self.0.as_ref().map(|(_, g)| g)
     }
 
     /// The number of distinct articles among `docs`.
@@ -298,18 +309,18 @@ pub(super) fn hits(
         let cols = PathColumns::new(searcher)?;
         return page.map(|(score, a)| cols.hit(a, score)).collect();
     }
-    page.map(|(score, a)| stored_hit(searcher, f, a, score, opts.fold_duplicates))
+    page.map(|(score, a)| stored_hit(searcher, f, a, score, keys.groups()))
         .collect()
 }
 
 /// A whole hit from its stored document, with the other files holding the
-/// same article when duplicates are folded.
+/// same article and its reprints when folding (`groups`).
 fn stored_hit(
     searcher: &Searcher,
     f: &Fields,
     a: DocAddress,
     score: f32,
-    fold: bool,
+    groups: Option<&Groups>,
 ) -> Result<Hit, Error> {
     let doc = stored::doc(searcher, a)?;
     let mut hit = Hit {
@@ -322,12 +333,13 @@ fn stored_hit(
         duplicates: Vec::new(),
         reprints: Vec::new(),
     };
-    if fold {
+    if let Some(groups) = groups {
         let mut others = paths_with_key(searcher, f, &stored::text(&doc, f.dup_key))?;
         others.retain(|p| p != &hit.path);
         hit.duplicates = others;
         let key = reprint_hash(searcher, a)?;
-        hit.reprints = reprints(searcher, f, key, &hit)?;
+        let keys = key.map(|k| groups.members(k)).unwrap_or_default();
+        hit.reprints = reprints(searcher, f, &keys, &hit)?;
     }
     Ok(hit)
 }
@@ -343,19 +355,23 @@ fn reprint_hash(searcher: &Searcher, a: DocAddress) -> Result<Option<u64>, Error
     Ok(col.first(a.doc_id))
 }
 
-/// The other documents with this reprint key (its hash) that are not the
-/// hit or its duplicates, oldest first (undated last).
+/// The other documents with these reprint keys (their hashes: one group)
+/// that are not the hit or its duplicates, oldest first (undated last).
 fn reprints(
     searcher: &Searcher,
     f: &Fields,
-    key: Option<u64>,
+    keys: &[u64],
     hit: &Hit,
 ) -> Result<Vec<Reprint>, Error> {
-    let Some(key) = key else {
-        return Ok(Vec::new());
-    };
+    let mut docs = Vec::new();
+    for &key in keys {
+        docs.extend(stored::with_term(
+            searcher,
+            Term::from_field_u64(f.reprint_hash, key),
+        )?);
+    }
     let mut out = Vec::new();
-    for a in stored::with_term(searcher, Term::from_field_u64(f.reprint_hash, key))? {
+    for a in docs {
         let d = stored::doc(searcher, a)?;
         let path = stored::text(&d, f.path);
         if path == hit.path || hit.duplicates.contains(&path) {

@@ -59,15 +59,31 @@ pub(super) fn ranked(
 ) -> Result<Vec<(f32, DocAddress)>, Error> {
     let top = TopDocs::with_limit(n.max(1));
     Ok(match sort {
+        // Equal scores (issues of one series, reposts) are ordered by date,
+        // newest first, then by the file's content hash: not by document
+        // order, which changes from one index build to the next (the dev
+        // set's S@1 moved by ±0.007 between builds of one binary).
         Sort::Relevance => searcher
             .search(
                 q,
                 &top.tweak_score(|seg: &SegmentReader| {
                     let lens = column::<u64>(seg, name::BODY_LEN);
-                    move |doc: DocId, score: Score| score * length_factor(body_len(&lens, doc))
+                    let dates = column::<tantivy::DateTime>(seg, name::DATE);
+                    let hashes = column::<u64>(seg, name::HASH);
+                    move |doc: DocId, score: Score| {
+                        let date = dates
+                            .as_ref()
+                            .and_then(|c| c.first(doc))
+                            .map_or(i64::MIN, |d| d.into_timestamp_secs());
+                        let hash = hashes.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+                        (score * length_factor(body_len(&lens, doc)), date, hash)
+                    }
                 }),
             )
-            .map_err(search_failed)?,
+            .map_err(search_failed)?
+            .into_iter()
+            .map(|((score, _, _), a)| (score, a))
+            .collect(),
         Sort::Date => searcher
             .search(
                 q,
