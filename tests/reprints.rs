@@ -143,3 +143,79 @@ fn a_retitled_repost_folds_by_body_and_another_issue_of_a_series_does_not() {
         ]
     );
 }
+
+/// `text` with its front matter's title, source, date (and so URL)
+/// replaced.
+fn retitled(text: &str, title: &str, source: &str, date: &str) -> String {
+    let (head, body) = text
+        .split_once("\n---\n")
+        .expect("the article has a front matter");
+    let head: String = head
+        .lines()
+        .map(|l| match l.split_once(':').map(|(k, _)| k) {
+            Some("title") => format!("title: {title}"),
+            Some("source") => format!("source: {source}"),
+            Some("date") => format!("date: {date}"),
+            // Its own address: one URL is one article (a duplicate).
+            Some("url") => format!("url: https://example.com/{source}/{date}"),
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    format!("{head}\n---\n{body}")
+}
+
+#[test]
+#[ignore = "needs ../shared/corpus"]
+fn a_series_that_keeps_its_title_is_one_hit_an_issue() {
+    // One account's weekly series under one unchanging title (as
+    // `每周勒索威胁摘要` on wechat-10k): two issues a week apart with their
+    // own bodies, the first also reposted by another account and re-sent
+    // by its own account the next day.
+    let (sample, _) = shared_folder("sample");
+    let read = |rel: &str| {
+        std::fs::read_to_string(sample.join("archive").join(rel)).expect("corpus article")
+    };
+    let (one, two) = (read(SERIES_1), read(SERIES_2));
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("articles");
+    std::fs::create_dir_all(&root).unwrap();
+    let title = "每周网络安全周报摘要";
+    let write = |name: &str, text: String| std::fs::write(root.join(name), text).unwrap();
+    write("w1.md", retitled(&one, title, "周报号", "2024-03-01"));
+    write("w2.md", retitled(&two, title, "周报号", "2024-03-08"));
+    write(
+        "w1-repost.md",
+        retitled(&one, title, "转载号", "2024-03-02"),
+    );
+    write(
+        "w1-resent.md",
+        retitled(&one, title, "周报号", "2024-03-02").replace("\n---\n", "\n---\n（重发）\n"),
+    );
+    let idx = dir.path().join("index");
+    index(&root, &idx);
+    // Every file of each hit: itself, its reprints and its duplicates
+    // (`w1-repost.md` holds `w1.md`'s body byte for byte).
+    let hits = folded(&idx);
+    let mut got: Vec<Vec<String>> = hits
+        .iter()
+        .map(|h| {
+            let dups = h["duplicates"].as_array().cloned().unwrap_or_default();
+            let mut s: Vec<String> = std::iter::once(hit_path(h))
+                .chain(hit_reprints(h))
+                .chain(dups.iter().filter_map(|d| d.as_str().map(str::to_string)))
+                .map(|p| name(&p).to_string())
+                .collect();
+            s.sort();
+            s
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![vec!["w1-repost.md", "w1-resent.md", "w1.md"], vec!["w2.md"]],
+        "two issues, the first with its repost and re-sent copy"
+    );
+    let all = search(&idx, &["周报", "-c", "--no-fold"]);
+    assert_eq!(stdout(&all).trim(), "4");
+}

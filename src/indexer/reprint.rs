@@ -206,6 +206,12 @@ fn unpack(values: impl Iterator<Item = u64>) -> Option<[u8; LANES]> {
     (seen == (1 << WORDS) - 1).then_some(lanes)
 }
 
+/// Whether the stored sketches of two documents (values of the
+/// `reprint_sig` column) are of one story; `false` when either has none.
+pub fn same_body(a: impl Iterator<Item = u64>, b: impl Iterator<Item = u64>) -> bool {
+    matches!((unpack(a), unpack(b)), (Some(x), Some(y)) if same_story(&x, &y))
+}
+
 /// Sketches that agree on this many lanes are one story.
 fn same_story(a: &[u8; LANES], b: &[u8; LANES]) -> bool {
     a.iter().zip(b).filter(|(x, y)| x == y).count() >= MIN_EQUAL_LANES

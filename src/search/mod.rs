@@ -237,7 +237,14 @@ fn every_path(
         .map_err(search_failed)?;
     let total = docs.iter().map(|(_, d)| d.len() as u64).sum();
     let paths = SortedPaths::of_segments(searcher, &docs)?;
-    Ok(results(opts, Vec::new(), Some(paths), total, None, expansion))
+    Ok(results(
+        opts,
+        Vec::new(),
+        Some(paths),
+        total,
+        None,
+        expansion,
+    ))
 }
 
 /// The finished results: the hits (or every path), and the strings a
