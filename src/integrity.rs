@@ -458,19 +458,7 @@ mod tests {
         let index = tempfile::tempdir().unwrap();
         std::fs::write(root.path().join("a.md"), "---\ntitle: 甲\n---\n勒索软件").unwrap();
         std::fs::write(root.path().join("b.md"), "---\ntitle: 乙\n---\n挖矿木马").unwrap();
-        let opts = crate::indexer::Options {
-            roots: vec![root.path().to_path_buf()],
-            index_dir: index.path().to_path_buf(),
-            rebuild: false,
-            follow: false,
-            max_filesize: 1 << 20,
-            threads: 1,
-            memory: 15_000_000,
-            user_dict: None,
-            commit_every_docs: None,
-            interrupt: Arc::new(std::sync::atomic::AtomicBool::new(false)),
-            hidden: false,
-        };
+        let opts = crate::indexer::Options::small_test(root.path(), index.path());
         crate::indexer::run(&opts, &crate::indexer::Silent).unwrap();
         (root, index)
     }

@@ -24,21 +24,34 @@ const SERIES_2: &str =
 /// `text` reposted: another title, account, date and URL, a header and a
 /// footer of the reposting account's own.
 fn repost(text: &str) -> String {
+    let (head, body) = with_front(
+        text,
+        "本周网络安全要闻汇编（三月第二周）",
+        "转载号",
+        "2023-03-20",
+    );
+    format!("{head}\n---\n本文转载自其他公众号，版权归原作者所有。\n{body}\n\n点击阅读原文，关注转载号，获取更多资讯。\n")
+}
+
+/// The front matter of `text` with its title, source, date and URL (made
+/// from the source and date) replaced, and the body.
+fn with_front<'a>(text: &'a str, title: &str, source: &str, date: &str) -> (String, &'a str) {
     let (head, body) = text
         .split_once("\n---\n")
         .expect("the article has a front matter");
-    let head: String = head
+    let head = head
         .lines()
         .map(|l| match l.split_once(':').map(|(k, _)| k) {
-            Some("title") => "title: 本周网络安全要闻汇编（三月第二周）".to_string(),
-            Some("source") => "source: 转载号".to_string(),
-            Some("date") => "date: 2023-03-20".to_string(),
-            Some("url") => "url: https://example.com/repost/1".to_string(),
+            Some("title") => format!("title: {title}"),
+            Some("source") => format!("source: {source}"),
+            Some("date") => format!("date: {date}"),
+            // Its own address: one URL is one article (a duplicate).
+            Some("url") => format!("url: https://example.com/{source}/{date}"),
             _ => l.to_string(),
         })
         .collect::<Vec<_>>()
         .join("\n");
-    format!("{head}\n---\n本文转载自其他公众号，版权归原作者所有。\n{body}\n\n点击阅读原文，关注转载号，获取更多资讯。\n")
+    (head, body)
 }
 
 fn index(root: &Path, index: &Path) {
@@ -147,21 +160,7 @@ fn a_retitled_repost_folds_by_body_and_another_issue_of_a_series_does_not() {
 /// `text` with its front matter's title, source, date (and so URL)
 /// replaced.
 fn retitled(text: &str, title: &str, source: &str, date: &str) -> String {
-    let (head, body) = text
-        .split_once("\n---\n")
-        .expect("the article has a front matter");
-    let head: String = head
-        .lines()
-        .map(|l| match l.split_once(':').map(|(k, _)| k) {
-            Some("title") => format!("title: {title}"),
-            Some("source") => format!("source: {source}"),
-            Some("date") => format!("date: {date}"),
-            // Its own address: one URL is one article (a duplicate).
-            Some("url") => format!("url: https://example.com/{source}/{date}"),
-            _ => l.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
+    let (head, body) = with_front(text, title, source, date);
     format!("{head}\n---\n{body}")
 }
 

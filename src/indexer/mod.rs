@@ -153,6 +153,26 @@ fn limit_malloc_arenas() {
 }
 
 #[cfg(test)]
+impl Options {
+    /// One thread, a small budget, no interrupt: the units' test index.
+    pub(crate) fn small_test(root: &Path, index: &Path) -> Options {
+        Options {
+            roots: vec![root.to_path_buf()],
+            index_dir: index.to_path_buf(),
+            rebuild: false,
+            follow: false,
+            max_filesize: 1 << 20,
+            threads: 1,
+            memory: 15_000_000,
+            user_dict: None,
+            commit_every_docs: None,
+            interrupt: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            hidden: false,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use std::cell::RefCell;
 
@@ -192,19 +212,7 @@ mod tests {
     }
 
     fn options(root: &Path, index: &Path) -> Options {
-        Options {
-            roots: vec![root.to_path_buf()],
-            index_dir: index.to_path_buf(),
-            rebuild: false,
-            follow: false,
-            max_filesize: 1 << 20,
-            threads: 1,
-            memory: 15_000_000,
-            user_dict: None,
-            commit_every_docs: None,
-            interrupt: Arc::new(AtomicBool::new(false)),
-            hidden: false,
-        }
+        Options::small_test(root, index)
     }
 
     #[test]

@@ -529,19 +529,7 @@ mod tests {
     fn sorted_paths_merge_segments_in_order_across_batches() {
         let root = tempfile::tempdir().unwrap();
         let index = tempfile::tempdir().unwrap();
-        let opts = crate::indexer::Options {
-            roots: vec![root.path().to_path_buf()],
-            index_dir: index.path().to_path_buf(),
-            rebuild: false,
-            follow: false,
-            max_filesize: 1 << 20,
-            threads: 1,
-            memory: 15_000_000,
-            user_dict: None,
-            commit_every_docs: None,
-            interrupt: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
-            hidden: false,
-        };
+        let opts = crate::indexer::Options::small_test(root.path(), index.path());
         let mut want = Vec::new();
         // Written out of name order, one run every 3 files: several
         // segments, each holding an interleaved part of the order.
