@@ -115,7 +115,7 @@ pub fn signature(text: &str) -> Vec<u64> {
     // One pass, no allocation: a polynomial hash of the last SHINGLE
     // letters and digits, rolled forward one character at a time.
     const B: u64 = 0x0000_0100_0000_01b3;
-    let b_top = B.pow(SHINGLE as u32 - 1);
+    let b_top = B.wrapping_pow(SHINGLE as u32 - 1);
     let mut window = [0u64; SHINGLE];
     let mut h = 0u64;
     let mut n = 0usize;
