@@ -52,22 +52,26 @@ struct Issue {
 }
 
 /// Folding, one hit after the other: a hit is new unless an article
-/// already taken under its key is the same article.
+/// already taken under its key is the same article. A document's issue
+/// (account, day) is read only when its key is already taken: most keys
+/// are taken once, and reading the account is a string lookup.
 #[derive(Default)]
-pub(super) struct Fold(std::collections::HashMap<u64, Vec<Issue>>);
+pub(super) struct Fold(std::collections::HashMap<u64, Vec<DocAddress>>);
 
 impl Fold {
     /// Whether the document is a new article (and takes it).
     pub(super) fn take(&mut self, keys: &DupKeys, a: DocAddress) -> bool {
-        let (key, issue) = keys.key_issue(a);
-        let taken = self.0.entry(key).or_default();
-        let Some(i) = issue else {
-            return taken.is_empty();
-        };
-        if taken.iter().any(|&t| keys.same_article(t, i)) {
-            return false;
+        let taken = self.0.entry(keys.key(a)).or_default();
+        if !taken.is_empty() {
+            let Some(i) = keys.issue(a) else {
+                return false;
+            };
+            let same = |&t: &DocAddress| keys.issue(t).is_none_or(|t| keys.same_article(t, i));
+            if taken.iter().any(same) {
+                return false;
+            }
         }
-        taken.push(i);
+        taken.push(a);
         true
     }
 }
@@ -87,21 +91,25 @@ impl DupKeys {
         }))
     }
 
-    /// The document's key and, when folding, its issue (account and day).
-    fn key_issue(&self, a: DocAddress) -> (u64, Option<Issue>) {
+    /// The document's fold key: its reprint group, or its own address.
+    fn key(&self, a: DocAddress) -> u64 {
         let unique = ((a.segment_ord as u64) << 32) | a.doc_id as u64;
         let Some(f) = &self.0 else {
-            return (unique, None);
+            return unique;
         };
-        let seg = a.segment_ord as usize;
-        let Some(k) = f
-            .keys
-            .get(seg)
+        f.keys
+            .get(a.segment_ord as usize)
             .and_then(|c| c.as_ref())
             .and_then(|c| c.first(a.doc_id))
-        else {
-            return (unique, None);
-        };
+            .map_or(unique, |k| f.groups.key(k))
+    }
+
+    /// The document's issue (account and day) when folding and it has a
+    /// reprint key; `None` when it is only ever its own article.
+    fn issue(&self, a: DocAddress) -> Option<Issue> {
+        let f = self.0.as_ref()?;
+        let seg = a.segment_ord as usize;
+        f.keys.get(seg)?.as_ref()?.first(a.doc_id)?;
         let source = f
             .sources
             .get(seg)
@@ -119,14 +127,11 @@ impl DupKeys {
             .and_then(|c| c.first(a.doc_id))
             // The stored value is the day number itself (see `columns::day`).
             .map(|d| d.into_timestamp_secs());
-        (
-            f.groups.key(k),
-            Some(Issue {
-                source,
-                day,
-                addr: a,
-            }),
-        )
+        Some(Issue {
+            source,
+            day,
+            addr: a,
+        })
     }
 
     /// Whether two files of one key are one article: within a day (a
@@ -166,10 +171,31 @@ impl DupKeys {
         if self.0.is_none() {
             return docs.len() as u64;
         }
-        let mut sorted: Vec<DocAddress> = docs.iter().copied().collect();
-        sorted.sort_unstable();
+        // Keys met once are one article each; only the documents of keys met
+        // again are folded one by one, in address order (deterministic).
+        let mut first: std::collections::HashMap<u64, DocAddress> =
+            std::collections::HashMap::with_capacity(docs.len());
+        let mut again: Vec<(u64, DocAddress)> = Vec::new();
+        for &a in docs {
+            let k = self.key(a);
+            match first.entry(k) {
+                std::collections::hash_map::Entry::Occupied(_) => again.push((k, a)),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(a);
+                }
+            }
+        }
+        if again.is_empty() {
+            return first.len() as u64;
+        }
+        let mut repeated: Vec<u64> = again.iter().map(|&(k, _)| k).collect();
+        repeated.sort_unstable();
+        repeated.dedup();
+        again.extend(repeated.iter().filter_map(|k| Some((*k, *first.get(k)?))));
+        again.sort_unstable();
         let mut fold = Fold::default();
-        sorted.into_iter().filter(|&a| fold.take(self, a)).count() as u64
+        let folded = again.iter().filter(|&&(_, a)| fold.take(self, a)).count();
+        (first.len() - repeated.len() + folded) as u64
     }
 }
 
@@ -452,7 +478,7 @@ fn stored_hit(
         let keys = key.map(|k| groups.members(k)).unwrap_or_default();
         hit.reprints = reprints(searcher, f, &keys, &hit, |b| {
             // Other issues of the hit's series are not its reprints.
-            match (fold.key_issue(a).1, fold.key_issue(b).1) {
+            match (fold.issue(a), fold.issue(b)) {
                 (Some(x), Some(y)) => fold.same_article(x, y),
                 _ => true,
             }
