@@ -30,7 +30,7 @@ pub mod name {
     pub const TITLE_WORDS: &str = "title_words";
     pub const BODY: &str = "body";
     pub const BODY_IDENT: &str = "body_ident";
-    pub const BODY_WORDS: &str = "body_words";
+    pub const RELATED: &str = "related";
     pub const SOURCE: &str = "source";
     pub const SOURCE_EXACT: &str = "source_exact";
     pub const URL: &str = "url";
@@ -56,7 +56,7 @@ pub mod name {
         TITLE_WORDS,
         BODY,
         BODY_IDENT,
-        BODY_WORDS,
+        RELATED,
         SOURCE,
         SOURCE_EXACT,
         URL,
@@ -196,7 +196,9 @@ pub struct Fields {
     pub body: Field,
     /// Identifier runs of the body as whole terms.
     pub body_ident: Field,
-    pub body_words: Field,
+    /// The body's related-article lists (see `article::related`),
+    /// recall representation: found, but scored like a footer.
+    pub related: Field,
     pub source: Field,
     pub source_exact: Field,
     pub url: Field,
@@ -222,7 +224,7 @@ pub struct Fields {
     pub boost_title: f32,
     pub boost_title_words: f32,
     pub boost_body: f32,
-    pub boost_body_words: f32,
+    pub boost_related: f32,
 }
 
 /// Query-time boost overrides by field name, e.g. from
@@ -298,7 +300,7 @@ impl Fields {
             title_ident: f(name::TITLE_IDENT)?,
             body: f(name::BODY)?,
             body_ident: f(name::BODY_IDENT)?,
-            body_words: f(name::BODY_WORDS)?,
+            related: f(name::RELATED)?,
             source: f(name::SOURCE)?,
             source_exact: f(name::SOURCE_EXACT)?,
             url: f(name::URL)?,
@@ -318,7 +320,7 @@ impl Fields {
             boost_title: boost(name::TITLE),
             boost_title_words: boost(name::TITLE_WORDS),
             boost_body: boost(name::BODY),
-            boost_body_words: boost(name::BODY_WORDS),
+            boost_related: boost(name::RELATED),
         })
     }
 }
@@ -441,6 +443,15 @@ pub fn open(dir: &Path) -> Result<Opened, Error> {
         }
         _ => {}
     }
+    // Every field's options, not only its name: a meta.json whose schema
+    // differs (a flipped byte in a tokenizer name, a hand edit) would
+    // answer from a schema this build does not write.
+    if index.schema() != build(&spec)? {
+        return Err(Error::Damaged {
+            file: dir.join("meta.json"),
+            why: "its schema is not the one this secsearch writes".into(),
+        });
+    }
     Ok(Opened {
         index,
         fields,
@@ -518,14 +529,14 @@ mod tests {
         assert_eq!(schema.fields().count(), spec.fields.len());
         let in_json: Vec<&str> = spec.fields.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(in_json, name::ALL, "schema::name and schema.json disagree");
-        assert!(fields.boost_title_words > fields.boost_body_words);
+        assert!(fields.boost_body > fields.boost_related);
         for f in &spec.fields {
             let entry = schema.get_field_entry(schema.get_field(&f.name).unwrap());
             assert_eq!(entry.is_stored(), f.stored, "stored flag of {}", f.name);
             assert_eq!(entry.is_fast(), f.fast, "fast flag of {}", f.name);
         }
         // recall fields need positions for phrase queries
-        for field in [name::TITLE, name::BODY, name::SOURCE] {
+        for field in [name::TITLE, name::BODY, name::RELATED, name::SOURCE] {
             let entry = schema.get_field_entry(schema.get_field(field).unwrap());
             let opts = entry.field_type().get_index_record_option();
             assert_eq!(

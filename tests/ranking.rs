@@ -29,7 +29,12 @@ fn titles(hits: &[serde_json::Value]) -> Vec<String> {
 fn related_lists_and_stubs_rank_below_substance_but_are_found() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let list = "**推荐阅读**\n\n[Log4j 漏洞复盘](http://x/1)\n\n[Log4j 再次告警](http://x/2)\n";
+    // More mentions in the list than in b's own text: only the list's
+    // footer weight puts b above a (with the list in the body, a ranked
+    // first of the two).
+    let list = "**推荐阅读**\n\n[Log4j 漏洞复盘](http://x/1)\n\n[Log4j 再次告警](http://x/2)\n\n\
+                [Log4j 补丁](http://x/3)\n\n[Log4j 利用链](http://x/4)\n\n[Log4j 检测](http://x/5)\n\n\
+                [Log4j 修复](http://x/6)\n";
     article(
         d,
         "a",
@@ -44,7 +49,8 @@ fn related_lists_and_stubs_rank_below_substance_but_are_found() {
         "组件漏洞处置记录",
         "乙",
         "2024-01-02",
-        &substance("Log4j 漏洞的处置"),
+        // Once, against six times in a's list.
+        &format!("Log4j 漏洞的处置。{}", substance("处置")),
     );
     article(d, "c", "Log4j", "丙", "2024-01-03", "");
     article(

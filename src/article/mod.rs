@@ -46,6 +46,23 @@ impl Article {
     pub fn ranking_text(&self) -> &str {
         self.ranking_body.as_deref().unwrap_or(&self.body)
     }
+
+    /// The body for the two recall fields: the article's own lines and the
+    /// lines of its related-article lists (empty when it has none; see
+    /// `related::split_lines`).
+    pub fn recall_parts(&self) -> (std::borrow::Cow<'_, str>, String) {
+        let split = self
+            .ranking_body
+            .as_deref()
+            .and_then(|r| related::split_lines(&self.body, r));
+        match split {
+            Some((own, lists)) => (std::borrow::Cow::Owned(own), lists),
+            None => (
+                std::borrow::Cow::Borrowed(self.body.as_str()),
+                String::new(),
+            ),
+        }
+    }
 }
 
 use crate::error::SkipReason;

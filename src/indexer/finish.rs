@@ -131,7 +131,7 @@ fn write_term_files(
         // `chksm=` alone is ~110 hex digits an article) that made the file
         // 0.5 → 1.9 MB on wechat-10k; `url:`/`link:` walk the term
         // dictionary instead (see `search`).
-        &[f.title, f.body, f.source, f.refanged],
+        &[f.title, f.body, f.related, f.source, f.refanged],
         opstamp,
     )
     .map_err(|source| Error::Io {
