@@ -237,7 +237,8 @@ pub struct SearchArgs {
     #[arg(long)]
     pub exact: bool,
     /// Also search each word's synonyms and threat-actor aliases
-    /// (index-schema/synonyms.txt: 海莲花 also finds OceanLotus, APT32)
+    /// (index-schema/synonyms.txt: 海莲花 also finds OceanLotus, APT32), below
+    /// the word itself; the default (--exact turns it off)
     #[arg(long, conflicts_with = "exact")]
     pub expand: bool,
     /// More synonym/alias groups (lines of `name | alias | …`); implies --expand

@@ -196,7 +196,7 @@ fn aliases_are_searched_below_the_exact_name_and_exact_turns_them_off() {
     );
     let idx = build_index(d);
 
-    let hits = search_json(&idx.path, &["海莲花", "--expand"]);
+    let hits = search_json(&idx.path, &["海莲花"]);
     assert_eq!(hits.len(), 2, "{:?}", titles(&hits));
     assert_eq!(titles(&hits)[0], "海莲花组织新活动", "the exact name first");
     let also: Vec<&str> = hits[0]["also_searched"]
@@ -211,8 +211,8 @@ fn aliases_are_searched_below_the_exact_name_and_exact_turns_them_off() {
     );
 
     assert_eq!(search_json(&idx.path, &["海莲花", "--exact"]).len(), 1);
-    // Expansion is opt-in: without --expand the grep set.
-    assert_eq!(search_json(&idx.path, &["海莲花"]).len(), 1);
+    // `--expand` names the default.
+    assert_eq!(search_json(&idx.path, &["海莲花", "--expand"]).len(), 2);
 
     // A user's group; its Latin alias matches whole words only ("rce" is in "source").
     let syn = d.join("syn.txt");

@@ -181,11 +181,37 @@ fn query_for(
 
 /// Answers `opts` from the index in `index_dir`.
 pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error> {
-    let opened = schema::open(index_dir)?;
+    let mut opened = schema::open(index_dir)?;
+    use_every_core(&mut opened.index);
     let reader = opened.reader()?;
     let searcher = reader.searcher();
     let vocab = Vocabulary::load(index_dir, opened.opstamp);
     run_with(&searcher, &opened.fields, vocab.as_ref(), opts)
+}
+
+/// From this many documents on, a search runs its segments on every core.
+/// Below it, starting the threads costs more than they save: a whole
+/// search of wechat-10k (10,406 articles) takes 2–3 ms.
+const PARALLEL_DOCS: u32 = 50_000;
+
+/// Lets tantivy search the index's segments in parallel (its multi-thread
+/// executor: each segment collected on its own thread, the answers merged),
+/// for a large index of several segments. Measured at a million articles
+/// (bench/latency-results-1m.md): the slowest classes' 99th percentile is
+/// a phrase over bigrams in most documents, CPU-bound per segment.
+/// `serve` does not call it: it runs one search a core already.
+fn use_every_core(index: &mut tantivy::Index) {
+    let Ok(metas) = index.searchable_segment_metas() else {
+        return;
+    };
+    let docs: u32 = metas.iter().map(tantivy::SegmentMeta::num_docs).sum();
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let threads = cores.min(metas.len());
+    if docs >= PARALLEL_DOCS && threads > 1 {
+        // Without the pool (it could not start threads) the search runs on
+        // this thread: slower, the same answer.
+        let _ = index.set_multithread_executor(threads);
+    }
 }
 
 /// Answers `opts` from an already opened index: what a long-running

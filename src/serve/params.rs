@@ -39,6 +39,9 @@ pub struct SearchParams {
     pub limit: String,
     #[serde(default)]
     pub offset: String,
+    /// `1`/`true`: exactly grep's set, as the CLI's `--exact`.
+    #[serde(default)]
+    pub exact: String,
 }
 
 fn bad(msg: String) -> Error {
@@ -108,6 +111,11 @@ impl SearchParams {
             other => return Err(bad(format!("sort is relevance or date, not '{other}'"))),
         };
         let limit = number("limit", &self.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
+        let exact = match self.exact.as_str() {
+            "" | "0" | "false" => false,
+            "1" | "true" => true,
+            other => return Err(bad(format!("exact must be 1 or 0, not '{other}'"))),
+        };
         Ok(Options {
             query,
             limit: Some(limit),
@@ -125,9 +133,10 @@ impl SearchParams {
             facets: true,
             fold_duplicates: true,
             paths_only: false,
-            // The CLI's default: no synonym/alias expansion (`--expand`).
-            synonyms: None,
-            exact: false,
+            // The CLI's default: synonyms and aliases searched, below the
+            // name typed; `exact=1` turns them off as `--exact` does.
+            synonyms: (!exact).then(crate::synonyms::Synonyms::builtin),
+            exact,
         })
     }
 }
