@@ -151,9 +151,9 @@ fn open_index(dir: &Path, rebuild: bool) -> Result<schema::Opened, Error> {
 /// Segments with more documents than this are not merged again: a merge
 /// maps its input segments whole (resident memory) and rewrites them, so
 /// unbounded merges made memory and time grow with the archive (925 MB
-/// peak at 100k articles). A merge reads at most 8 segments of this size
-/// (~200 MB at 3.5 KB of index an article); a million articles end in
-/// ~15–20 segments of 50–80k.
+/// peak at 100k articles). With the writer's budget (cli::INDEX_MEMORY) a
+/// thread flushes ~5k documents, so a merge reads 8 of those and writes
+/// ~40k; a million articles end in ~25 segments of ~40k.
 const MAX_DOCS_BEFORE_MERGE: usize = 20_000;
 
 fn open_writer(opened: &schema::Opened, opts: &Options) -> Result<Writer, Error> {

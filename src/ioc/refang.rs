@@ -114,12 +114,34 @@ fn is_scheme_sep(rest: &[u8]) -> bool {
     rest.starts_with(b"://") || rest.starts_with(b"[:]//") || rest.starts_with(b"[://]")
 }
 
+/// The bytes a defang marker or a defanged scheme can start with (see
+/// [`marker_at`]): `[ ( {`, the lead bytes of `。` and `．`, and `h f`.
+const MARKER_START: [bool; 256] = {
+    let mut t = [false; 256];
+    let starts = *b"[({\xE3\xEFhHfF";
+    let mut k = 0;
+    while k < starts.len() {
+        t[starts[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
 /// Rewrites every defang marker; borrows when there is none.
 pub(crate) fn refang_mapped(text: &str) -> Refanged<'_> {
     let bytes = text.as_bytes();
     let mut out: Option<(Vec<u8>, Vec<usize>)> = None;
     let mut i = 0;
     while i < bytes.len() {
+        if out.is_none() {
+            // Nothing copied yet (nearly every text): jump to the next byte
+            // a marker can start with. Indexing ran every other byte through
+            // the marker checks: 4% of its CPU on wechat-10k.
+            match bytes[i..].iter().position(|&b| MARKER_START[b as usize]) {
+                Some(k) => i += k,
+                None => break,
+            }
+        }
         // "[://]" is the one multi-byte replacement; handled as `[` `:` `//` `]`.
         if bytes[i..].starts_with(b"[://]") && i > 0 && bytes[i - 1].is_ascii_alphabetic() {
             let (o, m) = out.get_or_insert_with(|| copy_prefix(bytes, i));
