@@ -288,30 +288,39 @@ fn reposts(a: &Sketched, b: &Sketched) -> bool {
 /// compared as a star around their first member, not pair by pair.
 const MAX_BUCKET: usize = 64;
 
-/// The pairs of sketches that agree on at least one whole band (LSH): the
-/// only pairs worth comparing. A pair may come more than once.
-fn candidates(s: &[Sketched]) -> Vec<(usize, usize)> {
-    let mut banded: Vec<(u64, usize)> = Vec::with_capacity(s.len() * LANES / BAND);
+/// Calls `visit` with each pair of sketches that agree on at least one
+/// whole band (LSH): the only pairs worth comparing. A pair may come more
+/// than once. The pairs are visited, not collected: on a million
+/// generated articles (bodies recombined from 10k, so buckets are full)
+/// the list of pairs and the (key, index) tuples were ~600 MB at the end
+/// of the run, the peak of the whole run.
+fn for_candidates(s: &[Sketched], mut visit: impl FnMut(usize, usize)) {
+    // A band's key (its number and its lanes) takes 20 bits, so key and
+    // document index share one u64, sorted as the pair (key, index) would be.
+    const _: () = assert!((LANES / BAND).ilog2() as usize + 1 + BAND * LANE_BITS <= 32);
+    if u32::try_from(s.len()).is_err() {
+        return; // four billion sketches: beyond any index tantivy holds
+    }
+    let mut banded: Vec<u64> = Vec::with_capacity(s.len() * LANES / BAND);
     for (i, d) in s.iter().enumerate() {
         for (b, band) in d.lanes.chunks(BAND).enumerate() {
             let k = band
                 .iter()
                 .fold(b as u64, |acc, &x| acc << LANE_BITS | x as u64);
-            banded.push((k, i));
+            banded.push(k << 32 | i as u64);
         }
     }
     banded.sort_unstable();
-    let mut pairs = Vec::new();
-    for run in banded.chunk_by(|a, b| a.0 == b.0) {
+    let doc = |v: u64| (v & 0xffff_ffff) as usize;
+    for run in banded.chunk_by(|a, b| a >> 32 == b >> 32) {
         if run.len() > MAX_BUCKET {
-            pairs.extend(run[1..].iter().map(|&(_, j)| (run[0].1, j)));
+            run[1..].iter().for_each(|&j| visit(doc(run[0]), doc(j)));
             continue;
         }
-        for (n, &(_, i)) in run.iter().enumerate() {
-            pairs.extend(run[n + 1..].iter().map(|&(_, j)| (i, j)));
+        for (n, &i) in run.iter().enumerate() {
+            run[n + 1..].iter().for_each(|&j| visit(doc(i), doc(j)));
         }
     }
-    pairs
 }
 
 /// Union-find over reprint keys.
@@ -361,12 +370,12 @@ impl Joins {
 fn body_joins(searcher: &Searcher) -> Result<Vec<(u64, u64)>, Error> {
     let s = sketches(searcher)?;
     let mut joins = Joins::default();
-    for (i, j) in candidates(&s) {
+    for_candidates(&s, |i, j| {
         let (a, b) = (&s[i], &s[j]);
         if a.key != b.key && joins.find(a.key) != joins.find(b.key) && reposts(a, b) {
             joins.join(a.key, b.key);
         }
-    }
+    });
     Ok(joins.resolved())
 }
 
