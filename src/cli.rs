@@ -146,11 +146,12 @@ pub struct IndexArgs {
 
 /// Total indexing memory budget, shared by tantivy's threads. It also sets
 /// how large the segments a merge reads are (what a thread holds when it
-/// flushes). Measured on 200k generated articles (bench/scale_gen.py),
-/// schema v8: 256 MB peaked at 793 MB resident (two merges of ~98k
-/// documents), 128 MB at 463 MB (merges of ~41k), in the same time
-/// (69 / 71 s); a million articles peaked at 1.45 GB with 256 MB.
-const INDEX_MEMORY: usize = 128 * 1024 * 1024;
+/// flushes), and so how many segments an archive ends in. Measured at a
+/// million generated articles (bench/scale_gen.py), schema v8: 128 MB
+/// peaked at 575 MB resident but left 25 segments of ~41k, and a search
+/// opens every one (median of the dev-set classes 13–25 ms, startup 9.6
+/// ms); 256 MB leaves ~9 of ~110k (see README "A million").
+const INDEX_MEMORY: usize = 256 * 1024 * 1024;
 
 impl IndexArgs {
     /// The indexer's options: plain data, no clap types past this point.

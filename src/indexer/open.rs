@@ -152,8 +152,8 @@ fn open_index(dir: &Path, rebuild: bool) -> Result<schema::Opened, Error> {
 /// maps its input segments whole (resident memory) and rewrites them, so
 /// unbounded merges made memory and time grow with the archive (925 MB
 /// peak at 100k articles). With the writer's budget (cli::INDEX_MEMORY) a
-/// thread flushes ~5k documents, so a merge reads 8 of those and writes
-/// ~40k; a million articles end in ~25 segments of ~40k.
+/// thread flushes ~12–17k documents, so a merge reads 8 of those and writes
+/// ~100k; a million articles end in ~9 segments of ~110k.
 const MAX_DOCS_BEFORE_MERGE: usize = 20_000;
 
 fn open_writer(opened: &schema::Opened, opts: &Options) -> Result<Writer, Error> {
