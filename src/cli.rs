@@ -150,7 +150,8 @@ pub struct IndexArgs {
 /// million generated articles (bench/scale_gen.py), schema v8: 128 MB
 /// peaked at 575 MB resident but left 25 segments of ~41k, and a search
 /// opens every one (median of the dev-set classes 13–25 ms, startup 9.6
-/// ms); 256 MB leaves ~9 of ~110k (see README "A million").
+/// ms); 256 MB, merging 4 segments at a time (see
+/// `indexer::open::MERGE_SEGMENTS`), leaves ~17 (README "A million").
 const INDEX_MEMORY: usize = 256 * 1024 * 1024;
 
 impl IndexArgs {

@@ -152,9 +152,16 @@ fn open_index(dir: &Path, rebuild: bool) -> Result<schema::Opened, Error> {
 /// maps its input segments whole (resident memory) and rewrites them, so
 /// unbounded merges made memory and time grow with the archive (925 MB
 /// peak at 100k articles). With the writer's budget (cli::INDEX_MEMORY) a
-/// thread flushes ~12–17k documents, so a merge reads 8 of those and writes
-/// ~100k; a million articles end in ~9 segments of ~110k.
+/// thread flushes ~12–17k documents; a merge reads [`MERGE_SEGMENTS`] of
+/// those and writes ~60k, and a million articles end in ~17 segments.
 const MAX_DOCS_BEFORE_MERGE: usize = 20_000;
+
+/// Segments merged at once (tantivy's default is 8). A merge maps its
+/// inputs while it reads them, and those pages count in the resident size:
+/// at a million generated articles, merges of 8 segments of ~15k took the
+/// peak past 1 GB (1,034 MB by 200 s); 400k articles peaked at 664 MB
+/// merging 4 (793 MB at 200k merging 8), in the same time.
+const MERGE_SEGMENTS: usize = 4;
 
 fn open_writer(opened: &schema::Opened, opts: &Options) -> Result<Writer, Error> {
     let threads = opts.threads.max(1);
@@ -194,6 +201,7 @@ fn open_writer(opened: &schema::Opened, opts: &Options) -> Result<Writer, Error>
         })?;
     let mut policy = LogMergePolicy::default();
     policy.set_max_docs_before_merge(MAX_DOCS_BEFORE_MERGE);
+    policy.set_min_num_segments(MERGE_SEGMENTS);
     writer.set_merge_policy(Box::new(policy));
     Ok(writer)
 }
