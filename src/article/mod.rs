@@ -47,20 +47,17 @@ impl Article {
         self.ranking_body.as_deref().unwrap_or(&self.body)
     }
 
-    /// The body for the two recall fields: the article's own lines and the
-    /// lines of its related-article lists (empty when it has none; see
-    /// `related::split_lines`).
-    pub fn recall_parts(&self) -> (std::borrow::Cow<'_, str>, String) {
-        let split = self
+    /// The body for the two recall fields: the article's own lines (the
+    /// ranking text) and the lines of its related-article lists (empty when
+    /// it has none; see `related::list_lines`).
+    pub fn recall_parts(&self) -> (&str, String) {
+        let lists = self
             .ranking_body
             .as_deref()
-            .and_then(|r| related::split_lines(&self.body, r));
-        match split {
-            Some((own, lists)) => (std::borrow::Cow::Owned(own), lists),
-            None => (
-                std::borrow::Cow::Borrowed(self.body.as_str()),
-                String::new(),
-            ),
+            .and_then(|r| Some((r, related::list_lines(&self.body, r)?)));
+        match lists {
+            Some((own, lists)) => (own, lists),
+            None => (&self.body, String::new()),
         }
     }
 }

@@ -130,29 +130,24 @@ pub fn without_related(markdown: &str) -> Option<String> {
     })
 }
 
-/// The cleaned `body` split into the article's own lines and the lines of
-/// its related-article lists, given `ranking`, the body cleaned without
-/// the lists: the lines of `ranking` are met in order, every other line is
-/// a list's. Each line of `body` lands in exactly one part, so the recall
-/// fields together still hold all of it (a query term never spans a line:
-/// the recall units keep `\n`). `None` when `ranking`'s lines are not all
-/// met (cleaning differed at a block's edge): then the whole body is the
-/// article's own, as if it had no list.
-pub fn split_lines(body: &str, ranking: &str) -> Option<(String, String)> {
+/// The lines of the cleaned `body` that belong to its related-article
+/// lists, given `ranking`, the body cleaned without the lists: the lines of
+/// `ranking` are met in order, every other line is a list's. The lines met
+/// are `ranking` itself, so `ranking` and the lines returned hold every line
+/// of `body` once (a query term never spans a line: the recall units keep
+/// `\n`). `None` when `ranking`'s lines are not all met (cleaning differed
+/// at a block's edge): then the whole body is the article's own.
+pub fn list_lines(body: &str, ranking: &str) -> Option<String> {
     let mut want = ranking.split('\n').peekable();
-    let mut own: Vec<&str> = Vec::new();
     let mut lists: Vec<&str> = Vec::new();
     for line in body.split('\n') {
         if want.peek() == Some(&line) {
             want.next();
-            own.push(line);
         } else {
             lists.push(line);
         }
     }
-    want.next()
-        .is_none()
-        .then(|| (own.join("\n"), lists.join("\n")))
+    want.next().is_none().then(|| lists.join("\n"))
 }
 
 #[cfg(test)]
@@ -190,10 +185,9 @@ mod tests {
     fn split_lines_puts_every_line_in_one_part_in_order() {
         let body = "引言\n推荐阅读\nLog4j 复盘\n\n正文\n结尾";
         let ranking = "引言\n\n正文\n结尾";
-        let (own, lists) = split_lines(body, ranking).expect("lines line up");
-        assert_eq!(own, "引言\n\n正文\n结尾");
+        let lists = list_lines(body, ranking).expect("lines line up");
         assert_eq!(lists, "推荐阅读\nLog4j 复盘");
-        let mut all: Vec<&str> = own.split('\n').chain(lists.split('\n')).collect();
+        let mut all: Vec<&str> = ranking.split('\n').chain(lists.split('\n')).collect();
         let mut want: Vec<&str> = body.split('\n').collect();
         all.sort_unstable();
         want.sort_unstable();
@@ -202,6 +196,6 @@ mod tests {
 
     #[test]
     fn split_lines_gives_up_when_cleaning_changed_a_line() {
-        assert_eq!(split_lines("甲\n乙", "甲\n丙"), None);
+        assert_eq!(list_lines("甲\n乙", "甲\n丙"), None);
     }
 }
