@@ -355,6 +355,9 @@ pub struct Opened {
     pub dir: PathBuf,
     /// Opstamp of the last commit when opened.
     pub opstamp: u64,
+    /// The number of documents of each segment of that commit (from the
+    /// meta.json read to open it, deletes subtracted).
+    pub segment_docs: Vec<u32>,
 }
 
 fn tantivy_err(dir: &Path, e: tantivy::TantivyError) -> Error {
@@ -458,6 +461,7 @@ pub fn open(dir: &Path) -> Result<Opened, Error> {
         info,
         dir: dir.to_path_buf(),
         opstamp: metas.opstamp,
+        segment_docs: metas.segments.iter().map(|s| s.num_docs()).collect(),
     })
 }
 
@@ -513,6 +517,7 @@ pub fn open_or_create(dir: &Path) -> Result<Opened, Error> {
         info: None,
         dir: dir.to_path_buf(),
         opstamp: 0,
+        segment_docs: Vec::new(),
     })
 }
 

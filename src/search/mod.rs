@@ -182,7 +182,7 @@ fn query_for(
 /// Answers `opts` from the index in `index_dir`.
 pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error> {
     let mut opened = schema::open(index_dir)?;
-    use_every_core(&mut opened.index);
+    use_every_core(&mut opened);
     let reader = opened.reader()?;
     let searcher = reader.searcher();
     let vocab = Vocabulary::load(index_dir, opened.opstamp);
@@ -200,17 +200,16 @@ const PARALLEL_DOCS: u32 = 50_000;
 /// (bench/latency-results-1m.md): the slowest classes' 99th percentile is
 /// a phrase over bigrams in most documents, CPU-bound per segment.
 /// `serve` does not call it: it runs one search a core already.
-fn use_every_core(index: &mut tantivy::Index) {
-    let Ok(metas) = index.searchable_segment_metas() else {
-        return;
-    };
-    let docs: u32 = metas.iter().map(tantivy::SegmentMeta::num_docs).sum();
+/// The segments are those of the meta.json `schema::open` read (not read
+/// again here).
+fn use_every_core(opened: &mut schema::Opened) {
+    let docs: u32 = opened.segment_docs.iter().sum();
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    let threads = cores.min(metas.len());
+    let threads = cores.min(opened.segment_docs.len());
     if docs >= PARALLEL_DOCS && threads > 1 {
         // Without the pool (it could not start threads) the search runs on
         // this thread: slower, the same answer.
-        let _ = index.set_multithread_executor(threads);
+        let _ = opened.index.set_multithread_executor(threads);
     }
 }
 
