@@ -300,23 +300,8 @@ impl TermFile {
 
     /// Every term matching `needle` at `anchor`.
     fn matching(&self, needle: &str, anchor: Anchor) -> Vec<&str> {
-        self.strs(&self.matching_spans(needle, anchor))
-    }
-
-    /// The terms at `spans` (from [`Self::matching_spans`]).
-    fn strs(&self, spans: &[std::ops::Range<usize>]) -> Vec<&str> {
         let bytes = self.terms();
-        // Written from valid UTF-8 terms; a damaged line is skipped.
-        spans
-            .iter()
-            .filter_map(|r| std::str::from_utf8(bytes.get(r.clone())?).ok())
-            .collect()
-    }
-
-    /// Where in [`Self::terms`] each term matching `needle` at `anchor` is.
-    fn matching_spans(&self, needle: &str, anchor: Anchor) -> Vec<std::ops::Range<usize>> {
-        let bytes = self.terms();
-        let mut out = Vec::new();
+        let mut out: Vec<&str> = Vec::new();
         let mut last_line_start = usize::MAX;
         for at in memchr::memmem::find_iter(bytes, needle.as_bytes()) {
             let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
@@ -334,7 +319,10 @@ impl TermFile {
             };
             if ok {
                 last_line_start = start;
-                out.push(start..end);
+                // Written from valid UTF-8 terms; a damaged line is skipped.
+                if let Ok(t) = std::str::from_utf8(&bytes[start..end]) {
+                    out.push(t);
+                }
             }
         }
         out
@@ -349,10 +337,6 @@ impl TermFile {
 pub struct Vocabulary {
     words: TermFile,
     idents: std::sync::OnceLock<Option<TermFile>>,
-    /// The last identifier-run lookup: a string is looked up once for the
-    /// body and again for its related lists (same runs), and a scan of the
-    /// list is the cost of an identifier query (~10% of one at 100k).
-    last_idents: std::sync::Mutex<Option<(String, Vec<std::ops::Range<usize>>)>>,
     dir: std::path::PathBuf,
     opstamp: u64,
 }
@@ -365,7 +349,6 @@ impl Vocabulary {
         Some(Vocabulary {
             words: TermFile::load(dir, VOCABULARY_FILE, "secsearch-words", opstamp)?,
             idents: std::sync::OnceLock::new(),
-            last_idents: std::sync::Mutex::new(None),
             dir: dir.to_path_buf(),
             opstamp,
         })
@@ -392,20 +375,7 @@ impl Vocabulary {
         let file = self.idents.get_or_init(|| {
             TermFile::load(&self.dir, IDENTS_FILE, "secsearch-idents", self.opstamp)
         });
-        let file = file.as_ref()?;
-        let mut last = self
-            .last_idents
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((n, spans)) = last.as_ref() {
-            if n == needle {
-                return Some(file.strs(spans));
-            }
-        }
-        let spans = file.matching_spans(needle, Anchor::Contains);
-        let found = file.strs(&spans);
-        *last = Some((needle.to_string(), spans));
-        Some(found)
+        Some(file.as_ref()?.matching(needle, Anchor::Contains))
     }
 }
 
@@ -528,28 +498,6 @@ mod tests {
         assert_eq!(v.matching("cve", Anchor::Suffix), vec!["xcve"]);
         assert_eq!(v.matching("apt", Anchor::Prefix), vec!["apt", "apt29"]);
         assert!(v.matching("t\na", Anchor::Contains).is_empty());
-    }
-
-    #[test]
-    fn a_repeated_identifier_lookup_gives_the_same_runs() {
-        let file = |text: &[u8]| TermFile {
-            data: TermBytes::Owned(text.to_vec()),
-            start: 4,
-        };
-        let v = Vocabulary {
-            words: file(b"head\n"),
-            idents: std::sync::OnceLock::from(Some(file(b"head\n1.2.3\n8.0.0\nv8.0.1\n"))),
-            last_idents: std::sync::Mutex::new(None),
-            dir: std::path::PathBuf::new(),
-            opstamp: 0,
-        };
-        for needle in ["8.0", "8.0", ".2.", "8.0", "zz", "zz"] {
-            let want: Vec<&str> = ["1.2.3", "8.0.0", "v8.0.1"]
-                .into_iter()
-                .filter(|r| r.contains(needle))
-                .collect();
-            assert_eq!(v.idents_containing(needle), Some(want), "{needle}");
-        }
     }
 
     #[test]

@@ -178,23 +178,28 @@ fn ident_field(f: &Fields, field: Field) -> Option<Field> {
 /// documents as the phrase of its recall units, without a phrase over
 /// `.`, `-`, `0`, `1` and open ends that expand to thousands of words.
 /// Any other string, a string inside very many runs, or an index without
-/// the list, takes the phrase.
+/// the list, takes the phrase. `runs` is [`ident_runs`] of `norm`, looked up
+/// once by the caller for all the fields a string is searched in.
 pub(crate) fn string_query(
     vocab: Option<&Vocabulary>,
+    runs: Option<&[&str]>,
     f: &Fields,
     norm: &str,
     field: Field,
 ) -> Result<Box<dyn TQuery>, Error> {
-    let ident = ident_field(f, field).zip(analyzer::ident_query(norm));
-    if let (Some(v), Some((ident_field, q))) = (vocab, ident) {
-        match v.idents_containing(q) {
-            Some(runs) if runs.len() <= MAX_IDENT_RUNS => {
-                return Ok(Box::new(ListQuery::new(ident_field, runs)));
-            }
-            _ => {}
-        }
+    if let (Some(runs), Some(ident)) = (runs, ident_field(f, field)) {
+        return Ok(Box::new(ListQuery::new(ident, runs.iter().copied())));
     }
     recall_query(vocab, &analyzer::query_units(norm), field)
+}
+
+/// The identifier runs a (normalized) string can only occur inside, when it
+/// is such a string, the index lists its runs and they are few enough
+/// ([`MAX_IDENT_RUNS`]); `None`: the string takes the phrase. One scan of
+/// the list, whatever the number of fields searched.
+fn ident_runs<'v>(vocab: Option<&'v Vocabulary>, norm: &str) -> Option<Vec<&'v str>> {
+    let runs = vocab?.idents_containing(analyzer::ident_query(norm)?)?;
+    (runs.len() <= MAX_IDENT_RUNS).then_some(runs)
 }
 
 fn push_unique(out: &mut Vec<String>, s: &str) {
@@ -440,12 +445,13 @@ fn clause_queries(
         }
         for (text, fields) in recall_targets(f, term, exact) {
             let norm = analyzer::normalize(&text);
+            let runs = ident_runs(vocab, &norm);
             for (field, boost) in fields {
                 // The vocabulary file leaves out `url` and `link` (see
                 // `indexer::finish`): their words come from the term
                 // dictionary.
                 let vocab = vocab.filter(|_| field != f.url && field != f.link);
-                let q = string_query(vocab, f, &norm, field)?;
+                let q = string_query(vocab, runs.as_deref(), f, &norm, field)?;
                 alternatives.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
             }
         }
@@ -547,7 +553,9 @@ fn all_in_title(
             }
             let norm = analyzer::normalize(&term.text);
             if !analyzer::query_units(&norm).is_empty() {
-                alts.push((Occur::Should, string_query(vocab, f, &norm, f.title)?));
+                let runs = ident_runs(vocab, &norm);
+                let q = string_query(vocab, runs.as_deref(), f, &norm, f.title)?;
+                alts.push((Occur::Should, q));
             }
             let aliases = expansion
                 .of(ci, ti)
