@@ -412,33 +412,20 @@ where
     let tmp = dir.join(format!("{file}.tmp"));
     let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
     writeln!(out, "{kind} opstamp={opstamp}")?;
-    // The live streams, ordered by their current term (a handful a
-    // segment: a sorted list, as `search::SortedPaths` merges paths).
-    let mut live: Vec<usize> = Vec::with_capacity(streams.len());
-    for i in 0..streams.len() {
-        if streams[i].advance() {
-            let at = live.partition_point(|&j| streams[j].key() <= streams[i].key());
-            live.insert(at, i);
-        }
-    }
     let mut last: Option<Vec<u8>> = None;
-    while !live.is_empty() {
-        let i = live.remove(0);
-        let key = streams[i].key();
-        if last.as_deref() != Some(key) {
-            if std::str::from_utf8(key).is_ok() && !key.contains(&b'\n') {
-                out.write_all(key)?;
-                out.write_all(b"\n")?;
-            }
-            let l = last.get_or_insert_with(Vec::new);
-            l.clear();
-            l.extend_from_slice(key);
+    crate::sorted::merge(&mut streams, |key| {
+        if last.as_deref() == Some(key) {
+            return Ok(());
         }
-        if streams[i].advance() {
-            let at = live.partition_point(|&j| streams[j].key() <= streams[i].key());
-            live.insert(at, i);
+        if std::str::from_utf8(key).is_ok() && !key.contains(&b'\n') {
+            out.write_all(key)?;
+            out.write_all(b"\n")?;
         }
-    }
+        let l = last.get_or_insert_with(Vec::new);
+        l.clear();
+        l.extend_from_slice(key);
+        Ok(())
+    })?;
     out.flush()?;
     drop(out);
     std::fs::rename(&tmp, dir.join(file))

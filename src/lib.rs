@@ -34,6 +34,7 @@ pub mod serve;
 pub mod show;
 pub mod signals;
 pub mod snippet;
+pub(crate) mod sorted;
 pub mod stats;
 pub mod stix;
 pub(crate) mod stored;

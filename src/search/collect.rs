@@ -308,40 +308,10 @@ impl SortedPaths {
                 next: 0,
             })
             .collect();
-        // The live runs, ordered by their next path. A handful of segments:
-        // a sorted list with a binary-search insert does fewer comparisons
-        // than a heap and moves indices, not strings (the heap of owned
-        // paths was a third of `-l`'s main thread at a million articles).
-        let mut live: Vec<usize> = Vec::with_capacity(runs.len());
-        for i in 0..runs.len() {
-            if runs[i].load()? {
-                let at = live.partition_point(|&j| runs[j].head() <= runs[i].head());
-                live.insert(at, i);
-            }
-        }
-        while let Some(&i) = live.first() {
-            match std::str::from_utf8(runs[i].head()) {
-                Ok(path) => emit(path)?,
-                Err(_) => emit(&String::from_utf8_lossy(runs[i].head()))?,
-            }
-            if !runs[i].advance()? {
-                live.remove(0);
-                continue;
-            }
-            // Segments mostly hold stretches of the walk's path order, so
-            // the run just read usually stays first: one comparison, not a
-            // binary search over every run (18% of `-l`'s main thread at 25
-            // segments, measured).
-            if live
-                .get(1)
-                .is_some_and(|&j| runs[i].head() >= runs[j].head())
-            {
-                live.remove(0);
-                let at = live.partition_point(|&j| runs[j].head() <= runs[i].head());
-                live.insert(at, i);
-            }
-        }
-        Ok(())
+        crate::sorted::merge(&mut runs, |path| match std::str::from_utf8(path) {
+            Ok(path) => emit(path),
+            Err(_) => emit(&String::from_utf8_lossy(path)),
+        })
     }
 }
 
@@ -379,17 +349,19 @@ impl PathRun<'_> {
         self.at = end;
         Ok(!self.ends.is_empty())
     }
+}
 
-    /// Moves to the next path; false when the run is done.
+impl crate::sorted::Run for PathRun<'_> {
+    /// Moves to the next path, reading the next batch when this one is
+    /// done (the first call reads the first).
     fn advance(&mut self) -> std::io::Result<bool> {
-        self.next += 1;
-        if self.next < self.ends.len() {
+        if self.next + 1 < self.ends.len() {
+            self.next += 1;
             return Ok(true);
         }
         self.load()
     }
 
-    /// The current path's bytes (valid only after `load`/`advance` said so).
     fn head(&self) -> &[u8] {
         let start = match self.next {
             0 => 0,
