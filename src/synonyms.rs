@@ -69,11 +69,15 @@ pub enum ParseErrorKind {
 pub struct Synonyms {
     /// The built-in text while it is not parsed yet.
     pending: Option<&'static str>,
-    /// `pending` in ASCII lower case, for the substring pre-check: the
-    /// generator writes terms already folded but for ASCII case.
-    lower: OnceLock<String>,
     parsed: OnceLock<Groups>,
 }
+
+/// The built-in groups, parsed once a process however many [`Synonyms`]
+/// are made (`serve` makes one a request), and the built-in text in ASCII
+/// lower case for the substring pre-check (the generator writes terms
+/// already folded but for ASCII case).
+static BUILTIN_GROUPS: OnceLock<Groups> = OnceLock::new();
+static BUILTIN_LOWER: OnceLock<String> = OnceLock::new();
 
 /// Parsed groups.
 ///
@@ -164,12 +168,16 @@ impl Synonyms {
         }
     }
 
-    /// The parsed groups, parsing the built-in text now if need be.
+    /// The parsed groups, parsing the built-in text now if need be (once a
+    /// process: `pending` is only ever [`BUILTIN`]).
     fn groups_parsed(&self) -> &Groups {
-        self.parsed.get_or_init(|| {
-            let text = self.pending.unwrap_or_default();
-            Groups::parse(text, "builtin").unwrap_or_default()
-        })
+        match (self.parsed.get(), self.pending) {
+            (Some(groups), _) => groups,
+            (None, Some(text)) => {
+                BUILTIN_GROUPS.get_or_init(|| Groups::parse(text, "builtin").unwrap_or_default())
+            }
+            (None, None) => self.parsed.get_or_init(Groups::default),
+        }
     }
 
     /// Whether `key` can be in a group: always once parsed; before, whether
@@ -177,8 +185,8 @@ impl Synonyms {
     fn may_hold(&self, key: &str) -> bool {
         match self.pending {
             _ if key.is_empty() => false,
-            Some(text) if self.parsed.get().is_none() => {
-                let lower = self.lower.get_or_init(|| text.to_ascii_lowercase());
+            Some(text) if self.parsed.get().is_none() && BUILTIN_GROUPS.get().is_none() => {
+                let lower = BUILTIN_LOWER.get_or_init(|| text.to_ascii_lowercase());
                 memchr::memmem::find(lower.as_bytes(), key.as_bytes()).is_some()
             }
             _ => true,
@@ -189,10 +197,12 @@ impl Synonyms {
     /// that shares a term with existing groups is joined with all of them:
     /// the user said those names are the same thing.
     pub fn merge(&mut self, mut other: Synonyms) {
-        self.groups_parsed();
-        other.groups_parsed();
-        let mut mine = self.parsed.take().unwrap_or_default();
-        mine.merge(other.parsed.take().unwrap_or_default());
+        let owned = |s: &mut Synonyms| match s.parsed.take() {
+            Some(groups) => groups,
+            None => s.groups_parsed().clone(),
+        };
+        let mut mine = owned(self);
+        mine.merge(owned(&mut other));
         *self = Self::from_groups(mine);
     }
 
