@@ -27,6 +27,7 @@ pub mod ioc;
 pub mod iocs;
 pub mod messages;
 pub mod output;
+pub(crate) mod path_list;
 pub mod query;
 pub mod schema;
 pub mod search;

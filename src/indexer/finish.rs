@@ -81,7 +81,7 @@ pub(super) fn finish(
     Ok(())
 }
 
-/// Whether the vocabulary file describes commit `opstamp` (its first line;
+/// Whether the files beside the index describe commit `opstamp` (their first line;
 /// the rest, up to megabytes, is not read).
 fn term_files_are_of(dir: &Path, opstamp: u64) -> bool {
     let of = |file: &str, kind: &str| {
@@ -92,7 +92,9 @@ fn term_files_are_of(dir: &Path, opstamp: u64) -> bool {
         std::io::BufReader::new(file).read_line(&mut head).is_ok()
             && head.trim_end() == format!("{kind} opstamp={opstamp}")
     };
-    of(expand::VOCABULARY_FILE, "secsearch-words") && of(expand::IDENTS_FILE, "secsearch-idents")
+    of(expand::VOCABULARY_FILE, "secsearch-words")
+        && of(expand::IDENTS_FILE, "secsearch-idents")
+        && of(crate::path_list::PATHS_FILE, "secsearch-paths")
 }
 
 /// Deletes the files of segments merged away. Not fatal: the next run
@@ -103,13 +105,27 @@ fn collect_garbage(index: &tantivy::Index) -> Result<(), tantivy::TantivyError> 
     Ok(())
 }
 
-/// The files a search reads beside the index: identifier runs and words.
+/// The files a search reads beside the index: paths, identifier runs and
+/// words.
 fn write_term_files(
     opts: &Options,
     searcher: &tantivy::Searcher,
     f: &crate::schema::Fields,
     opstamp: u64,
 ) -> Result<(), Error> {
+    // The paths flat, for `-l` (see `path_list`).
+    let paths = crate::path_list::PATHS_FILE;
+    crate::path_list::write(
+        &opts.index_dir,
+        searcher,
+        crate::schema::name::PATH,
+        opstamp,
+    )
+    .map_err(|source| Error::Io {
+        path: opts.index_dir.join(paths),
+        what: "cannot write",
+        source,
+    })?;
     // The identifier runs, for whole-identifier lookups (see
     // expand::Vocabulary::idents_containing); before the words, whose file
     // is what a running `serve` watches for a new commit.

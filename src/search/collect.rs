@@ -14,6 +14,7 @@ use super::rank::ranked;
 use super::{Hit, Options, Reprint, Sort};
 use crate::error::Error;
 use crate::indexer::reprint::Groups;
+use crate::path_list::{PathList, SegmentPaths};
 use crate::schema::{name, Fields};
 use crate::{columns, stored};
 
@@ -222,18 +223,27 @@ const PATH_BATCH: usize = 4096;
 
 /// Every matching path of `-l` without a limit, in order (like `grep -l`),
 /// produced as they are printed: only each segment's sorted path ordinals
-/// are held (8 bytes a hit), its paths are read from the segment's path
-/// dictionary a batch at a time, and the segments' runs are merged. A query
-/// that matches most of a million articles then starts printing at once
-/// and never holds all its paths (it held every one, sorted, before).
+/// are held (8 bytes a hit), its paths are read a batch at a time, and the
+/// segments' runs are merged. A query that matches most of a million
+/// articles then starts printing at once and never holds all its paths (it
+/// held every one, sorted, before). Paths are read from the index's flat
+/// [`PathList`] when it describes the segment, else from the segment's path
+/// dictionary.
 pub struct SortedPaths {
     cols: Vec<StrColumn>,
     ords: Vec<Vec<u64>>,
+    /// Each segment's place in `list`, if it has one.
+    flat: Vec<Option<SegmentPaths>>,
+    list: Option<std::sync::Arc<PathList>>,
     len: usize,
 }
 
 impl SortedPaths {
-    pub(super) fn new(searcher: &Searcher, docs: &HashSet<DocAddress>) -> Result<Self, Error> {
+    pub(super) fn new(
+        searcher: &Searcher,
+        docs: &HashSet<DocAddress>,
+        list: Option<std::sync::Arc<PathList>>,
+    ) -> Result<Self, Error> {
         let all = columns::str_columns(searcher, name::PATH)?;
         let mut ords: Vec<Vec<u64>> = vec![Vec::new(); all.len()];
         for a in docs {
@@ -242,11 +252,15 @@ impl SortedPaths {
                 ords[seg].extend(columns::first_ord(col, a.doc_id));
             }
         }
-        Ok(Self::of_ords(all, ords))
+        Ok(Self::of_ords(searcher, all, ords, list))
     }
 
     /// The same from each segment's matching documents ([`SegmentDocs`]).
-    pub(super) fn of_segments(searcher: &Searcher, docs: &[DocsOfSegment]) -> Result<Self, Error> {
+    pub(super) fn of_segments(
+        searcher: &Searcher,
+        docs: &[DocsOfSegment],
+        list: Option<std::sync::Arc<PathList>>,
+    ) -> Result<Self, Error> {
         let all = columns::str_columns(searcher, name::PATH)?;
         let mut ords: Vec<Vec<u64>> = vec![Vec::new(); all.len()];
         for (seg, seg_docs) in docs {
@@ -255,14 +269,23 @@ impl SortedPaths {
                 ords[seg].extend(seg_docs.iter().filter_map(|&d| columns::first_ord(col, d)));
             }
         }
-        Ok(Self::of_ords(all, ords))
+        Ok(Self::of_ords(searcher, all, ords, list))
     }
 
-    fn of_ords(all: Vec<Option<StrColumn>>, ords: Vec<Vec<u64>>) -> Self {
-        let (mut cols, mut kept) = (Vec::new(), Vec::new());
-        for (col, mut o) in all.into_iter().zip(ords) {
+    fn of_ords(
+        searcher: &Searcher,
+        all: Vec<Option<StrColumn>>,
+        ords: Vec<Vec<u64>>,
+        list: Option<std::sync::Arc<PathList>>,
+    ) -> Self {
+        let (mut cols, mut kept, mut flat) = (Vec::new(), Vec::new(), Vec::new());
+        let segments = searcher.segment_readers();
+        for ((col, mut o), seg) in all.into_iter().zip(ords).zip(segments) {
             if let (Some(col), false) = (col, o.is_empty()) {
                 o.sort_unstable();
+                let id = seg.segment_id().uuid_string();
+                let count = col.dictionary().num_terms();
+                flat.push(list.as_ref().and_then(|l| l.segment(&id, count)));
                 cols.push(col);
                 kept.push(o);
             }
@@ -271,6 +294,8 @@ impl SortedPaths {
         SortedPaths {
             cols,
             ords: kept,
+            flat,
+            list,
             len,
         }
     }
@@ -298,8 +323,10 @@ impl SortedPaths {
             .cols
             .iter()
             .zip(&self.ords)
-            .map(|(col, ords)| PathRun {
+            .zip(&self.flat)
+            .map(|((col, ords), flat)| PathRun {
                 col,
+                flat: self.list.as_deref().zip(*flat),
                 ords,
                 at: 0,
                 size: size.max(1),
@@ -318,6 +345,8 @@ impl SortedPaths {
 /// One segment's matching paths, read `size` at a time into one buffer.
 struct PathRun<'a> {
     col: &'a StrColumn,
+    /// The segment's paths in the flat list, while it answers.
+    flat: Option<(&'a PathList, SegmentPaths)>,
     ords: &'a [u64],
     /// The next ordinal to read.
     at: usize,
@@ -339,15 +368,35 @@ impl PathRun<'_> {
             return Ok(false);
         }
         let end = (self.at + self.size).min(self.ords.len());
-        let (buf, ends) = (&mut self.buf, &mut self.ends);
-        self.col
-            .dictionary()
-            .sorted_ords_to_term_cb(&self.ords[self.at..end], |b| {
+        let batch = &self.ords[self.at..end];
+        if !self.load_flat(batch) {
+            let (buf, ends) = (&mut self.buf, &mut self.ends);
+            self.col.dictionary().sorted_ords_to_term_cb(batch, |b| {
                 buf.extend_from_slice(b);
                 ends.push(buf.len());
             })?;
+        }
         self.at = end;
         Ok(!self.ends.is_empty())
+    }
+
+    /// Reads `batch` from the flat list; false (and the list no longer
+    /// used) when there is none or it fails to answer an ordinal.
+    fn load_flat(&mut self, batch: &[u64]) -> bool {
+        let Some((list, seg)) = self.flat else {
+            return false;
+        };
+        for &ord in batch {
+            let Some(path) = list.path(seg, ord) else {
+                self.flat = None;
+                self.buf.clear();
+                self.ends.clear();
+                return false;
+            };
+            self.buf.extend_from_slice(path);
+            self.ends.push(self.buf.len());
+        }
+        true
     }
 }
 
@@ -607,17 +656,24 @@ mod tests {
                 &tantivy::collector::DocSetCollector,
             )
             .unwrap();
-        let paths = SortedPaths::new(&searcher, &all).unwrap();
-        assert_eq!(paths.len(), want.len());
-        for size in [1, 2, 5, PATH_BATCH] {
-            let mut got = Vec::new();
-            paths
-                .for_each_batched(size, |p| {
-                    got.push(p.to_string());
-                    Ok(())
-                })
-                .unwrap();
-            assert_eq!(got, want, "batches of {size}");
+        let list = PathList::load(index.path(), opened.opstamp).map(std::sync::Arc::new);
+        assert!(list.is_some(), "the index writes its path list");
+        // From the segments' dictionaries, then from the flat list.
+        for list in [None, list] {
+            let flat = list.is_some();
+            let paths = SortedPaths::new(&searcher, &all, list).unwrap();
+            assert_eq!(paths.len(), want.len());
+            assert!(paths.flat.iter().all(|f| f.is_some() == flat));
+            for size in [1, 2, 5, PATH_BATCH] {
+                let mut got = Vec::new();
+                paths
+                    .for_each_batched(size, |p| {
+                        got.push(p.to_string());
+                        Ok(())
+                    })
+                    .unwrap();
+                assert_eq!(got, want, "batches of {size}, flat list: {flat}");
+            }
         }
     }
 }
