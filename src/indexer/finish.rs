@@ -52,7 +52,14 @@ pub(super) fn finish(
         }
     }
     let index = &session.opened.index;
-    let reader = index.reader().map_err(index_err("cannot read the index"))?;
+    // Manual: the default reader watches meta.json and reloads from a
+    // background thread, which could still be mapping segment files after
+    // this run has ended (a SIGBUS in the test that then truncates one).
+    let reader = index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()
+        .map_err(index_err("cannot read the index"))?;
     let searcher = reader.searcher();
     summary.documents = searcher.num_docs();
     let opstamp = index
