@@ -281,16 +281,11 @@ impl TermFile {
     /// as it is, not copied behind a "\n": the header line's own end serves
     /// (the copy was a tenth of a no-hit query's time).
     fn load(dir: &std::path::Path, file: &str, kind: &str, opstamp: u64) -> Option<TermFile> {
-        let f = std::fs::File::open(dir.join(file)).ok()?;
-        // SAFETY: the file is only ever replaced by a rename (see
-        // `write_term_file`), never truncated or written in place, so the
-        // mapped bytes do not change under us.
-        let data = TermBytes::Mapped(unsafe { memmap2::Mmap::map(&f) }.ok()?);
-        let start = memchr::memchr(b'\n', &data)?;
-        if data[..start] != *format!("{kind} opstamp={opstamp}").as_bytes() {
-            return None;
-        }
-        Some(TermFile { data, start })
+        let (data, start) = map_stamped(dir, file, kind, opstamp)?;
+        Some(TermFile {
+            data: TermBytes::Mapped(data),
+            start,
+        })
     }
 
     /// "\n" + the terms, each followed by "\n".
@@ -347,6 +342,28 @@ type Memo = (String, Anchor, Vec<(usize, usize)>);
 /// How many answers [`Vocabulary`] remembers: the strings of one query
 /// (a long one has a few dozen open words), not a server's history.
 const MEMO_SIZE: usize = 64;
+
+/// Maps `dir/file`, a file written beside the index after a commit, if its
+/// first line is `{kind} opstamp={opstamp}`: the file and where that line
+/// ends. A file of another commit (a crash between two of them) is `None`,
+/// and the caller does without it.
+pub(crate) fn map_stamped(
+    dir: &std::path::Path,
+    file: &str,
+    kind: &str,
+    opstamp: u64,
+) -> Option<(memmap2::Mmap, usize)> {
+    let f = std::fs::File::open(dir.join(file)).ok()?;
+    // SAFETY: these files are only ever replaced by a rename (see
+    // `write_term_file`, `path_list::write`), never truncated or written
+    // in place, so the mapped bytes do not change under us.
+    let data = unsafe { memmap2::Mmap::map(&f) }.ok()?;
+    let end = memchr::memchr(b'\n', &data)?;
+    if data[..end] != *format!("{kind} opstamp={opstamp}").as_bytes() {
+        return None;
+    }
+    Some((data, end))
+}
 
 /// The word part of the index's vocabulary, and (read when first needed)
 /// its identifier runs. Both files are rebuilt after every commit; a file

@@ -55,14 +55,7 @@ pub struct PathList {
 impl PathList {
     /// Maps `dir`'s paths file if it describes commit `opstamp`.
     pub fn load(dir: &Path, opstamp: u64) -> Option<PathList> {
-        let f = std::fs::File::open(dir.join(PATHS_FILE)).ok()?;
-        // SAFETY: the file is only ever replaced by a rename (see `write`),
-        // never truncated or written in place.
-        let data = unsafe { memmap2::Mmap::map(&f) }.ok()?;
-        let end = memchr::memchr(b'\n', &data)?;
-        if data[..end] != *format!("{KIND} opstamp={opstamp}").as_bytes() {
-            return None;
-        }
+        let (data, end) = crate::expand::map_stamped(dir, PATHS_FILE, KIND, opstamp)?;
         Some(PathList {
             data,
             start: end + 1,
