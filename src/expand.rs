@@ -567,12 +567,7 @@ mod tests {
             w.add_document(tantivy::doc!(f => t)).unwrap();
         }
         w.commit().unwrap();
-        let searcher = index
-            .reader_builder()
-            .reload_policy(tantivy::ReloadPolicy::Manual)
-            .try_into()
-            .unwrap()
-            .searcher();
+        let searcher = crate::schema::manual_reader(&index).unwrap().searcher();
         let count = |terms: &[&str]| {
             let q = ListQuery::new(f, terms.iter().copied());
             searcher.search(&q, &tantivy::collector::Count).unwrap()

@@ -372,16 +372,23 @@ pub fn exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file()
 }
 
+/// A reader on `index`'s last commit that never reloads by itself.
+/// tantivy's default reader watches `meta.json` and reloads from a
+/// background thread, which can still be mapping segment files after its
+/// user is done with it (a SIGBUS in the test that then truncates one);
+/// every reader here is read and dropped, or reloaded on purpose (`serve`).
+pub fn manual_reader(index: &Index) -> tantivy::Result<tantivy::IndexReader> {
+    index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()
+}
+
 impl Opened {
     /// A reader on the last commit. A segment file that is missing or
     /// damaged shows up here, and is reported with the `--rebuild` hint.
     pub fn reader(&self) -> Result<tantivy::IndexReader, Error> {
-        let reader: tantivy::IndexReader = self
-            .index
-            .reader_builder()
-            .reload_policy(tantivy::ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|e| tantivy_err(&self.dir, e))?;
+        let reader = manual_reader(&self.index).map_err(|e| tantivy_err(&self.dir, e))?;
         crate::integrity::check_counts(&reader.searcher(), self.fields.title, &self.dir)?;
         Ok(reader)
     }

@@ -52,14 +52,7 @@ pub(super) fn finish(
         }
     }
     let index = &session.opened.index;
-    // Manual: the default reader watches meta.json and reloads from a
-    // background thread, which could still be mapping segment files after
-    // this run has ended (a SIGBUS in the test that then truncates one).
-    let reader = index
-        .reader_builder()
-        .reload_policy(tantivy::ReloadPolicy::Manual)
-        .try_into()
-        .map_err(index_err("cannot read the index"))?;
+    let reader = crate::schema::manual_reader(index).map_err(index_err("cannot read the index"))?;
     let searcher = reader.searcher();
     summary.documents = searcher.num_docs();
     let opstamp = index
