@@ -106,7 +106,9 @@ pub struct SegmentPaths {
 /// Writes the paths file of `searcher`'s segments for commit `opstamp`,
 /// atomically (temporary file + rename). A segment's paths are held in
 /// memory one segment at a time.
-pub fn write(dir: &Path, searcher: &Searcher, column: &str, opstamp: u64) -> std::io::Result<()> {
+pub fn write(dir: &Path, searcher: &Searcher, opstamp: u64) -> std::io::Result<()> {
+    let columns = crate::columns::str_columns(searcher, crate::schema::name::PATH)
+        .map_err(std::io::Error::other)?;
     let tmp = dir.join(format!("{PATHS_FILE}.tmp"));
     let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
     let header = format!("{KIND} opstamp={opstamp}\n");
@@ -118,12 +120,8 @@ pub fn write(dir: &Path, searcher: &Searcher, column: &str, opstamp: u64) -> std
     out.write_all(&vec![0u8; segments.len() * ENTRY_LEN])?;
     let mut pos = dir_at + (segments.len() * ENTRY_LEN) as u64;
     let mut entries: Vec<u8> = Vec::with_capacity(segments.len() * ENTRY_LEN);
-    for seg in segments {
-        let col = seg
-            .fast_fields()
-            .str(column)
-            .map_err(std::io::Error::other)?;
-        let (offsets, bytes) = match &col {
+    for (seg, col) in segments.iter().zip(&columns) {
+        let (offsets, bytes) = match col {
             Some(col) => flatten(col)?,
             None => (vec![0], Vec::new()),
         };

@@ -113,19 +113,17 @@ fn write_term_files(
     f: &crate::schema::Fields,
     opstamp: u64,
 ) -> Result<(), Error> {
+    let cannot_write = |file: &str| {
+        let path = opts.index_dir.join(file);
+        move |source| Error::Io {
+            path,
+            what: "cannot write",
+            source,
+        }
+    };
     // The paths flat, for `-l` (see `path_list`).
-    let paths = crate::path_list::PATHS_FILE;
-    crate::path_list::write(
-        &opts.index_dir,
-        searcher,
-        crate::schema::name::PATH,
-        opstamp,
-    )
-    .map_err(|source| Error::Io {
-        path: opts.index_dir.join(paths),
-        what: "cannot write",
-        source,
-    })?;
+    crate::path_list::write(&opts.index_dir, searcher, opstamp)
+        .map_err(cannot_write(crate::path_list::PATHS_FILE))?;
     // The identifier runs, for whole-identifier lookups (see
     // expand::Vocabulary::idents_containing); before the words, whose file
     // is what a running `serve` watches for a new commit.
@@ -135,11 +133,7 @@ fn write_term_files(
         &[f.title_ident, f.body_ident, f.refanged_ident],
         opstamp,
     )
-    .map_err(|source| Error::Io {
-        path: opts.index_dir.join(expand::IDENTS_FILE),
-        what: "cannot write",
-        source,
-    })?;
+    .map_err(cannot_write(expand::IDENTS_FILE))?;
     expand::write_vocabulary(
         &opts.index_dir,
         searcher,
@@ -150,9 +144,5 @@ fn write_term_files(
         &[f.title, f.body, f.related, f.source, f.refanged],
         opstamp,
     )
-    .map_err(|source| Error::Io {
-        path: opts.index_dir.join(expand::VOCABULARY_FILE),
-        what: "cannot write",
-        source,
-    })
+    .map_err(cannot_write(expand::VOCABULARY_FILE))
 }
