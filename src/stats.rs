@@ -20,7 +20,10 @@ pub struct Facets {
 
 /// Counts `docs` by source and by month, reading columns (no stored
 /// document is decompressed).
-pub(crate) fn facets(searcher: &Searcher, docs: &HashSet<DocAddress>) -> Result<Facets, Error> {
+pub(crate) fn facets(
+    searcher: &Searcher,
+    docs: impl IntoIterator<Item = DocAddress>,
+) -> Result<Facets, Error> {
     let sources = columns::str_columns(searcher, name::SOURCE_EXACT)?;
     let dates = columns::columns::<tantivy::DateTime>(searcher, name::DATE)?;
     // Count by column ordinal and by raw day first, and turn each distinct
@@ -134,7 +137,7 @@ pub fn compute_with(opened: &schema::Opened, searcher: &Searcher) -> Result<Stat
                 .map(move |d| DocAddress::new(ord as u32, d))
         })
         .collect();
-    let f = facets(searcher, &all)?;
+    let f = facets(searcher, all.iter().copied())?;
     let indicators = indicator_counts(searcher, &all)?;
     let (first, last) = date_range(searcher)?;
     let info = opened.info.as_ref();

@@ -3,14 +3,13 @@
 //! date, url, duplicates). Bodies are not read here: the presentation
 //! stage reads a file for its snippet only when it prints that hit.
 
-use std::collections::HashSet;
-
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::Query as TQuery;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
-use super::rank::ranked;
+use super::rank::{ranked, ranked_with};
+use super::search_failed;
 use super::{Hit, Options, Reprint, Sort};
 use crate::error::Error;
 use crate::indexer::reprint::Groups;
@@ -167,38 +166,56 @@ impl DupKeys {
         self.0.as_ref().map(|f| &f.groups)
     }
 
-    /// The number of distinct articles among `docs`.
-    pub(super) fn distinct(&self, docs: &HashSet<DocAddress>) -> u64 {
-        if self.0.is_none() {
-            return docs.len() as u64;
-        }
-        // Keys met once are one article each; only the documents of keys met
-        // again are folded one by one, in address order (deterministic).
-        let mut first: std::collections::HashMap<u64, DocAddress> =
-            std::collections::HashMap::with_capacity(docs.len());
-        let mut again: Vec<(u64, DocAddress)> = Vec::new();
-        for &a in docs {
-            let k = self.key(a);
-            match first.entry(k) {
-                std::collections::hash_map::Entry::Occupied(_) => again.push((k, a)),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(a);
+    /// The number of distinct articles among `docs` (each segment's
+    /// matching documents, ascending). Every document's key is read (a
+    /// block of a segment at a time) and the keys sorted: a key met once is
+    /// one article; the documents of a key met again are folded one by one
+    /// ([`Fold`]), in address order (deterministic). Sorting, not a hash
+    /// map: at a million articles a common word matches over half a million
+    /// documents, and inserting each into a map (a cache miss each) was most
+    /// of a ranked search's time after the query itself (perf).
+    pub(super) fn distinct(&self, docs: &[DocsOfSegment]) -> u64 {
+        let total: usize = docs.iter().map(|(_, d)| d.len()).sum();
+        let Some(f) = &self.0 else {
+            return total as u64;
+        };
+        let mut keyed: Vec<(u64, DocAddress)> = Vec::with_capacity(total);
+        let mut keyless = 0u64;
+        let mut vals: Vec<Option<u64>> = vec![None; KEY_BLOCK];
+        for (seg, ids) in docs {
+            let col = f.keys.get(*seg as usize).and_then(Option::as_ref);
+            for block in ids.chunks(KEY_BLOCK) {
+                let vals = &mut vals[..block.len()];
+                vals.fill(None);
+                if let Some(col) = col {
+                    col.first_vals(block, vals);
+                }
+                for (&doc, v) in block.iter().zip(vals.iter()) {
+                    match v {
+                        Some(k) => keyed.push((f.groups.key(*k), DocAddress::new(*seg, doc))),
+                        // Without a key a document is only ever its own article.
+                        None => keyless += 1,
+                    }
                 }
             }
         }
-        if again.is_empty() {
-            return first.len() as u64;
+        keyed.sort_unstable();
+        let mut count = keyless;
+        for run in keyed.chunk_by(|a, b| a.0 == b.0) {
+            count += match run {
+                [_] => 1,
+                _ => {
+                    let mut fold = Fold::default();
+                    run.iter().filter(|&&(_, a)| fold.take(self, a)).count() as u64
+                }
+            };
         }
-        let mut repeated: Vec<u64> = again.iter().map(|&(k, _)| k).collect();
-        repeated.sort_unstable();
-        repeated.dedup();
-        again.extend(repeated.iter().filter_map(|k| Some((*k, *first.get(k)?))));
-        again.sort_unstable();
-        let mut fold = Fold::default();
-        let folded = again.iter().filter(|&&(_, a)| fold.take(self, a)).count();
-        (first.len() - repeated.len() + folded) as u64
+        count
     }
 }
+
+/// Documents whose fold keys are read at once ([`Column::first_vals`]).
+const KEY_BLOCK: usize = 1024;
 
 /// The `path` column of each segment, opened once, for hits that need only
 /// their path (`-l`): no stored document is decompressed.
@@ -239,23 +256,7 @@ pub struct SortedPaths {
 }
 
 impl SortedPaths {
-    pub(super) fn new(
-        searcher: &Searcher,
-        docs: &HashSet<DocAddress>,
-        list: Option<std::sync::Arc<PathList>>,
-    ) -> Result<Self, Error> {
-        let all = columns::str_columns(searcher, name::PATH)?;
-        let mut ords: Vec<Vec<u64>> = vec![Vec::new(); all.len()];
-        for a in docs {
-            let seg = a.segment_ord as usize;
-            if let Some(Some(col)) = all.get(seg) {
-                ords[seg].extend(columns::first_ord(col, a.doc_id));
-            }
-        }
-        Ok(Self::of_ords(searcher, all, ords, list))
-    }
-
-    /// The same from each segment's matching documents ([`SegmentDocs`]).
+    /// The paths of each segment's matching documents ([`SegmentDocs`]).
     pub(super) fn of_segments(
         searcher: &Searcher,
         docs: &[DocsOfSegment],
@@ -429,6 +430,12 @@ pub(super) struct SegmentDocs;
 /// A segment's ordinal and its matching documents, ascending.
 pub(super) type DocsOfSegment = (u32, Vec<DocId>);
 
+/// The addresses of each segment's matching documents.
+pub(super) fn addresses(docs: &[DocsOfSegment]) -> impl Iterator<Item = DocAddress> + '_ {
+    docs.iter()
+        .flat_map(|(seg, ids)| ids.iter().map(move |&d| DocAddress::new(*seg, d)))
+}
+
 pub(super) struct SegmentDocsChild(DocsOfSegment);
 
 impl Collector for SegmentDocs {
@@ -464,21 +471,62 @@ impl SegmentCollector for SegmentDocsChild {
     }
 }
 
+/// Every match of a search, and the first ranking candidates when the hits
+/// are ranked and their number bounded: one pass over the index (see
+/// [`ranked_with`]). Without a bound (every hit, ranked) the number of
+/// candidates is known only after the matches are: the ranking is a second
+/// pass ([`top_distinct`]).
+pub(super) fn matches(
+    searcher: &Searcher,
+    q: &dyn TQuery,
+    opts: &Options,
+) -> Result<(Vec<DocsOfSegment>, Option<Candidates>), Error> {
+    match opts.limit.filter(|_| opts.ranks()) {
+        Some(limit) => {
+            let n = candidates(opts.offset + limit);
+            let (docs, top) = ranked_with(searcher, q, opts.sort, n, SegmentDocs)?;
+            Ok((docs, Some(Candidates { n, top })))
+        }
+        None => Ok((
+            searcher.search(q, &SegmentDocs).map_err(search_failed)?,
+            None,
+        )),
+    }
+}
+
+/// The best documents of a ranking pass, before folding: the best `n`
+/// (all of them when fewer match).
+pub(super) struct Candidates {
+    n: usize,
+    top: Vec<(f32, DocAddress)>,
+}
+
+/// Candidates fetched for `want` distinct articles: duplicates are folded
+/// after ranking, so more than `want`.
+fn candidates(want: usize) -> usize {
+    want * 2 + 16
+}
+
 /// The best `want` distinct articles (or all there are), best first.
 /// Duplicates are folded after ranking, so candidates are fetched in
-/// growing numbers until enough distinct ones remain.
+/// growing numbers until enough distinct ones remain; the first fetch is
+/// `first` when it holds enough.
 fn top_distinct(
     searcher: &Searcher,
     q: &dyn TQuery,
-    sort: Sort,
-    want: usize,
-    matching: usize,
+    (sort, want, matching): (Sort, usize, usize),
     keys: &DupKeys,
+    first: Option<Candidates>,
 ) -> Result<Vec<(f32, DocAddress)>, Error> {
-    let mut n = (want * 2 + 16).min(matching);
+    let mut n = candidates(want).min(matching);
+    let mut fetched = first.filter(|c| c.n >= n).map(|c| c.top);
     loop {
+        let top = match fetched.take() {
+            Some(top) => top,
+            None => ranked(searcher, q, sort, n)?,
+        };
         let mut fold = Fold::default();
-        let picked: Vec<(f32, DocAddress)> = ranked(searcher, q, sort, n)?
+        let picked: Vec<(f32, DocAddress)> = top
             .into_iter()
             .filter(|(_, a)| fold.take(keys, *a))
             .collect();
@@ -490,12 +538,13 @@ fn top_distinct(
 }
 
 /// The hits to show, in order: the requested page of the ranking (none
-/// when `-l` lists every path: those come as [`SortedPaths`]).
+/// when `-l` lists every path: those come as [`SortedPaths`]). `matching`
+/// documents matched; `first`: the candidates of the pass that found them.
 pub(super) fn hits(
     searcher: &Searcher,
     f: &Fields,
     q: &dyn TQuery,
-    all: &HashSet<DocAddress>,
+    (matching, first): (usize, Option<Candidates>),
     keys: &DupKeys,
     opts: &Options,
 ) -> Result<Vec<Hit>, Error> {
@@ -503,13 +552,13 @@ pub(super) fn hits(
         return Ok(Vec::new());
     }
     let want = match opts.limit {
-        Some(l) => (opts.offset + l).min(all.len()),
-        None => all.len(),
+        Some(l) => (opts.offset + l).min(matching),
+        None => matching,
     };
     if want == 0 {
         return Ok(Vec::new());
     }
-    let picked = top_distinct(searcher, q, opts.sort, want, all.len(), keys)?;
+    let picked = top_distinct(searcher, q, (opts.sort, want, matching), keys, first)?;
     let page = picked
         .into_iter()
         .skip(opts.offset)
@@ -650,18 +699,15 @@ mod tests {
         let reader = opened.reader().unwrap();
         let searcher = reader.searcher();
         assert!(searcher.segment_readers().len() > 1, "several segments");
-        let all: HashSet<DocAddress> = searcher
-            .search(
-                &tantivy::query::AllQuery,
-                &tantivy::collector::DocSetCollector,
-            )
+        let all = searcher
+            .search(&tantivy::query::AllQuery, &SegmentDocs)
             .unwrap();
         let list = PathList::load(index.path(), opened.opstamp).map(std::sync::Arc::new);
         assert!(list.is_some(), "the index writes its path list");
         // From the segments' dictionaries, then from the flat list.
         for list in [None, list] {
             let flat = list.is_some();
-            let paths = SortedPaths::new(&searcher, &all, list).unwrap();
+            let paths = SortedPaths::of_segments(&searcher, &all, list).unwrap();
             assert_eq!(paths.len(), want.len());
             assert!(paths.flat.iter().all(|f| f.is_some() == flat));
             for size in [1, 2, 5, PATH_BATCH] {

@@ -242,24 +242,24 @@ pub fn run_with(
         return every_path(searcher, q.as_ref(), expansion, opts, list);
     }
 
-    // All matching documents: the total counts articles, not files.
-    let all = searcher
-        .search(&q, &DocSetCollector)
-        .map_err(search_failed)?;
+    // All matching documents (the total counts articles, not files) and,
+    // in the same pass, the first ranking candidates.
+    let (all, first) = collect::matches(searcher, q.as_ref(), opts)?;
+    let matching = all.iter().map(|(_, d)| d.len()).sum();
     let keys = collect::DupKeys::new(searcher, opts.fold_duplicates)?;
     let total = keys.distinct(&all);
     let facets = if opts.facets {
-        Some(stats::facets(searcher, &all)?)
+        Some(stats::facets(searcher, collect::addresses(&all))?)
     } else {
         None
     };
-    let hits = collect::hits(searcher, f, q.as_ref(), &all, &keys, opts)?;
+    let hits = collect::hits(searcher, f, q.as_ref(), (matching, first), &keys, opts)?;
     // `-l --facets`: every path as well as the counts.
     let paths = if opts.ranks() {
         None
     } else {
         let list = vocab.and_then(Vocabulary::paths);
-        Some(SortedPaths::new(searcher, &all, list)?)
+        Some(SortedPaths::of_segments(searcher, &all, list)?)
     };
     Ok(results(opts, hits, paths, total, facets, expansion))
 }
