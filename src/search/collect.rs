@@ -3,6 +3,7 @@
 //! date, url, duplicates). Bodies are not read here: the presentation
 //! stage reads a file for its snippet only when it prints that hit.
 
+use rayon::prelude::*;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::Query as TQuery;
@@ -481,7 +482,8 @@ pub(super) fn matches(
     q: &dyn TQuery,
     opts: &Options,
 ) -> Result<(Vec<DocsOfSegment>, Option<Candidates>), Error> {
-    match opts.limit.filter(|_| opts.ranks()) {
+    // `-c` (no hit shown) needs no ranking.
+    match opts.limit.filter(|&l| opts.ranks() && opts.offset + l > 0) {
         Some(limit) => {
             let n = candidates(opts.offset + limit);
             let (docs, top) = ranked_with(searcher, q, opts.sort, n, SegmentDocs)?;
@@ -567,7 +569,13 @@ pub(super) fn hits(
         let cols = PathColumns::new(searcher)?;
         return page.map(|(score, a)| cols.hit(a, score)).collect();
     }
-    page.map(|(score, a)| stored_hit(searcher, f, a, score, keys))
+    // Each hit decompresses its stored document and looks up its
+    // duplicates and reprints (term searches over every segment); the hits
+    // are independent, so they are read on every core (rayon keeps their
+    // order).
+    let page: Vec<(f32, DocAddress)> = page.collect();
+    page.into_par_iter()
+        .map(|(score, a)| stored_hit(searcher, f, a, score, keys))
         .collect()
 }
 
