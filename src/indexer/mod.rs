@@ -13,6 +13,7 @@
 //! nothing: it reports through a [`Progress`] the command layer passes in and
 //! returns a [`Summary`].
 
+mod compact;
 mod finish;
 mod open;
 mod plan;
