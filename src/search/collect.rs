@@ -170,8 +170,8 @@ impl DupKeys {
     /// The number of distinct articles among `docs` (each segment's
     /// matching documents, ascending). Every document's key is read (a
     /// block of a segment at a time) and the keys sorted: a key met once is
-    /// one article; the documents of the keys met again are read again and
-    /// folded one by one ([`Fold`]), in address order (deterministic).
+    /// one article; the documents of the keys met again are folded one by
+    /// one ([`Fold`]), in address order (deterministic).
     /// Sorting bare keys, not a hash map of keys to documents: at a million
     /// articles a common word matches over half a million documents, and
     /// inserting each into a map (a cache miss each) was most of a ranked
@@ -182,30 +182,29 @@ impl DupKeys {
         let Some(f) = &self.0 else {
             return total as u64;
         };
-        let mut keys: Vec<u64> = Vec::with_capacity(total);
-        // Without a key a document is only ever its own article.
-        let mut count = 0u64;
-        f.each_key(docs, |_, k| match k {
-            Some(k) => keys.push(k),
-            None => count += 1,
-        });
+        // Each document's key in document order, and the keys to sort.
+        let mut ordered: Vec<Option<u64>> = Vec::with_capacity(total);
+        f.each_key(docs, |k| ordered.push(k));
+        let mut keys: Vec<u64> = ordered.iter().flatten().copied().collect();
         keys.sort_unstable();
-        let mut repeated: Vec<u64> = Vec::new();
+        // Without a key a document is only ever its own article.
+        let mut count = (ordered.len() - keys.len()) as u64;
+        let mut repeated: rustc_hash::FxHashSet<u64> = Default::default();
         for run in keys.chunk_by(|a, b| a == b) {
             match run {
                 [_] => count += 1,
-                _ => repeated.push(run[0]),
+                _ => {
+                    repeated.insert(run[0]);
+                }
             }
         }
         if repeated.is_empty() {
             return count;
         }
-        let mut again: Vec<(u64, DocAddress)> = Vec::new();
-        f.each_key(docs, |a, k| {
-            if let Some(k) = k.filter(|k| repeated.binary_search(k).is_ok()) {
-                again.push((k, a));
-            }
-        });
+        let mut again: Vec<(u64, DocAddress)> = addresses(docs)
+            .zip(ordered)
+            .filter_map(|(a, k)| Some((k.filter(|k| repeated.contains(k))?, a)))
+            .collect();
         again.sort_unstable();
         for run in again.chunk_by(|a, b| a.0 == b.0) {
             let mut fold = Fold::default();
@@ -216,10 +215,10 @@ impl DupKeys {
 }
 
 impl Folding {
-    /// Calls `each` with every document of `docs` and its fold key (`None`
-    /// without one), reading each segment's keys a block at a time
+    /// Calls `each` with the fold key of every document of `docs`, in order
+    /// (`None` without one), reading each segment's keys a block at a time
     /// ([`Column::first_vals`]).
-    fn each_key(&self, docs: &[DocsOfSegment], mut each: impl FnMut(DocAddress, Option<u64>)) {
+    fn each_key(&self, docs: &[DocsOfSegment], mut each: impl FnMut(Option<u64>)) {
         let mut vals: Vec<Option<u64>> = vec![None; KEY_BLOCK];
         for (seg, ids) in docs {
             let col = self.keys.get(*seg as usize).and_then(Option::as_ref);
@@ -229,8 +228,8 @@ impl Folding {
                 if let Some(col) = col {
                     col.first_vals(block, vals);
                 }
-                for (&doc, v) in block.iter().zip(vals.iter()) {
-                    each(DocAddress::new(*seg, doc), v.map(|k| self.groups.key(k)));
+                for v in vals.iter() {
+                    each(v.map(|k| self.groups.key(k)));
                 }
             }
         }
