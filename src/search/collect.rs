@@ -178,28 +178,27 @@ impl DupKeys {
     /// search's time after the query itself (perf); sorting (key, address)
     /// pairs took twice as long as the keys alone.
     pub(super) fn distinct(&self, docs: &[DocsOfSegment]) -> u64 {
-        let total: usize = docs.iter().map(|(_, d)| d.len()).sum();
         let Some(f) = &self.0 else {
-            return total as u64;
+            return count(docs) as u64;
         };
         // Each document's key in document order, and the keys to sort.
-        let mut ordered: Vec<Option<u64>> = Vec::with_capacity(total);
+        let mut ordered: Vec<Option<u64>> = Vec::with_capacity(count(docs));
         f.each_key(docs, |k| ordered.push(k));
         let mut keys: Vec<u64> = ordered.iter().flatten().copied().collect();
         keys.sort_unstable();
         // Without a key a document is only ever its own article.
-        let mut count = (ordered.len() - keys.len()) as u64;
+        let mut articles = (ordered.len() - keys.len()) as u64;
         let mut repeated: rustc_hash::FxHashSet<u64> = Default::default();
         for run in keys.chunk_by(|a, b| a == b) {
             match run {
-                [_] => count += 1,
+                [_] => articles += 1,
                 _ => {
                     repeated.insert(run[0]);
                 }
             }
         }
         if repeated.is_empty() {
-            return count;
+            return articles;
         }
         let mut again: Vec<(u64, DocAddress)> = addresses(docs)
             .zip(ordered)
@@ -208,9 +207,9 @@ impl DupKeys {
         again.sort_unstable();
         for run in again.chunk_by(|a, b| a.0 == b.0) {
             let mut fold = Fold::default();
-            count += run.iter().filter(|&&(_, a)| fold.take(self, a)).count() as u64;
+            articles += run.iter().filter(|&&(_, a)| fold.take(self, a)).count() as u64;
         }
-        count
+        articles
     }
 }
 
@@ -452,6 +451,11 @@ pub(super) struct SegmentDocs;
 /// A segment's ordinal and its matching documents, ascending.
 pub(super) type DocsOfSegment = (u32, Vec<DocId>);
 
+/// The number of matching documents (files, before folding).
+pub(super) fn count(docs: &[DocsOfSegment]) -> usize {
+    docs.iter().map(|(_, ids)| ids.len()).sum()
+}
+
 /// The addresses of each segment's matching documents.
 pub(super) fn addresses(docs: &[DocsOfSegment]) -> impl Iterator<Item = DocAddress> + '_ {
     docs.iter()
@@ -503,8 +507,7 @@ pub(super) fn matches(
     q: &dyn TQuery,
     opts: &Options,
 ) -> Result<(Vec<DocsOfSegment>, Option<Candidates>), Error> {
-    // `-c` (no hit shown) needs no ranking.
-    match opts.limit.filter(|&l| opts.ranks() && opts.offset + l > 0) {
+    match opts.limit.filter(|_| opts.ranks()) {
         Some(limit) => {
             let n = candidates(opts.offset + limit);
             let (docs, top) = ranked_with(searcher, q, opts.sort, n, SegmentDocs)?;

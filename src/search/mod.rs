@@ -64,11 +64,18 @@ pub struct Options {
 }
 
 impl Options {
-    /// Whether the hits are ranked. `-l` without a limit lists every
-    /// matching path in path order (like `grep -l`): no score is read, so
-    /// the query need not hold the clauses that only score.
+    /// Whether the hits are ranked: not when every matching path is listed
+    /// ([`Options::lists_every_path`]), nor when no hit is shown (`-c`, the
+    /// zero-hit counts: a limit of 0). No score is read then, so the query
+    /// need not hold the clauses that only score.
     pub(crate) fn ranks(&self) -> bool {
-        !(self.paths_only && self.limit.is_none() && self.sort == Sort::Relevance)
+        !(self.lists_every_path() || self.limit == Some(0))
+    }
+
+    /// `-l` without a limit: every matching path in path order (like
+    /// `grep -l`), each file counted.
+    fn lists_every_path(&self) -> bool {
+        self.paths_only && self.limit.is_none() && self.sort == Sort::Relevance
     }
 }
 
@@ -237,7 +244,7 @@ pub fn run_with(
     opts: &Options,
 ) -> Result<Results, Error> {
     let (q, expansion) = query_for(searcher, f, vocab, opts)?;
-    if !opts.ranks() && !opts.facets {
+    if opts.lists_every_path() && !opts.facets {
         let list = vocab.and_then(Vocabulary::paths);
         return every_path(searcher, q.as_ref(), expansion, opts, list);
     }
@@ -245,7 +252,7 @@ pub fn run_with(
     // All matching documents (the total counts articles, not files) and,
     // in the same pass, the first ranking candidates.
     let (all, first) = collect::matches(searcher, q.as_ref(), opts)?;
-    let matching = all.iter().map(|(_, d)| d.len()).sum();
+    let matching = collect::count(&all);
     let keys = collect::DupKeys::new(searcher, opts.fold_duplicates)?;
     let total = keys.distinct(&all);
     let facets = if opts.facets {
@@ -255,7 +262,7 @@ pub fn run_with(
     };
     let hits = collect::hits(searcher, f, q.as_ref(), (matching, first), &keys, opts)?;
     // `-l --facets`: every path as well as the counts.
-    let paths = if opts.ranks() {
+    let paths = if !opts.lists_every_path() {
         None
     } else {
         let list = vocab.and_then(Vocabulary::paths);
@@ -277,7 +284,7 @@ fn every_path(
     let docs = searcher
         .search(q, &collect::SegmentDocs)
         .map_err(search_failed)?;
-    let total = docs.iter().map(|(_, d)| d.len() as u64).sum();
+    let total = collect::count(&docs) as u64;
     let paths = SortedPaths::of_segments(searcher, &docs, list)?;
     Ok(results(
         opts,
