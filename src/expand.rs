@@ -295,23 +295,8 @@ impl TermFile {
 
     /// Every term matching `needle` at `anchor`.
     fn matching(&self, needle: &str, anchor: Anchor) -> Vec<&str> {
-        self.spans(&self.matching_spans(needle, anchor))
-    }
-
-    /// The terms at `spans` (byte ranges of [`TermFile::terms`]).
-    fn spans(&self, spans: &[(usize, usize)]) -> Vec<&str> {
         let bytes = self.terms();
-        // Written from valid UTF-8 terms; a damaged line is skipped.
-        spans
-            .iter()
-            .filter_map(|&(a, b)| std::str::from_utf8(&bytes[a..b]).ok())
-            .collect()
-    }
-
-    /// Where the terms matching `needle` at `anchor` are, as byte ranges.
-    fn matching_spans(&self, needle: &str, anchor: Anchor) -> Vec<(usize, usize)> {
-        let bytes = self.terms();
-        let mut out = Vec::new();
+        let mut out: Vec<&str> = Vec::new();
         let mut last_line_start = usize::MAX;
         for at in memchr::memmem::find_iter(bytes, needle.as_bytes()) {
             let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
@@ -329,19 +314,15 @@ impl TermFile {
             };
             if ok {
                 last_line_start = start;
-                out.push((start, end));
+                // Written from valid UTF-8 terms; a damaged line is skipped.
+                if let Ok(t) = std::str::from_utf8(&bytes[start..end]) {
+                    out.push(t);
+                }
             }
         }
         out
     }
 }
-
-/// One remembered answer of [`Vocabulary::matching`].
-type Memo = (String, Anchor, Vec<(usize, usize)>);
-
-/// How many answers [`Vocabulary`] remembers: the strings of one query
-/// (a long one has a few dozen open words), not a server's history.
-const MEMO_SIZE: usize = 64;
 
 /// Maps `dir/file`, a file written beside the index after a commit, if its
 /// first line is `{kind} opstamp={opstamp}`: the file and where that line
@@ -373,12 +354,6 @@ pub(crate) fn map_stamped(
 pub struct Vocabulary {
     words: TermFile,
     idents: std::sync::OnceLock<Option<TermFile>>,
-    /// The last answers of [`Vocabulary::matching`]. A search looks a
-    /// string up once a field it searches (title, body, related lists,
-    /// refanged): four scans of the 8 MB word list at a million articles,
-    /// 12% of a no-hit search's CPU (perf). Locked: `serve` shares one
-    /// vocabulary between its requests.
-    memo: std::sync::Mutex<Vec<Memo>>,
     /// The flat list of paths (read when `-l` first needs it).
     paths: std::sync::OnceLock<Option<std::sync::Arc<crate::path_list::PathList>>>,
     dir: std::path::PathBuf,
@@ -393,7 +368,6 @@ impl Vocabulary {
         Some(Vocabulary {
             words: TermFile::load(dir, VOCABULARY_FILE, "secsearch-words", opstamp)?,
             idents: std::sync::OnceLock::new(),
-            memo: std::sync::Mutex::new(Vec::new()),
             paths: std::sync::OnceLock::new(),
             dir: dir.to_path_buf(),
             opstamp,
@@ -410,25 +384,10 @@ impl Vocabulary {
             .filter_map(|w| std::str::from_utf8(w).ok())
     }
 
-    /// Every word term matching `needle` at `anchor`.
+    /// Every word term matching `needle` at `anchor` (a scan of the
+    /// list; a query's build asks once a word, see `search::build::Words`).
     pub fn matching(&self, needle: &str, anchor: Anchor) -> Vec<&str> {
-        // The lock is not held during the scan (~1 ms at a million
-        // articles), so `serve`'s requests do not queue behind each other;
-        // a poisoned lock (a request that panicked) only skips the memo.
-        if let Ok(memo) = self.memo.lock() {
-            if let Some((_, _, spans)) = memo.iter().find(|(n, a, _)| n == needle && *a == anchor) {
-                return self.words.spans(spans);
-            }
-        }
-        let spans = self.words.matching_spans(needle, anchor);
-        let found = self.words.spans(&spans);
-        if let Ok(mut memo) = self.memo.lock() {
-            if memo.len() >= MEMO_SIZE {
-                memo.clear();
-            }
-            memo.push((needle.to_string(), anchor, spans));
-        }
-        found
+        self.words.matching(needle, anchor)
     }
 
     /// The index's flat list of paths for this commit, if it has one.
