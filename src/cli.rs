@@ -152,7 +152,7 @@ pub struct IndexArgs {
 /// opens every one (median of the dev-set classes 13–25 ms, startup 9.6
 /// ms); 256 MB, merging 4 segments at a time (see
 /// `indexer::open::MERGE_SEGMENTS`), leaves ~17 (README "A million").
-const INDEX_MEMORY: usize = 256 * 1024 * 1024;
+pub const INDEX_MEMORY: usize = 256 * 1024 * 1024;
 
 impl IndexArgs {
     /// The indexer's options: plain data, no clap types past this point.
