@@ -127,6 +127,26 @@ const MARKER_START: [bool; 256] = {
     t
 };
 
+/// The first byte at or after `from` where a marker may start. `，` `：`
+/// `（` `、` `《` — Chinese punctuation, in every sentence — share their
+/// lead byte with `．` and `。`, so a lead byte counts only when the whole
+/// character follows (the marker checks ran on each: 1.5% of indexing CPU).
+fn next_marker_start(bytes: &[u8], mut from: usize) -> Option<usize> {
+    loop {
+        let i = from
+            + bytes
+                .get(from..)?
+                .iter()
+                .position(|&b| MARKER_START[b as usize])?;
+        let whole = |c: &str| bytes[i..].starts_with(c.as_bytes());
+        match bytes[i] {
+            0xE3 if !whole("。") => from = i + 1,
+            0xEF if !whole("．") => from = i + 1,
+            _ => return Some(i),
+        }
+    }
+}
+
 /// Rewrites every defang marker; borrows when there is none.
 pub(crate) fn refang_mapped(text: &str) -> Refanged<'_> {
     let bytes = text.as_bytes();
@@ -137,8 +157,8 @@ pub(crate) fn refang_mapped(text: &str) -> Refanged<'_> {
             // Nothing copied yet (nearly every text): jump to the next byte
             // a marker can start with. Indexing ran every other byte through
             // the marker checks: 4% of its CPU on wechat-10k.
-            match bytes[i..].iter().position(|&b| MARKER_START[b as usize]) {
-                Some(k) => i += k,
+            match next_marker_start(bytes, i) {
+                Some(k) => i = k,
                 None => break,
             }
         }

@@ -56,7 +56,15 @@ fn is_host_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_'
 }
 
-/// Maximal runs of bytes satisfying `f`, as ranges.
+fn is_v6_byte(b: u8) -> bool {
+    b.is_ascii_hexdigit() || b == b':' || b == b'.'
+}
+
+/// Maximal runs of bytes satisfying `f`, as ranges. `f` must hold only for
+/// ASCII bytes (every class scanned for is ASCII: see the test
+/// `run_classes_are_ascii`), so eight non-ASCII bytes are stepped over at
+/// once: Chinese text is nearly all such bytes, and stepping a byte at a
+/// time was half of indicator extraction (measured on wechat-10k).
 fn runs<'a>(
     bytes: &'a [u8],
     f: impl Fn(u8) -> bool + 'a,
@@ -64,7 +72,7 @@ fn runs<'a>(
     let mut i = 0;
     std::iter::from_fn(move || {
         while i < bytes.len() && !f(bytes[i]) {
-            i += 1;
+            i += non_ascii_block(&bytes[i..]).max(1);
         }
         if i >= bytes.len() {
             return None;
@@ -75,6 +83,43 @@ fn runs<'a>(
         }
         Some(start..i)
     })
+}
+
+/// The maximal runs of bytes satisfying `f` that hold `needle` (for which
+/// `f` holds), found from each `needle` outward: the same runs as
+/// [`runs`] filtered, without stepping through the text between them
+/// (a dotted word is one run in dozens).
+fn runs_holding<'a>(
+    bytes: &'a [u8],
+    needle: u8,
+    f: impl Fn(u8) -> bool + 'a,
+) -> impl Iterator<Item = Range<usize>> + 'a {
+    debug_assert!(f(needle));
+    let mut done = 0;
+    memchr::memchr_iter(needle, bytes).filter_map(move |at| {
+        if at < done {
+            return None;
+        }
+        let start = bytes[..at]
+            .iter()
+            .rposition(|&b| !f(b))
+            .map_or(0, |k| k + 1);
+        let end = bytes[at..]
+            .iter()
+            .position(|&b| !f(b))
+            .map_or(bytes.len(), |k| at + k);
+        done = end;
+        Some(start..end)
+    })
+}
+
+/// 8 when `bytes` starts with eight non-ASCII bytes, else 0.
+fn non_ascii_block(bytes: &[u8]) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    match bytes.first_chunk::<8>() {
+        Some(chunk) if u64::from_ne_bytes(*chunk) & HIGH == HIGH => 8,
+        _ => 0,
+    }
 }
 
 /// `r` without leading/trailing bytes in `trim`.
@@ -179,7 +224,7 @@ fn file(s: &str) -> bool {
 /// Dotted words: IPv4 addresses, domains and file names.
 fn dotted(t: &str, s: &mut Scan, defanged: &dyn Fn(&Range<usize>) -> bool) {
     let bytes = t.as_bytes();
-    for run in runs(bytes, is_host_byte) {
+    for run in runs_holding(bytes, b'.', is_host_byte) {
         let r = trim_range(bytes, run, b".-_");
         let word = &t[r.clone()];
         if !word.contains('.') {
@@ -388,8 +433,8 @@ fn sep(t: &str, i: usize) -> Option<usize> {
 /// CVE, CNVD, CNNVD and ATT&CK technique ids.
 fn ids(t: &str, s: &mut Scan) {
     let bytes = t.as_bytes();
-    for i in 0..bytes.len() {
-        if i > 0 && is_word(bytes[i - 1]) || !matches!(bytes[i], b'c' | b'C' | b'T') {
+    for i in memchr::memchr3_iter(b'c', b'C', b'T', bytes) {
+        if i > 0 && is_word(bytes[i - 1]) {
             continue;
         }
         let rest = &bytes[i..];
@@ -471,8 +516,7 @@ fn attack(t: &str, i: usize) -> Option<(Kind, String, usize)> {
 /// `dead::beef` or `a::b` in C++ is not one). Value in canonical form.
 fn ipv6(t: &str, s: &mut Scan) {
     let bytes = t.as_bytes();
-    let v6 = |b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.';
-    for r in runs(bytes, v6) {
+    for r in runs_holding(bytes, b':', is_v6_byte) {
         let before_ok = r.start == 0 || !is_word(bytes[r.start - 1]);
         let after_ok = !bytes.get(r.end).is_some_and(|&b| is_word(b));
         let mut r2 = r.clone();
@@ -493,6 +537,56 @@ fn ipv6(t: &str, s: &mut Scan) {
         }
         if let Ok(addr) = w.parse::<std::net::Ipv6Addr>() {
             s.push(Kind::Ipv6, addr.to_string(), r2);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_classes_are_ascii() {
+        for b in 0x80..=0xFF_u8 {
+            assert!(!is_host_byte(b) && !is_word(b) && !is_v6_byte(b), "{b:#x}");
+        }
+    }
+
+    /// `runs` steps over non-ASCII blocks; the runs are those of a plain
+    /// byte-at-a-time scan, wherever the blocks fall.
+    #[test]
+    fn runs_match_a_byte_at_a_time_scan() {
+        let naive = |bytes: &[u8]| {
+            let mut out = Vec::new();
+            let mut start = None;
+            for (i, &b) in bytes.iter().enumerate() {
+                match (is_host_byte(b), start) {
+                    (true, None) => start = Some(i),
+                    (false, Some(s)) => {
+                        out.push(s..i);
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+            out.extend(start.map(|s| s..bytes.len()));
+            out
+        };
+        for pad in 0..10 {
+            let text = format!(
+                "{}a.com漏洞情报分析x{}evil-1.org，中文中文中文中文b{}",
+                "中".repeat(pad),
+                "安".repeat(pad % 4),
+                "z".repeat(pad)
+            );
+            let got: Vec<_> = runs(text.as_bytes(), is_host_byte).collect();
+            assert_eq!(got, naive(text.as_bytes()), "{text}");
+            let dotted: Vec<_> = runs_holding(text.as_bytes(), b'.', is_host_byte).collect();
+            let want: Vec<_> = naive(text.as_bytes())
+                .into_iter()
+                .filter(|r| text.as_bytes()[r.clone()].contains(&b'.'))
+                .collect();
+            assert_eq!(dotted, want, "{text}");
         }
     }
 }
