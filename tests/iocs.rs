@@ -355,3 +355,69 @@ fn on_real_articles_typed_cve_filters_agree_with_iocs_and_the_text() {
         assert_eq!(both, typed, "{id}: a typed hit without the text");
     }
 }
+
+/// The same article saved twice, by two sources on two days, counts once,
+/// with its earliest copy's source and date — whatever the segment layout:
+/// indexed in one run (the later copy walked first), or the later copy
+/// added by a second run (another segment). The copy first met in segment
+/// order was counted before, so the two builds disagreed.
+#[test]
+fn a_reposted_article_counts_once_with_its_earliest_copy_in_any_layout() {
+    let body = "通告：CVE-2024-12345 漏洞影响多款产品，攻击者可远程执行代码。".repeat(8);
+    let copies = [
+        ("a-repost.md", "转载号", "2024-05-02"),
+        ("b-original.md", "原创号", "2024-05-01"),
+    ];
+    let write = |dir: &Path, (file, source, date): (&str, &str, &str)| {
+        let text = format!("---\ntitle: 通告\nsource: {source}\ndate: {date}\n---\n\n{body}\n");
+        std::fs::write(dir.join(file), text).unwrap();
+    };
+    let index_run = |index: &Path, root: &Path| {
+        let o = common::bin()
+            .args(["index", "-q", "--index"])
+            .arg(index)
+            .arg(root)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", common::stderr(&o));
+    };
+    let rows = |index: &Path| {
+        let o = common::bin()
+            .args(["iocs", "--json", "--index"])
+            .arg(index)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", common::stderr(&o));
+        common::stdout(&o)
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    std::fs::create_dir_all(&one).unwrap();
+    std::fs::create_dir_all(&two).unwrap();
+    // One run: both copies in one segment, the repost walked first.
+    copies.iter().for_each(|&c| write(&one, c));
+    index_run(&dir.path().join("idx-one"), &one);
+    // Two runs: the original first, the repost in a segment of its own.
+    write(&two, copies[1]);
+    index_run(&dir.path().join("idx-two"), &two);
+    write(&two, copies[0]);
+    index_run(&dir.path().join("idx-two"), &two);
+
+    let (a, b) = (
+        rows(&dir.path().join("idx-one")),
+        rows(&dir.path().join("idx-two")),
+    );
+    assert_eq!(a, b, "the same articles give the same rows in any layout");
+    let row: Value = a
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|r| r["value"] == "CVE-2024-12345")
+        .expect("the CVE is listed");
+    assert_eq!(row["articles"], 1, "{row}");
+    assert_eq!(row["first"], "2024-05-01", "{row}");
+    assert_eq!(
+        row["sources"],
+        serde_json::json!([{"articles": 1, "source": "原创号"}]),
+        "{row}"
+    );
+}

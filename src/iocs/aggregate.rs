@@ -84,63 +84,131 @@ fn by_segment(searcher: &Searcher, docs: &HashSet<DocAddress>) -> Vec<Vec<DocId>
     out
 }
 
+/// The columns [`aggregate`] reads, one entry a segment.
+struct Columns {
+    iocs: Vec<Option<StrColumn>>,
+    sources: Vec<Option<StrColumn>>,
+    dates: Vec<Option<Column<tantivy::DateTime>>>,
+    dups: Vec<Option<Column<u64>>>,
+    hashes: Vec<Option<Column<u64>>>,
+}
+
+/// One segment's ordinals mapped to global ids: the wanted indicators and
+/// the sources its matching documents use.
+struct SegmentIds {
+    iocs: HashMap<u64, u32>,
+    sources: HashMap<u64, u32>,
+}
+
 /// Every indicator of the kinds in `kinds` (all kinds when empty) that
 /// `docs` mention, unsorted.
+///
+/// An article saved twice (same duplicate key) counts once, with the date
+/// and source of its earliest copy (ties by content hash): a rule of the
+/// documents alone, so two builds of the same archive, whose segments hold
+/// the copies in a different order, give the same rows. (The first copy met
+/// in segment order was counted until 2026-12: `安全圈` in one build,
+/// `Doonsec's feed` in the next, for the same reposted article.)
 pub fn aggregate(
     searcher: &Searcher,
     docs: &HashSet<DocAddress>,
     kinds: &[Kind],
 ) -> Result<Vec<Row>, Error> {
-    let iocs = columns::str_columns(searcher, name::IOC)?;
-    let sources = columns::str_columns(searcher, name::SOURCE_EXACT)?;
-    let dates = columns::columns::<tantivy::DateTime>(searcher, name::DATE)?;
-    let dups = columns::columns::<u64>(searcher, name::DUP_HASH)?;
+    let cols = Columns {
+        iocs: columns::str_columns(searcher, name::IOC)?,
+        sources: columns::str_columns(searcher, name::SOURCE_EXACT)?,
+        dates: columns::columns::<tantivy::DateTime>(searcher, name::DATE)?,
+        dups: columns::columns::<u64>(searcher, name::DUP_HASH)?,
+        hashes: columns::columns::<u64>(searcher, name::HASH)?,
+    };
     let mut values = Interner::default();
     let mut source_names = Interner::default();
+    let segments = by_segment(searcher, docs);
+    let mut ids = Vec::with_capacity(segments.len());
+    for (seg, docs) in segments.iter().enumerate() {
+        ids.push(segment_ids(
+            &cols,
+            seg,
+            docs,
+            kinds,
+            &mut values,
+            &mut source_names,
+        )?);
+    }
     let mut acc: HashMap<u32, Acc> = HashMap::new();
     let mut seen: HashSet<(u32, u64)> = HashSet::new();
-    for (seg, ids) in by_segment(searcher, docs).into_iter().enumerate() {
-        let Some(Some(col)) = iocs.get(seg) else {
+    for (seg, d, day) in copies_in_order(&cols, &segments) {
+        let (Some(Some(col)), Some(seg_ids)) = (cols.iocs.get(seg), ids.get(seg)) else {
             continue;
         };
-        let mut global: HashMap<u64, u32> = HashMap::new();
-        for (ord, t) in used_terms(col, &ids)? {
-            let wanted =
-                terms::split(&t).is_some_and(|(k, _)| kinds.is_empty() || kinds.contains(&k));
-            if wanted {
-                global.insert(ord, values.id(t));
-            }
-        }
-        let src_col = sources.get(seg).and_then(Option::as_ref);
-        let src: HashMap<u64, u32> = match src_col {
-            Some(c) => used_terms(c, &ids)?
-                .into_iter()
-                .map(|(o, s)| (o, source_names.id(s)))
-                .collect(),
-            None => HashMap::new(),
-        };
-        let date = dates.get(seg).and_then(Option::as_ref);
-        let dup = dups.get(seg).and_then(Option::as_ref);
-        for d in ids {
-            let key = article_key(dup, seg, d);
-            let day = date
-                .and_then(|c| c.first(d))
-                .map(|v| v.into_timestamp_secs());
-            let source = src_col
-                .and_then(|c| columns::first_ord(c, d))
-                .and_then(|o| src.get(&o).copied());
-            for ord in col.term_ords(d) {
-                let Some(&id) = global.get(&ord) else {
-                    continue;
-                };
-                if !seen.insert((id, key)) {
-                    continue;
-                }
+        let dup = cols.dups.get(seg).and_then(Option::as_ref);
+        let key = article_key(dup, seg, d);
+        let source = cols.sources[seg]
+            .as_ref()
+            .and_then(|c| columns::first_ord(c, d))
+            .and_then(|o| seg_ids.sources.get(&o).copied());
+        for ord in col.term_ords(d) {
+            let Some(&id) = seg_ids.iocs.get(&ord) else {
+                continue;
+            };
+            if seen.insert((id, key)) {
                 add(acc.entry(id).or_default(), day, source);
             }
         }
     }
     Ok(finish(acc, values, &source_names))
+}
+
+/// Resolves the ordinals segment `seg`'s matching documents use.
+fn segment_ids(
+    cols: &Columns,
+    seg: usize,
+    docs: &[DocId],
+    kinds: &[Kind],
+    values: &mut Interner,
+    source_names: &mut Interner,
+) -> Result<SegmentIds, Error> {
+    let mut out = SegmentIds {
+        iocs: HashMap::new(),
+        sources: HashMap::new(),
+    };
+    if let Some(Some(col)) = cols.iocs.get(seg) {
+        for (ord, t) in used_terms(col, docs)? {
+            let wanted =
+                terms::split(&t).is_some_and(|(k, _)| kinds.is_empty() || kinds.contains(&k));
+            if wanted {
+                out.iocs.insert(ord, values.id(t));
+            }
+        }
+    }
+    if let Some(Some(col)) = cols.sources.get(seg) {
+        for (ord, s) in used_terms(col, docs)? {
+            out.sources.insert(ord, source_names.id(s));
+        }
+    }
+    Ok(out)
+}
+
+/// Every matching document as (segment, doc, day), earliest first, ties by
+/// content hash: the order in which the copies of an article are met, so
+/// that the copy counted does not depend on the segment layout.
+fn copies_in_order(cols: &Columns, segments: &[Vec<DocId>]) -> Vec<(usize, DocId, Option<i64>)> {
+    let mut all: Vec<(i64, u64, usize, DocId, Option<i64>)> = Vec::new();
+    for (seg, docs) in segments.iter().enumerate() {
+        let date = cols.dates.get(seg).and_then(Option::as_ref);
+        let hash = cols.hashes.get(seg).and_then(Option::as_ref);
+        for &d in docs {
+            let day = date
+                .and_then(|c| c.first(d))
+                .map(|v| v.into_timestamp_secs());
+            let content = hash.and_then(|c| c.first(d)).unwrap_or(0);
+            all.push((day.unwrap_or(i64::MAX), content, seg, d, day));
+        }
+    }
+    all.sort_unstable();
+    all.into_iter()
+        .map(|(_, _, seg, d, day)| (seg, d, day))
+        .collect()
 }
 
 /// What folds the same article saved twice: its duplicate hash, else its
