@@ -48,7 +48,8 @@ pub(super) fn finish(
         .map_err(index_err("merging segments failed"))?;
     if changed {
         // Not fatal: the commit stands, searches only open more segments.
-        if let Err(e) = super::compact::compact(&session.opened.index, &opts.interrupt) {
+        let written = summary.added + summary.updated;
+        if let Err(e) = super::compact::compact(&session.opened.index, written, &opts.interrupt) {
             summary
                 .warnings
                 .push(index_err("cannot merge small segments")(e));
