@@ -68,7 +68,7 @@ pub fn class(c: char) -> Class {
     {
         Class::Cjk
     } else if let Some(k) = block_slot(u) {
-        block_classes()[k]
+        block_table()[k].class
     } else {
         class_of(c)
     }
@@ -82,7 +82,7 @@ pub fn class(c: char) -> Class {
 const BLOCKS: [(u32, u32); 3] = [(0, 0x80), (0x2000, 0x2070), (0x3000, 0x3040)];
 const BLOCKS_LEN: usize = 0x80 + 0x70 + 0x40;
 
-/// The slot of `u` in [`block_classes`], if it is in one of [`BLOCKS`].
+/// The slot of `u` in [`block_table`], if it is in one of [`BLOCKS`].
 fn block_slot(u: u32) -> Option<usize> {
     let mut base = 0;
     for (lo, hi) in BLOCKS {
@@ -94,37 +94,40 @@ fn block_slot(u: u32) -> Option<usize> {
     None
 }
 
-fn block_classes() -> &'static [Class; BLOCKS_LEN] {
-    static TABLE: std::sync::OnceLock<[Class; BLOCKS_LEN]> = std::sync::OnceLock::new();
+/// What the analyzer asks of a character of [`BLOCKS`], answered once.
+#[derive(Clone, Copy)]
+struct BlockChar {
+    class: Class,
+    /// A non-ASCII character that is its own normal form (`“”—`, `。、《》`):
+    /// the answer of `push_normalized`'s general path (NFKC and case
+    /// checks: 2% of indexing CPU, for the punctuation of every Chinese
+    /// sentence).
+    kept: bool,
+}
+
+fn block_table() -> &'static [BlockChar; BLOCKS_LEN] {
+    static TABLE: std::sync::OnceLock<[BlockChar; BLOCKS_LEN]> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut t = [Class::Punct; BLOCKS_LEN];
+        let mut t = [BlockChar {
+            class: Class::Punct,
+            kept: false,
+        }; BLOCKS_LEN];
         let chars = BLOCKS.iter().flat_map(|&(lo, hi)| lo..hi);
-        for (slot, u) in t.iter_mut().zip(chars) {
-            *slot = char::from_u32(u).map_or(Class::Punct, class_of);
+        for (slot, c) in t.iter_mut().zip(chars.map(char::from_u32)) {
+            if let Some(c) = c {
+                slot.class = class_of(c);
+                slot.kept =
+                    !c.is_ascii() && nfkc_stable(c) && (c.is_lowercase() || !c.is_alphabetic());
+            }
         }
         t
     })
 }
 
-/// Whether `c`, a non-ASCII character of [`BLOCKS`] (`“”…—`, `。、《》`),
-/// is its own normal form: the answer of the general path below
-/// (`push_normalized`'s NFKC and case checks: 2% of indexing CPU, for the
-/// punctuation of every Chinese sentence), computed once into a table.
+/// Whether `c` is a non-ASCII character of [`BLOCKS`] that normalizes to
+/// itself (see [`BlockChar::kept`]).
 fn kept_punctuation(c: char) -> bool {
-    static TABLE: std::sync::OnceLock<[bool; BLOCKS_LEN]> = std::sync::OnceLock::new();
-    let Some(slot) = block_slot(c as u32) else {
-        return false;
-    };
-    TABLE.get_or_init(|| {
-        let mut t = [false; BLOCKS_LEN];
-        let chars = BLOCKS.iter().flat_map(|&(lo, hi)| lo..hi);
-        for (kept, u) in t.iter_mut().zip(chars) {
-            *kept = char::from_u32(u).is_some_and(|c| {
-                !c.is_ascii() && nfkc_stable(c) && (c.is_lowercase() || !c.is_alphabetic())
-            });
-        }
-        t
-    })[slot]
+    block_slot(c as u32).is_some_and(|k| block_table()[k].kept)
 }
 
 /// [`class`] from Unicode's properties, for a character outside the CJK
