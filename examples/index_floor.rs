@@ -49,10 +49,7 @@ fn read_bodies(dir: &Path) -> Result<Vec<String>, Box<dyn std::error::Error>> {
     for entry in walkdir::WalkDir::new(dir) {
         let entry = entry?;
         let path = entry.path();
-        let article_file = path
-            .extension()
-            .is_some_and(|e| e == "md" || e == "markdown" || e == "txt");
-        if !entry.file_type().is_file() || !article_file {
+        if !entry.file_type().is_file() || !secsearch::walker::is_article(path) {
             continue;
         }
         let bytes = std::fs::read(path)?;

@@ -84,7 +84,8 @@ fn resolve_link(path: &Path, root: &Path) -> Link {
     }
 }
 
-pub(crate) fn is_article(path: &Path) -> bool {
+/// Whether `path` names an article file (`.md`, `.markdown`, `.txt`, any case).
+pub fn is_article(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
