@@ -97,18 +97,28 @@ fn release_freed_memory() {
 /// search still runs on both cores. A small incremental run never pays
 /// for rewriting the index.
 fn groups(sizes: &[(SegmentId, u32)], bulk: bool) -> Vec<Vec<SegmentId>> {
-    if sizes.len() <= COMPACT_ABOVE {
-        return if bulk {
-            all_but_largest(sizes)
-        } else {
-            Vec::new()
-        };
-    }
     let mut sorted = sizes.to_vec();
     sorted.sort_by_key(|&(_, docs)| docs);
+    if sorted.len() > COMPACT_ABOVE {
+        return pack(&sorted);
+    }
+    if !bulk {
+        return Vec::new();
+    }
+    let rest = &sorted[..sorted.len().saturating_sub(1)];
+    let merges = pack(rest);
+    match merges.as_slice() {
+        [all] if all.len() == rest.len() => merges,
+        _ => Vec::new(),
+    }
+}
+
+/// `sorted` (ascending) packed in order into groups of at most
+/// [`COMPACT_DOCS`] documents; the groups of two or more.
+fn pack(sorted: &[(SegmentId, u32)]) -> Vec<Vec<SegmentId>> {
     let mut out: Vec<Vec<SegmentId>> = Vec::new();
     let (mut group, mut docs) = (Vec::new(), 0u32);
-    for (id, n) in sorted {
+    for &(id, n) in sorted {
         if !group.is_empty() && docs.saturating_add(n) > COMPACT_DOCS {
             out.push(std::mem::take(&mut group));
             docs = 0;
@@ -119,19 +129,6 @@ fn groups(sizes: &[(SegmentId, u32)], bulk: bool) -> Vec<Vec<SegmentId>> {
     out.push(group);
     out.retain(|g| g.len() > 1);
     out
-}
-
-/// One merge of every segment but the largest, when that is two or more
-/// segments of at most [`COMPACT_DOCS`] documents in all.
-fn all_but_largest(sizes: &[(SegmentId, u32)]) -> Vec<Vec<SegmentId>> {
-    let mut sorted = sizes.to_vec();
-    sorted.sort_by_key(|&(_, docs)| std::cmp::Reverse(docs));
-    let rest = sorted.get(1..).unwrap_or_default();
-    let docs: u64 = rest.iter().map(|&(_, d)| u64::from(d)).sum();
-    if rest.len() < 2 || docs > u64::from(COMPACT_DOCS) {
-        return Vec::new();
-    }
-    vec![rest.iter().map(|&(id, _)| id).collect()]
 }
 
 #[cfg(test)]
