@@ -143,8 +143,10 @@ pub fn aggregate(
         };
         let dup = cols.dups.get(seg).and_then(Option::as_ref);
         let key = article_key(dup, seg, d);
-        let source = cols.sources[seg]
-            .as_ref()
+        let source = cols
+            .sources
+            .get(seg)
+            .and_then(Option::as_ref)
             .and_then(|c| columns::first_ord(c, d))
             .and_then(|o| seg_ids.sources.get(&o).copied());
         for ord in col.term_ords(d) {
@@ -193,7 +195,8 @@ fn segment_ids(
 /// content hash: the order in which the copies of an article are met, so
 /// that the copy counted does not depend on the segment layout.
 fn copies_in_order(cols: &Columns, segments: &[Vec<DocId>]) -> Vec<(usize, DocId, Option<i64>)> {
-    let mut all: Vec<(i64, u64, usize, DocId, Option<i64>)> = Vec::new();
+    // (undated, day, content hash, segment, doc): the undated last.
+    let mut all: Vec<(bool, Option<i64>, u64, usize, DocId)> = Vec::new();
     for (seg, docs) in segments.iter().enumerate() {
         let date = cols.dates.get(seg).and_then(Option::as_ref);
         let hash = cols.hashes.get(seg).and_then(Option::as_ref);
@@ -202,12 +205,12 @@ fn copies_in_order(cols: &Columns, segments: &[Vec<DocId>]) -> Vec<(usize, DocId
                 .and_then(|c| c.first(d))
                 .map(|v| v.into_timestamp_secs());
             let content = hash.and_then(|c| c.first(d)).unwrap_or(0);
-            all.push((day.unwrap_or(i64::MAX), content, seg, d, day));
+            all.push((day.is_none(), day, content, seg, d));
         }
     }
     all.sort_unstable();
     all.into_iter()
-        .map(|(_, _, seg, d, day)| (seg, d, day))
+        .map(|(_, day, _, seg, d)| (seg, d, day))
         .collect()
 }
 
