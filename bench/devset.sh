@@ -5,10 +5,9 @@
 #
 # Runs ../shared/eval-dev/run.py on wechat-10k: recall / precision per query
 # class and success@1 / success@10 / MRR@10 for the 150 known-item queries.
-# The README's "Ranking quality" table records these figures before and
-# after each ranking change. Equal scores are ordered by date and content
-# hash, not document order, so two index builds of one binary rank alike
-# (before that S@1 moved by ±0.007 between builds).
+# bench/README.md holds the current figures; docs/ranking.md explains them.
+# Equal scores are ordered by date and content hash, not document order, so
+# two index builds of one binary rank alike.
 #
 # Environment (optional):
 #   SECSEARCH_DEV_CACHE  where run.py extracts the corpus and caches one index

@@ -3,16 +3,20 @@
 
 Picks 50 articles that hold indicators (25 uniformly among all such articles,
 25 among the indicator-rich ones, >= 8 distinct indicators), gets their
-visible text from examples/ioc_text.rs, and lists, per article, every
+visible text from bench/programs/ioc_text.rs, and lists, per article, every
 candidate that deliberately loose patterns find (any dotted quad, any dotted
 word ending in letters, any hex run of 32+, any CVE/CNVD/CNNVD/T-id shape,
 any name.ext incl. Chinese names, defanged forms) with whether the extractor
 reported it. The loose patterns over-generate on purpose; a person then
 reads each unmatched candidate in context and marks it as a real indicator
-(a miss) or not. Those judgments are in bench/ioc-recall.md.
+(a miss) or not. The latest judgments are in bench/runs/*/ioc-recall.md.
 
-    python3 bench/ioc_recall.py /tmp/ioc-all.tsv CORPUS target/release/examples/ioc_text \
+    python3 bench/ioc_recall.py IOCS.tsv CORPUS IOC_TEXT_BIN \
         [SEED | bench/ioc-recall-articles.txt]
+
+IOCS.tsv comes from `cargo bench --bench ioc_sample -- CORPUS 200 13 --dump
+IOCS.tsv`; IOC_TEXT_BIN is the executable `cargo bench --no-run --bench
+ioc_text` prints (bench/lib.sh's bench_program finds it).
 
 The judged set is frozen in bench/ioc-recall-articles.txt (the first pick,
 seed 11), so that a changed extractor is re-checked on the same articles.

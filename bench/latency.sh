@@ -21,7 +21,7 @@
 #   RUNS        counted runs a query (default 5, after 1 warm-up)
 #   RG_SAMPLE   queries a class compared with rg (default 3; 0 = no rg)
 #   RG_RUNS     rg runs a query (default 3)
-#   OUT         Markdown report (default bench/latency-results.md; per-query
+#   OUT         Markdown report (default bench/runs/DATE/latency.md; per-query
 #               figures in the same name with .jsonl)
 #
 # Figures are wall-clock times: run nothing heavy next to it.
@@ -32,7 +32,7 @@ REPO="$(cd "$BENCH/.." && pwd)"
 abspath() { case "$1" in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$PWD/$1" ;; esac; }
 CORPUS="$(abspath "${CORPUS:-$REPO/../shared/corpus/wechat-10k.tar.zst}")"
 QUERIES="$(abspath "${QUERIES:-$REPO/../shared/eval-dev/queries.jsonl.gz}")"
-OUT="$(abspath "${OUT:-$BENCH/latency-results.md}")"
+OUT="$(abspath "${OUT:-$BENCH/runs/$(date -u +%Y-%m-%d)/latency.md}")"
 RUNS="${RUNS:-5}"
 RG_SAMPLE="${RG_SAMPLE:-3}"
 RG_RUNS="${RG_RUNS:-3}"

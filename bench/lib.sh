@@ -105,3 +105,30 @@ setup_workdir() {
     (cd "$REPO" && cargo build --release --quiet)
     cp "$REPO/target/release/secsearch" "$TMP/secsearch"
 }
+
+# bench_program NAME: build bench/programs/NAME.rs (a `[[bench]]` target of
+# Cargo.toml, bench profile = release) and print the path of its executable.
+# `cargo bench --bench NAME -- ARGS` runs it directly; the scripts copy it
+# beside the private secsearch so that a rebuild cannot change it mid-run.
+bench_program() {
+    (cd "$REPO" && cargo bench --no-run --quiet --bench "$1" --message-format=json 2>/dev/null) |
+        python3 -c '
+import json, sys
+for line in sys.stdin:
+    try:
+        m = json.loads(line)
+    except ValueError:
+        continue
+    if m.get("reason") == "compiler-artifact" and m.get("executable") and m["target"]["name"] == sys.argv[1]:
+        print(m["executable"])
+' "$1"
+}
+
+# run_report NAME: the default report path of a benchmark run today,
+# bench/runs/YYYY-MM-DD/NAME (the folder is created).
+run_report() {
+    local dir
+    dir="$BENCH/runs/$(date -u +%Y-%m-%d)"
+    mkdir -p "$dir"
+    printf '%s/%s\n' "$dir" "$1"
+}

@@ -9,7 +9,7 @@
 #   RUNS        warm runs per query and system (default 20)
 #   INDEX_RUNS  indexing runs per system, the median is reported (default 3)
 #   QUERIES     query list, KIND<TAB>QUERY a line (default bench/queries.txt)
-#   OUT         Markdown report (default bench/results.md; raw figures go to
+#   OUT         Markdown report (default bench/runs/DATE/rg-fts5.md; raw figures go to
 #               the same name with .json)
 #
 # What it does: checks (and, as root, apt-installs) ripgrep, sqlite3 with
@@ -35,7 +35,7 @@ CORPUS="$(abspath "${CORPUS:-$REPO/../shared/corpus/wechat-10k.tar.zst}")"
 RUNS="${RUNS:-20}"
 INDEX_RUNS="${INDEX_RUNS:-3}"
 QUERIES="$(abspath "${QUERIES:-$BENCH/queries.txt}")"
-OUT="$(abspath "${OUT:-$BENCH/results.md}")"
+OUT="$(abspath "${OUT:-$BENCH/runs/$(date -u +%Y-%m-%d)/rg-fts5.md}")"
 
 say() { printf '%s\n' "$*" >&2; }
 

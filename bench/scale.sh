@@ -20,7 +20,7 @@
 #   RUNS     runs per query and mode (default 10); RG_RUNS for rg (default 3, 0 = skip rg)
 #   SEED     generator seed (default 20240329)
 #   QUERIES  query list (default bench/queries.txt; the first query of each kind is used)
-#   OUT      Markdown report (default bench/scale-results.md; raw figures in .json)
+#   OUT      Markdown report (default bench/runs/DATE/scale.md; raw figures in .json)
 #
 
 # Steps: build; extract the source set; generate N articles (bench/scale_gen.py);
@@ -44,7 +44,7 @@ RUNS="${RUNS:-10}"
 RG_RUNS="${RG_RUNS:-3}"
 SEED="${SEED:-20240329}"
 QUERIES="$(abspath "${QUERIES:-$BENCH/queries.txt}")"
-OUT="$(abspath "${OUT:-$BENCH/scale-results.md}")"
+OUT="$(abspath "${OUT:-$BENCH/runs/$(date -u +%Y-%m-%d)/scale.md}")"
 
 say() { printf '%s\n' "$*" >&2; }
 case "$N$RUNS$RG_RUNS$SEED$RG_MAX" in *[!0-9]*) say "N, RUNS, RG_RUNS and SEED must be numbers"; exit 2 ;; esac

@@ -17,7 +17,7 @@
 #   LIMIT     hits a request (default 10, the page's page size)
 #   BIN       the binary (default target/release/secsearch, built if missing)
 #
-# Goal (issue #14): 0 errors, p99 <= 50 ms on wechat-10k. The client (wrk,
+# Goal: 0 errors, p99 <= 50 ms on wechat-10k. The client (wrk,
 # from Debian's `wrk` package, apt-installed when missing and root) runs on
 # the same machine: on 2 cores it takes CPU from the server, so the figures
 # are a lower bound of what the server alone can do.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Snippet quality of `secsearch search` text output, measured (issue #14).
+"""Snippet quality of `secsearch search` text output, measured.
 
 For the first N queries of ../shared/eval-dev/queries.jsonl.gz (every class),
 runs `BIN search --index IDX QUERY -n 10 [--width W]` with stdout piped and

@@ -5,7 +5,7 @@
 // `title.smartcn`/`body.smartcn` with SmartChineseAnalyzer (the
 // analysis-smartcn plugin's `smartcn`), the rest as keywords — applying each
 // `index` action as OpenSearch does (add or replace by `_id`), then runs the
-// three searches of bench/EXPORT.md and prints one JSON line each.
+// three searches of docs/export.md and prints one JSON line each.
 //
 // Not OpenSearch: no cluster, no `_bulk` HTTP parsing, Lucene 8.7 (Debian's
 // liblucene8-java) where OpenSearch 2.x ships Lucene 9. What it checks is the

@@ -4,7 +4,7 @@
     python3 bench/export_load/run.py BINARY ARTICLES_DIR [PHRASE INDICATOR SINCE PHRASE2]
 
 Neither Quickwit nor OpenSearch can be installed from the package registries
-this project's machines reach (bench/EXPORT.md, "Tried"), so this loads the
+this project's machines reach (docs/export.md), so this loads the
 `_bulk` file into Lucene with the analysers `mapping.json` names (LoadBulk.java:
 CJKAnalyzer is OpenSearch's `cjk`, SmartChineseAnalyzer its `smartcn`) and
 compares each search's hits with
@@ -102,7 +102,7 @@ def main():
               f"({loaded['loads']} loads) -> {loaded['documents']} documents, "
               f"{loaded['seconds']} s")
         print()
-        print("| search (bench/EXPORT.md) | stand-in hits | exported text has it | "
+        print("| search (docs/export.md) | stand-in hits | exported text has it | "
               "secsearch -l (paths) | top sources (stand-in) |")
         print("|---|--:|--:|--:|---|")
         for q, n, paths in zip(lines[1:], truth, ours):

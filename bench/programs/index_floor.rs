@@ -10,7 +10,7 @@
 //! files — comes on top of this figure.
 //!
 //! ```sh
-//! cargo run --release --example index_floor -- DIR [INDEX_DIR]
+//! cargo bench --bench index_floor -- DIR [INDEX_DIR]
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -19,7 +19,8 @@ use std::time::Instant;
 use tantivy::schema::{IndexRecordOption, Schema, TantivyDocument, TextFieldIndexing, TextOptions};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut args = std::env::args_os().skip(1);
+    // `cargo bench` appends `--bench` to the arguments.
+    let mut args = std::env::args_os().skip(1).filter(|a| a != "--bench");
     let dir = PathBuf::from(args.next().ok_or("usage: index_floor DIR [INDEX_DIR]")?);
     let scratch = tempfile::tempdir()?;
     let out = args

@@ -1,8 +1,8 @@
 //! Lists the reprint groups that near-identical bodies joined across
 //! titles (see `indexer::reprint`): one block a group, one line a file
-//! (`title-key-hash  path  title`), for the hand check the README reports.
+//! (`title-key-hash  path  title`), for the hand check docs/ranking.md reports.
 //!
-//!     cargo run --release --example reprint_groups -- INDEX_DIR [--time]
+//!     cargo bench --bench reprint_groups -- INDEX_DIR [--time]
 //!
 //! With `--sketch-cost DIR` it reads every article under DIR and prints
 //! the time the body sketches alone took (one thread).
@@ -20,8 +20,10 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{TantivyDocument, Term};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // `cargo bench` appends `--bench` to the arguments.
     let dir = std::env::args()
         .nth(1)
+        .filter(|a| a != "--bench")
         .ok_or("usage: reprint_groups INDEX_DIR")?;
     if dir == "--sketch-cost" {
         let root = std::env::args().nth(2).ok_or("--sketch-cost DIR")?;

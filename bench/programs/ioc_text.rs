@@ -5,7 +5,8 @@
 use secsearch::article;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    for path in std::env::args().skip(1) {
+    // `cargo bench` appends `--bench` to the arguments.
+    for path in std::env::args().skip(1).filter(|a| a != "--bench") {
         let raw = std::fs::read(&path)?;
         let stem = std::path::Path::new(&path)
             .file_stem()

@@ -3,7 +3,7 @@
 //! precision by hand (see bench/ioc-precision.md).
 //!
 //! ```sh
-//! cargo run --release --example ioc_sample -- DIR [SAMPLE=200] [SEED=13] [--dump FILE]
+//! cargo bench --bench ioc_sample -- DIR [SAMPLE=200] [SEED=13] [--dump FILE]
 //! ```
 //!
 //! Text is the article's visible text as the indexer sees it: title, a
@@ -75,7 +75,8 @@ struct Hit {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `cargo bench` appends `--bench` to the arguments.
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     let dir = args
         .first()
         .ok_or("usage: ioc_sample DIR [SAMPLE] [SEED] [--dump FILE]")?;
