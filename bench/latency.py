@@ -144,6 +144,12 @@ def class_table(rows, prefix, title):
     return lines
 
 
+def name(path):
+    """A path as the report shows it: its last component, never the machine's
+    folders (reports are kept in the repository)."""
+    return os.path.basename(os.path.normpath(path)) if path else path
+
+
 def report(args, rows, rg_rows, startup):
     paired = args.base is not None
     now = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
@@ -152,11 +158,11 @@ def report(args, rows, rg_rows, startup):
            "whole process `secsearch search --index IDX -l -n 0 TERMS…` (as run.py times it), "
            "wall ms from a Python parent (fork+exec+wait included). Machine: %d cores, "
            "load average at start %s." % (
-               now, args.index, len(rows), os.path.basename(args.queries), args.runs,
+               now, name(args.index), len(rows), os.path.basename(args.queries), args.runs,
                args.warmup, os.cpu_count() or 0, args.load), ""]
     if paired:
         out += ["Paired: each run of `%s` (index `%s`) is followed by one of `%s` (index `%s`)." % (
-            args.bin, args.index, args.base, args.base_index), ""]
+            name(args.bin), name(args.index), name(args.base), name(args.base_index)), ""]
     out += ["Startup (a query with no hit, `%s`): median %s ms wall, %s ms CPU%s." % (
         args.empty, fmt(statistics.median(startup[0][0])), fmt(statistics.median(startup[0][1])),
         "; base %s ms wall, %s ms CPU" % (fmt(statistics.median(startup[1][0])),
@@ -186,7 +192,7 @@ def report(args, rows, rg_rows, startup):
                             fmt(statistics.median(r["base_cpu"]))) if paired else ""))
     out.append("")
     if rg_rows:
-        out += ["### Against `rg -F -i -l` over `%s`" % args.corpus, "",
+        out += ["### Against `rg -F -i -l` over `%s`" % name(args.corpus), "",
                 "%d queries a class (the class's slowest first), %d rg runs each; AND queries "
                 "chain rg over the previous term's files. Ratio = rg median / secsearch median." % (
                     args.rg_sample, args.rg_runs), "",

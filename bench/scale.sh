@@ -69,7 +69,7 @@ mkdir -p "$GEN" "$(dirname "$OUT")"
 
 have=$(find "$GEN" -name '*.md' | wc -l)
 if [ "$have" -eq "$N" ]; then
-    genline="$N files (generated earlier into $GEN, seed $SEED)"
+    genline="$N files (generated earlier, seed $SEED)"
     gensecs=0
     say "using the $N articles already in $GEN"
 else
