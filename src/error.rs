@@ -189,7 +189,7 @@ pub enum Error {
     },
     /// A `--synonyms` file that cannot be read or parsed.
     #[error(transparent)]
-    Synonyms(#[from] crate::synonyms::SynonymsError),
+    Synonyms(#[from] crate::analysis::synonyms::SynonymsError),
     /// `secsearch export` could not write its folder (or refused it).
     #[error(transparent)]
     Export(#[from] crate::export::ExportError),

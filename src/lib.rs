@@ -1,43 +1,24 @@
 //! secsearch: full-text search for security-event articles with
 //! grep-exact recall and jieba-ranked results.
 //!
-//! The pipeline, one module a stage: [`walker`] finds files, [`article`]
-//! reads them tolerantly, [`analyzer`] turns text into terms, [`schema`]
-//! defines the index, [`indexer`] writes it, [`query`] parses what the user
-//! typed, [`search`] answers with finished hits, [`stats`] counts, and
-//! [`output`] (with [`snippet`]) shows the answer; [`serve`] answers
-//! the same searches as a local web page. [`ioc`] extracts indicators at
-//! index time; [`iocs`] filters and aggregates them and [`stix`] exports
-//! them.
+//! One folder a pipeline stage; imports point down this list, never up:
+//! [`commands`] (the CLI definitions and one entry a command) drives
+//! [`serve`] (web page + JSON API) and [`export`] (hand-off to Quickwit or
+//! OpenSearch), which show their answers through [`output`] (terminal,
+//! JSON, snippets, stderr messages). [`search`] answers a parsed [`query`]
+//! from the [`index`] folder (its layout, schema, integrity record, side
+//! files, and the writer); [`ioc`] extracts, stores and aggregates
+//! indicators; [`analysis`] turns text into terms; [`article`] finds and
+//! reads article files. [`error`] holds every error and exit code.
 
-pub mod analyzer;
+pub mod analysis;
 pub mod article;
-pub mod cli;
-pub(crate) mod columns;
 pub mod commands;
-pub mod context;
-pub(crate) mod dates;
 pub mod error;
-pub mod expand;
 pub mod export;
-pub mod fsread;
-pub mod indexer;
-pub mod integrity;
+pub mod index;
 pub mod ioc;
-pub mod iocs;
-pub mod messages;
 pub mod output;
-pub(crate) mod path_list;
 pub mod query;
-pub mod schema;
 pub mod search;
 pub mod serve;
-pub mod show;
-pub mod signals;
-pub mod snippet;
-pub(crate) mod sorted;
-pub mod stats;
-pub mod stix;
-pub(crate) mod stored;
-pub mod synonyms;
-pub mod walker;

@@ -2,12 +2,12 @@
 
 use clap::Parser;
 
-use secsearch::cli::{self, Cli};
+use secsearch::commands::cli::{self, Cli};
 
 fn main() -> std::process::ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if let Err(e) = cli::check_args(&args) {
-        secsearch::messages::error(&e);
+        secsearch::output::messages::error(&e);
         return secsearch::error::ExitCode::Error.into();
     }
     let cli = Cli::parse_from(cli::rewrite_args(args));

@@ -50,7 +50,7 @@ fn read_bodies(dir: &Path) -> Result<Vec<String>, Box<dyn std::error::Error>> {
     for entry in walkdir::WalkDir::new(dir) {
         let entry = entry?;
         let path = entry.path();
-        if !entry.file_type().is_file() || !secsearch::walker::is_article(path) {
+        if !entry.file_type().is_file() || !secsearch::article::walk::is_article(path) {
             continue;
         }
         let bytes = std::fs::read(path)?;
@@ -68,7 +68,7 @@ fn read_bodies(dir: &Path) -> Result<Vec<String>, Box<dyn std::error::Error>> {
 fn index_bodies(out: &Path, bodies: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
     let mut builder = Schema::builder();
     let indexing = TextFieldIndexing::default()
-        .set_tokenizer(secsearch::analyzer::RECALL_TOKENIZER)
+        .set_tokenizer(secsearch::analysis::RECALL_TOKENIZER)
         .set_index_option(IndexRecordOption::WithFreqsAndPositions);
     let body = builder.add_text_field(
         "body",
@@ -76,9 +76,9 @@ fn index_bodies(out: &Path, bodies: Vec<String>) -> Result<(), Box<dyn std::erro
     );
     std::fs::create_dir_all(out)?;
     let index = tantivy::Index::create_in_dir(out, builder.build())?;
-    secsearch::analyzer::register(&index);
+    secsearch::analysis::register(&index);
     let mut writer: tantivy::IndexWriter =
-        index.writer_with_num_threads(2, secsearch::cli::INDEX_MEMORY)?;
+        index.writer_with_num_threads(2, secsearch::commands::cli::INDEX_MEMORY)?;
     for text in bodies {
         let mut doc = TantivyDocument::default();
         doc.add_text(body, text);

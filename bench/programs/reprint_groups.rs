@@ -12,8 +12,8 @@
 
 use std::collections::BTreeMap;
 
-use secsearch::indexer::reprint::Groups;
-use secsearch::schema;
+use secsearch::index::writer::reprint::Groups;
+use secsearch::index::schema;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
@@ -36,7 +36,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut times = Vec::new();
         for _ in 0..10 {
             let t = std::time::Instant::now();
-            secsearch::indexer::reprint::write_groups(std::path::Path::new(&dir), &searcher)?;
+            secsearch::index::writer::reprint::write_groups(std::path::Path::new(&dir), &searcher)?;
             times.push(t.elapsed().as_secs_f64());
         }
         times.sort_by(f64::total_cmp);
@@ -125,7 +125,7 @@ fn sketch_cost(root: &std::path::Path) -> Result<(), Box<dyn std::error::Error>>
             continue;
         };
         let t = std::time::Instant::now();
-        let sig = secsearch::indexer::reprint::signature(a.ranking_text());
+        let sig = secsearch::index::writer::reprint::signature(a.ranking_text());
         spent += t.elapsed();
         chars += a.ranking_text().chars().count();
         sketched += usize::from(!sig.is_empty());

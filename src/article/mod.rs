@@ -30,10 +30,12 @@
 
 mod decode;
 mod entities;
+pub mod fsread;
 mod front_matter;
 mod markdown;
 mod related;
 mod text;
+pub mod walk;
 mod wechat;
 
 pub use decode::{decode, Decoded};

@@ -6,11 +6,12 @@ use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 use std::process::{Command as Process, Stdio};
 
-use crate::cli::{SearchArgs, ShowArgs};
+use crate::commands::cli::{SearchArgs, ShowArgs};
 use crate::error::{Error, ExitCode, Outcome};
 use crate::output::{self, Printer};
 use crate::search::{self, Results};
-use crate::{context, query, show};
+use crate::output::{context, show};
+use crate::query;
 
 /// Lines before and after each matching line, when `-C/-A/-B` asks for
 /// the context view; `-A`/`-B` override `-C` on their side, as in rg.
@@ -63,7 +64,7 @@ pub(super) fn open_hit(dir: &Path, mut opts: search::Options, n: usize) -> Outco
     opts.limit = Some(n);
     let r = search::run(dir, &opts)?;
     let Some(hit) = r.hits.get(n - 1) else {
-        crate::messages::note(format_args!(
+        crate::output::messages::note(format_args!(
             "--open {n}: the search has {} hit{}",
             r.hits.len(),
             if r.hits.len() == 1 { "" } else { "s" }
@@ -112,7 +113,7 @@ fn hyperlinks() -> Result<bool, Error> {
 /// search, then read a hit. A convenience only, so a failure (a read-only
 /// index) is ignored.
 pub(super) fn remember_query(dir: &Path, words: &str) {
-    let path = dir.join(crate::integrity::LAST_QUERY_FILE);
+    let path = dir.join(crate::index::integrity::LAST_QUERY_FILE);
     // Rewritten only when it changes: a repeated search writes nothing.
     if !words.trim().is_empty() && std::fs::read_to_string(&path).ok().as_deref() != Some(words) {
         let _ = std::fs::write(path, words);
@@ -127,7 +128,7 @@ fn show_needles(args: &ShowArgs) -> Result<Vec<String>, Error> {
             .index
             .dir()
             .ok()
-            .and_then(|d| std::fs::read_to_string(d.join(crate::integrity::LAST_QUERY_FILE)).ok())
+            .and_then(|d| std::fs::read_to_string(d.join(crate::index::integrity::LAST_QUERY_FILE)).ok())
             .unwrap_or_default(),
     };
     if words.trim().is_empty() {

@@ -29,8 +29,9 @@ use tantivy::{DocId, SegmentReader, TantivyDocument};
 
 use super::{ExportDoc, Exporter, Summary, Target};
 use crate::error::{Error, SkipReason};
-use crate::schema::{self, name, Fields};
-use crate::{article, columns, stored};
+use crate::index::schema::{self, name, Fields};
+use crate::article;
+use crate::index::{columns, stored};
 
 /// Where `secsearch export` reports, so that this module prints nothing
 /// (the command layer's `messages::ExportProgress` draws the bar).
@@ -184,7 +185,7 @@ impl<'a> Segment<'a> {
         let path = stored::text(&stored, self.fields.path);
         let indexed_size = self.sizes.as_ref().and_then(|c| c.first(doc_id));
         let limit = indexed_size.unwrap_or(0).max(MIN_READ_LIMIT);
-        let bytes = match crate::fsread::read_regular(Path::new(&path), limit) {
+        let bytes = match crate::article::fsread::read_regular(Path::new(&path), limit) {
             Ok(b) => b,
             Err(e) => return Ok(Err((path, e))),
         };
@@ -242,7 +243,7 @@ impl<'a> Segment<'a> {
 /// Appends the value of indicator term `term` (`kind:value`) unless it is
 /// already there (the same string can be two kinds: `a.sh` file and domain).
 fn push_value(out: &mut Vec<String>, term: &str) {
-    if let Some((_, value)) = crate::iocs::terms::split(term) {
+    if let Some((_, value)) = crate::ioc::terms::split(term) {
         if !out.iter().any(|v| v == value) {
             out.push(value.to_string());
         }
@@ -256,7 +257,7 @@ fn from_file(id: String, path: String, a: article::Article) -> ExportDoc {
         .into_iter()
         .chain(a.links.iter().map(String::as_str));
     let mut indicators = Vec::new();
-    for term in crate::iocs::terms::of_texts(texts) {
+    for term in crate::ioc::terms::of_texts(texts) {
         push_value(&mut indicators, &term);
     }
     ExportDoc {

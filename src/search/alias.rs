@@ -6,9 +6,9 @@
 //! user's own groups must work on an existing index. `--exact` skips this
 //! step, and the query is exactly the grep set again.
 
-use crate::analyzer::{self, QueryUnit, UnitKind};
+use crate::analysis::{self, QueryUnit, UnitKind};
 use crate::query::Query;
-use crate::synonyms::Synonyms;
+use crate::analysis::synonyms::Synonyms;
 
 /// The aliases of every term of a query: `[clause][term]`, in query order.
 #[derive(Debug, Default, Clone)]
@@ -60,7 +60,7 @@ impl Expansion {
 /// `RAT` or `RCE` must not match inside `pirate` or `source`, as the open
 /// ends of a typed term do. CJK runs keep their substring meaning.
 pub(super) fn alias_units(alias: &str) -> Vec<QueryUnit> {
-    let mut units = analyzer::query_units(&analyzer::normalize(alias));
+    let mut units = analysis::query_units(&analysis::normalize(alias));
     for u in &mut units {
         if u.unit.kind == UnitKind::Word {
             u.open_left = false;

@@ -12,12 +12,12 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
 use super::Options;
-use crate::analyzer::{self, Class, QueryUnit, UnitKind};
-use crate::columns;
+use crate::analysis::{self, Class, QueryUnit, UnitKind};
+use crate::index::columns;
 use crate::error::Error;
-use crate::expand::{Anchor, ListQuery, Vocabulary, WordQuery};
+use crate::query::expand::{Anchor, ListQuery, Vocabulary, WordQuery};
 use crate::query::{Clause, FieldSel, Term as QTerm};
-use crate::schema::Fields;
+use crate::index::schema::Fields;
 
 type Clauses = Vec<(Occur, Box<dyn TQuery>)>;
 
@@ -207,7 +207,7 @@ fn ident_field(f: &Fields, field: Field) -> Option<Field> {
 
 /// The recall query for one (normalized) string in one field. A string
 /// that can only occur inside one identifier run (`8.10.2`,
-/// `cve-2023-5631`, `a@b.com`; see `analyzer::ident_query`) is answered by
+/// `cve-2023-5631`, `a@b.com`; see `analysis::ident_query`) is answered by
 /// the runs that contain it, found in the index's list of runs: the same
 /// documents as the phrase of its recall units, without a phrase over
 /// `.`, `-`, `0`, `1` and open ends that expand to thousands of words.
@@ -224,7 +224,7 @@ pub(crate) fn string_query(
     if let (Some(runs), Some(ident)) = (runs, ident_field(f, field)) {
         return Ok(Box::new(ListQuery::new(ident, runs.iter().copied())));
     }
-    recall_query(vocab, &analyzer::query_units(norm), field)
+    recall_query(vocab, &analysis::query_units(norm), field)
 }
 
 /// The identifier runs a (normalized) string can only occur inside, when it
@@ -234,7 +234,7 @@ pub(crate) fn string_query(
 fn ident_runs<'v>(vocab: Option<&Words<'v>>, norm: &str) -> Option<Vec<&'v str>> {
     let runs = vocab?
         .vocab
-        .idents_containing(analyzer::ident_query(norm)?)?;
+        .idents_containing(analysis::ident_query(norm)?)?;
     (runs.len() <= MAX_IDENT_RUNS).then_some(runs)
 }
 
@@ -248,7 +248,7 @@ fn push_unique(out: &mut Vec<String>, s: &str) {
 fn class_runs(norm: &str) -> Vec<(Class, &str)> {
     let mut runs: Vec<(Class, usize, usize)> = Vec::new();
     for (i, c) in norm.char_indices() {
-        let cls = analyzer::class(c);
+        let cls = analysis::class(c);
         match runs.last_mut() {
             Some((last, _, end)) if *last == cls => *end = i + c.len_utf8(),
             _ => runs.push((cls, i, i + c.len_utf8())),
@@ -348,7 +348,7 @@ fn recall_targets(f: &Fields, term: &QTerm, exact: bool) -> Vec<(String, Vec<(Fi
         wide.push((f.refanged, f.boost_body));
     }
     let mut out = vec![(term.text.clone(), wide.clone())];
-    let plain = crate::ioc::refang(&term.text);
+    let plain = crate::ioc::extract::refang(&term.text);
     if plain != term.text.as_str() {
         out.push((plain.into_owned(), wide));
     }
@@ -390,7 +390,7 @@ fn ranking_clauses(
     let mut out: Clauses = Vec::new();
     if matches!(sel, FieldSel::Any | FieldSel::Body) {
         let mut words: Vec<String> = Vec::new();
-        for u in analyzer::query_units(norm) {
+        for u in analysis::query_units(norm) {
             if u.unit.kind == UnitKind::Word {
                 push_unique(&mut words, &u.unit.text);
             }
@@ -470,21 +470,21 @@ fn clause_queries(
     let mut alternatives: Clauses = Vec::new();
     for (i, term) in clause.any_of.iter().enumerate() {
         if let FieldSel::Ioc(typed) = term.field {
-            let q = crate::iocs::filter::query(searcher, f.ioc, typed, &term.text)?;
+            let q = crate::ioc::filter::query(searcher, f.ioc, typed, &term.text)?;
             alternatives.push((Occur::Should, q));
             continue;
         }
         alternatives.extend(alias_alternatives(vocab, f, term.field, &aliases(i))?);
-        let norm = analyzer::normalize(&term.text);
-        if analyzer::query_units(&norm).is_empty() {
+        let norm = analysis::normalize(&term.text);
+        if analysis::query_units(&norm).is_empty() {
             continue;
         }
         for (text, fields) in recall_targets(f, term, exact) {
-            let norm = analyzer::normalize(&text);
+            let norm = analysis::normalize(&text);
             let runs = ident_runs(vocab, &norm);
             for (field, boost) in fields {
                 // The vocabulary file leaves out `url` and `link` (see
-                // `indexer::finish`): their words come from the term
+                // `writer::finish`): their words come from the term
                 // dictionary.
                 let vocab = vocab.filter(|_| field != f.url && field != f.link);
                 let q = string_query(vocab, runs.as_deref(), f, &norm, field)?;
@@ -587,8 +587,8 @@ fn all_in_title(
             if !matches!(term.field, FieldSel::Any | FieldSel::Title) {
                 continue;
             }
-            let norm = analyzer::normalize(&term.text);
-            if !analyzer::query_units(&norm).is_empty() {
+            let norm = analysis::normalize(&term.text);
+            if !analysis::query_units(&norm).is_empty() {
                 let runs = ident_runs(vocab, &norm);
                 let q = string_query(vocab, runs.as_deref(), f, &norm, f.title)?;
                 alts.push((Occur::Should, q));

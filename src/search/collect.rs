@@ -13,10 +13,10 @@ use super::rank::{ranked, ranked_with};
 use super::search_failed;
 use super::{Hit, Options, Reprint, Sort};
 use crate::error::Error;
-use crate::indexer::reprint::Groups;
-use crate::path_list::{PathList, SegmentPaths};
-use crate::schema::{name, Fields};
-use crate::{columns, stored};
+use crate::index::writer::reprint::Groups;
+use crate::index::paths::{PathList, SegmentPaths};
+use crate::index::schema::{name, Fields};
+use crate::index::{columns, stored};
 
 /// The key that folds reprints: the reprint key (its hash, a fast column)
 /// mapped through the body-joined groups when folding, else the document's
@@ -159,7 +159,7 @@ impl DupKeys {
                 .map(|c| c.values_for_doc(i.addr.doc_id).collect::<Vec<u64>>())
                 .unwrap_or_default()
         };
-        crate::indexer::reprint::same_body(values(a).into_iter(), values(b).into_iter())
+        crate::index::writer::reprint::same_body(values(a).into_iter(), values(b).into_iter())
     }
 
     /// The body-joined reprint groups (empty without folding).
@@ -357,7 +357,7 @@ impl SortedPaths {
                 next: 0,
             })
             .collect();
-        crate::sorted::merge(&mut runs, |path| match std::str::from_utf8(path) {
+        crate::index::sorted::merge(&mut runs, |path| match std::str::from_utf8(path) {
             Ok(path) => emit(path),
             Err(_) => emit(&String::from_utf8_lossy(path)),
         })
@@ -422,7 +422,7 @@ impl PathRun<'_> {
     }
 }
 
-impl crate::sorted::Run for PathRun<'_> {
+impl crate::index::sorted::Run for PathRun<'_> {
     /// Moves to the next path, reading the next batch when this one is
     /// done (the first call reads the first).
     fn advance(&mut self) -> std::io::Result<bool> {
@@ -708,7 +708,7 @@ mod tests {
     fn sorted_paths_merge_segments_in_order_across_batches() {
         let root = tempfile::tempdir().unwrap();
         let index = tempfile::tempdir().unwrap();
-        let opts = crate::indexer::Options::small_test(root.path(), index.path());
+        let opts = crate::index::writer::Options::small_test(root.path(), index.path());
         let mut want = Vec::new();
         // Written out of name order, one run every 4 files: three
         // segments (fewer than a merge takes), each holding an interleaved
@@ -723,11 +723,11 @@ mod tests {
                     .into_owned(),
             );
             if want.len() % 4 == 0 {
-                crate::indexer::run(&opts, &crate::indexer::Silent).unwrap();
+                crate::index::writer::run(&opts, &crate::index::writer::Silent).unwrap();
             }
         }
         want.sort();
-        let opened = crate::schema::open(index.path()).unwrap();
+        let opened = crate::index::schema::open(index.path()).unwrap();
         let reader = opened.reader().unwrap();
         let searcher = reader.searcher();
         assert!(searcher.segment_readers().len() > 1, "several segments");

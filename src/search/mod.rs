@@ -18,6 +18,7 @@ mod collect;
 mod proximity;
 mod rank;
 mod sources;
+pub mod stats;
 mod zero;
 
 use tantivy::collector::DocSetCollector;
@@ -28,10 +29,10 @@ pub use collect::SortedPaths;
 pub use zero::{help as zero_hit_help, TermCount};
 
 use crate::error::Error;
-use crate::expand::Vocabulary;
+use crate::query::expand::Vocabulary;
 use crate::query::Query;
-use crate::schema;
-use crate::stats::{self, Facets};
+use crate::index::schema;
+use stats::Facets;
 
 /// Order of hits: the core's own type; `cli::SortArg` is its clap face.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +59,7 @@ pub struct Options {
     pub paths_only: bool,
     /// The synonym and alias groups to expand the query with; `None` for
     /// `--exact` (the grep set, nothing added).
-    pub synonyms: Option<crate::synonyms::Synonyms>,
+    pub synonyms: Option<crate::analysis::synonyms::Synonyms>,
     /// `--exact`: no refang expansion (see `build`), exactly grep's set.
     pub exact: bool,
 }
@@ -279,7 +280,7 @@ fn every_path(
     q: &dyn tantivy::query::Query,
     expansion: Expansion,
     opts: &Options,
-    list: Option<std::sync::Arc<crate::path_list::PathList>>,
+    list: Option<std::sync::Arc<crate::index::paths::PathList>>,
 ) -> Result<Results, Error> {
     let docs = searcher
         .search(q, &collect::SegmentDocs)
@@ -309,7 +310,7 @@ fn results(
     let also_searched = expansion.all();
     let mut match_terms = opts.query.match_terms();
     for a in &also_searched {
-        let n = crate::analyzer::normalize(a).trim().to_string();
+        let n = crate::analysis::normalize(a).trim().to_string();
         if !n.is_empty() && !match_terms.contains(&n) {
             match_terms.push(n);
         }

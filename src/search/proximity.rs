@@ -12,9 +12,9 @@ use tantivy::schema::Field;
 use tantivy::Term;
 
 use super::Options;
-use crate::analyzer::{self, UnitKind};
+use crate::analysis::{self, UnitKind};
 use crate::query::FieldSel;
-use crate::schema::Fields;
+use crate::index::schema::Fields;
 
 /// Positions allowed between the words (recall units: a CJK character pair
 /// or a word each), about one short sentence.
@@ -31,7 +31,7 @@ fn exact_terms(opts: &Options) -> Vec<Vec<String>> {
         if t.field != FieldSel::Any {
             continue;
         }
-        let units = analyzer::query_units(&analyzer::normalize(&t.text));
+        let units = analysis::query_units(&analysis::normalize(&t.text));
         let exact = units.iter().all(|u| {
             u.unit.kind != UnitKind::Unigram
                 && !(u.unit.kind == UnitKind::Word && (u.open_left || u.open_right))

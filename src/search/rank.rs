@@ -14,7 +14,7 @@ use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader};
 
 use super::{search_failed, Sort};
 use crate::error::Error;
-use crate::schema::name;
+use crate::index::schema::name;
 
 /// Below this many characters of ranking body an article is a stub: with
 /// `--sort date`, stubs come after the articles with substance.

@@ -6,10 +6,10 @@
 
 use tantivy::Searcher;
 
-use crate::analyzer;
-use crate::columns;
+use crate::analysis;
+use crate::index::columns;
 use crate::error::Error;
-use crate::schema::Fields;
+use crate::index::schema::Fields;
 
 /// Every publisher name in the index, sorted, once each.
 fn all_sources(searcher: &Searcher, f: &Fields) -> Result<Vec<String>, Error> {
@@ -35,10 +35,10 @@ pub(crate) fn resolve(
     names: &[String],
 ) -> Result<Vec<String>, Error> {
     let all = all_sources(searcher, f)?;
-    let folded: Vec<String> = all.iter().map(|s| analyzer::normalize(s)).collect();
+    let folded: Vec<String> = all.iter().map(|s| analysis::normalize(s)).collect();
     let mut out = Vec::new();
     for name in names {
-        let want = analyzer::normalize(name.trim());
+        let want = analysis::normalize(name.trim());
         let found: Vec<&String> = all
             .iter()
             .zip(&folded)
@@ -97,7 +97,7 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let folded: Vec<String> = all.iter().map(|s| analyzer::normalize(s)).collect();
+        let folded: Vec<String> = all.iter().map(|s| analysis::normalize(s)).collect();
         assert_eq!(closest("奇安心", &all, &folded), vec!["奇安信威胁情报中心"]);
         assert_eq!(closest("freebuff", &all, &folded), vec!["FreeBuf"]);
         assert!(closest("zzz", &all, &folded).is_empty());

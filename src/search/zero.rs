@@ -10,12 +10,12 @@
 use tantivy::Searcher;
 
 use super::{run, Options, Sort};
-use crate::analyzer::Class;
-use crate::columns;
+use crate::analysis::Class;
+use crate::index::columns;
 use crate::error::Error;
-use crate::expand::Vocabulary;
+use crate::query::expand::Vocabulary;
 use crate::query::{Clause, Query};
-use crate::schema::{self, name};
+use crate::index::schema::{self, name};
 
 /// Suggestions offered for one word, at most.
 const MAX_SUGGESTIONS: usize = 5;
@@ -116,9 +116,9 @@ fn max_distance(len: usize) -> usize {
 /// Close vocabulary words, nearest first (ties: shorter first, then in
 /// dictionary order).
 fn near_words(term: &str, vocab: &Vocabulary) -> Vec<String> {
-    let t = crate::analyzer::normalize(term).trim().to_string();
+    let t = crate::analysis::normalize(term).trim().to_string();
     let n = t.chars().count();
-    if n < 3 || !t.chars().all(|c| crate::analyzer::class(c) == Class::Word) {
+    if n < 3 || !t.chars().all(|c| crate::analysis::class(c) == Class::Word) {
         return Vec::new();
     }
     let max = max_distance(n);
@@ -148,19 +148,19 @@ fn suggest(
     if let Some(v) = vocab {
         out.extend(near_words(term, v));
     }
-    let folded = crate::analyzer::normalize(term);
+    let folded = crate::analysis::normalize(term);
     for s in sources {
         if out.len() >= 2 * MAX_SUGGESTIONS {
             break;
         }
-        if crate::analyzer::normalize(s).contains(folded.trim()) {
+        if crate::analysis::normalize(s).contains(folded.trim()) {
             out.push(format!("--source {s}"));
         }
     }
     let syn = opts
         .synonyms
         .clone()
-        .unwrap_or_else(crate::synonyms::Synonyms::builtin);
+        .unwrap_or_else(crate::analysis::synonyms::Synonyms::builtin);
     if let Some(others) = syn.expand(term) {
         out.extend(others.iter().take(MAX_SUGGESTIONS).cloned());
     }

@@ -17,7 +17,8 @@ use super::cache::{self, Answers, Bodies};
 use super::params::SearchParams;
 use super::state::{IndexState, View};
 use crate::error::Error;
-use crate::{messages, search, stats};
+use crate::output::messages;
+use crate::search::{self, stats};
 
 /// Columns of a snippet on the page: wider than a terminal line, since the
 /// page wraps it over two or three lines of a result card.

@@ -12,7 +12,9 @@ use serde_json::{json, Value};
 
 use super::api::ApiError;
 use super::state::IndexState;
-use crate::{article, iocs, query, snippet, stored};
+use crate::index::stored;
+use crate::output::snippet;
+use crate::{article, ioc, query};
 
 /// Indicators shown at most: a dump of thousands of hashes is not reading.
 const MAX_INDICATORS: usize = 300;
@@ -62,7 +64,7 @@ pub fn json(st: &IndexState, path: &str, q: &str) -> Result<Value, ApiError> {
     }
     // What the indexer extracted (title, body and link targets), read from
     // the index rather than extracted again.
-    let indicators: Vec<Value> = iocs::of_path(s, f, path)?
+    let indicators: Vec<Value> = ioc::of_path(s, f, path)?
         .into_iter()
         .take(MAX_INDICATORS)
         .map(|(kind, value)| json!({ "type": kind.name(), "value": value }))

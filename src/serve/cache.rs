@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use lru::LruCache;
 
 use super::params::SearchParams;
-use crate::snippet::Prepared;
+use crate::output::snippet::Prepared;
 
 /// Entries kept by default: at ~10–16 KB an answer of 10 hits (measured
 /// on wechat-10k), about 4 MB.

@@ -32,7 +32,7 @@ use axum::routing::get;
 use axum::Router;
 
 use crate::error::Error;
-use crate::messages;
+use crate::output::messages;
 
 pub use params::{MAX_LIMIT, MAX_QUERY_CHARS, MAX_QUERY_TERMS};
 

@@ -127,15 +127,15 @@ impl SearchParams {
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
                 .collect(),
-            since: date(&self.since, crate::dates::since_date)?,
-            until: date(&self.until, crate::dates::until_date)?,
+            since: date(&self.since, crate::query::dates::since_date)?,
+            until: date(&self.until, crate::query::dates::until_date)?,
             sort,
             facets: true,
             fold_duplicates: true,
             paths_only: false,
             // The CLI's default: synonyms and aliases searched, below the
             // name typed; `exact=1` turns them off as `--exact` does.
-            synonyms: (!exact).then(crate::synonyms::Synonyms::builtin),
+            synonyms: (!exact).then(crate::analysis::synonyms::Synonyms::builtin),
             exact,
         })
     }

@@ -17,8 +17,8 @@ use std::time::SystemTime;
 use tantivy::{IndexReader, Searcher};
 
 use crate::error::Error;
-use crate::expand::{Vocabulary, VOCABULARY_FILE};
-use crate::schema::{self, Fields};
+use crate::query::expand::{Vocabulary, VOCABULARY_FILE};
+use crate::index::schema::{self, Fields};
 
 /// mtime and length of a file, `None` when it is missing.
 type Stamp = Option<(SystemTime, u64)>;

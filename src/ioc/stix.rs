@@ -1,0 +1,213 @@
+//! The STIX 2.1 export of `iocs --stix FILE`: one `report` per article,
+//! referring to its indicators — network and file observables as
+//! `indicator` objects with STIX patterns, vulnerability ids (CVE, CNVD,
+//! CNNVD) as `vulnerability` objects and ATT&CK ids as `attack-pattern`
+//! objects, which is how OpenCTI and MISP's STIX import expect them (a CVE
+//! has no observable to write a pattern over).
+//!
+//! Every id is a UUIDv5 of what the object is (the pattern, the article's
+//! duplicate key), and every timestamp comes from the articles' dates, so
+//! exporting the same articles twice gives the same bundle, and a platform
+//! that imports both merges them instead of doubling every indicator.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::ioc::extract::Kind;
+use crate::ioc::Article;
+
+/// The namespace of secsearch's UUIDv5 ids (a random v4, fixed forever:
+/// changing it would change every exported id).
+const NAMESPACE: Uuid = Uuid::from_u128(0x6f1c_2a7e_94d3_4b5e_8c2f_1d3a_9e47_b0c5);
+
+/// When an article has no date: the earliest valid STIX timestamp we use,
+/// fixed so that output stays deterministic.
+const NO_DATE: &str = "1970-01-01T00:00:00.000Z";
+
+fn id(ty: &str, name: &str) -> String {
+    format!(
+        "{ty}--{}",
+        Uuid::new_v5(&NAMESPACE, format!("{ty}:{name}").as_bytes())
+    )
+}
+
+fn timestamp(d: Option<jiff::civil::Date>) -> String {
+    d.map_or_else(|| NO_DATE.to_string(), |d| format!("{d}T00:00:00.000Z"))
+}
+
+/// A string literal in a STIX pattern: `\` and `'` escaped.
+fn literal(v: &str) -> String {
+    format!("'{}'", v.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+/// The STIX pattern of an observable indicator; `None` for the kinds that
+/// are exported as other objects.
+pub fn pattern(kind: Kind, value: &str) -> Option<String> {
+    let path = match kind {
+        Kind::Ipv4 => "ipv4-addr:value",
+        Kind::Ipv6 => "ipv6-addr:value",
+        Kind::Domain => "domain-name:value",
+        Kind::Url => "url:value",
+        Kind::Email => "email-addr:value",
+        Kind::Md5 => "file:hashes.MD5",
+        Kind::Sha1 => "file:hashes.'SHA-1'",
+        Kind::Sha256 => "file:hashes.'SHA-256'",
+        Kind::File => "file:name",
+        Kind::Cve | Kind::Cnvd | Kind::Cnnvd | Kind::Attack => return None,
+    };
+    Some(format!("[{path} = {}]", literal(value)))
+}
+
+/// The STIX object of one indicator first seen on `date`.
+fn object(kind: Kind, value: &str, date: Option<jiff::civil::Date>) -> Value {
+    let ts = timestamp(date);
+    if let Some(p) = pattern(kind, value) {
+        return json!({
+            "type": "indicator", "spec_version": "2.1", "id": id("indicator", &p),
+            "created": ts, "modified": ts, "name": value,
+            "description": format!("{} named in a security article (secsearch export)", kind.name()),
+            "indicator_types": ["unknown"], "pattern": p, "pattern_type": "stix",
+            "valid_from": ts,
+        });
+    }
+    let (ty, source, url) = match kind {
+        Kind::Attack => (
+            "attack-pattern",
+            "mitre-attack",
+            Some(format!(
+                "https://attack.mitre.org/techniques/{}/",
+                value.replace('.', "/")
+            )),
+        ),
+        Kind::Cnvd => ("vulnerability", "cnvd", None),
+        Kind::Cnnvd => ("vulnerability", "cnnvd", None),
+        _ => ("vulnerability", "cve", None),
+    };
+    let mut reference = json!({ "source_name": source, "external_id": value });
+    if let Some(u) = url {
+        reference["url"] = json!(u);
+    }
+    json!({
+        "type": ty, "spec_version": "2.1", "id": id(ty, &format!("{source}:{value}")),
+        "created": ts, "modified": ts, "name": value,
+        "external_references": [reference],
+    })
+}
+
+/// The report of one article, referring to `refs`.
+fn report(a: &Article, refs: Vec<String>) -> Value {
+    let ts = timestamp(a.date);
+    // STIX wants an id, a URL or a description in every reference; an
+    // article without a URL still has its title.
+    let mut reference = json!({
+        "source_name": if a.source.is_empty() { "secsearch" } else { a.source.as_str() },
+        "description": a.title,
+    });
+    if !a.url.is_empty() {
+        reference["url"] = json!(a.url);
+    }
+    json!({
+        "type": "report", "spec_version": "2.1", "id": id("report", &a.key),
+        "created": ts, "modified": ts, "published": ts, "name": a.title,
+        "report_types": ["threat-report"], "object_refs": refs,
+        "external_references": [reference],
+    })
+}
+
+/// The bundle of `articles` (each with at least one indicator). Objects are
+/// ordered by id; an indicator's timestamps are the earliest date of the
+/// articles mentioning it.
+pub fn bundle(articles: &[Article]) -> Value {
+    let mut first: BTreeMap<(Kind, &str), Option<jiff::civil::Date>> = BTreeMap::new();
+    for a in articles {
+        for (k, v) in &a.indicators {
+            let e = first.entry((*k, v.as_str())).or_insert(a.date);
+            *e = match (*e, a.date) {
+                (Some(x), Some(y)) => Some(x.min(y)),
+                (x, y) => x.or(y),
+            };
+        }
+    }
+    let mut objects: BTreeMap<String, Value> = BTreeMap::new();
+    for ((k, v), date) in &first {
+        let o = object(*k, v, *date);
+        objects.insert(o["id"].as_str().unwrap_or_default().to_string(), o);
+    }
+    for a in articles {
+        let mut refs: Vec<String> = a
+            .indicators
+            .iter()
+            .map(|(k, v)| {
+                object(*k, v, None)["id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect();
+        refs.sort();
+        refs.dedup();
+        let r = report(a, refs);
+        objects.insert(r["id"].as_str().unwrap_or_default().to_string(), r);
+    }
+    let ids: Vec<&str> = objects.keys().map(String::as_str).collect();
+    json!({
+        "type": "bundle",
+        "id": id("bundle", &ids.join(",")),
+        "objects": objects.into_values().collect::<Vec<_>>(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(key: &str, ind: &[(Kind, &str)]) -> Article {
+        Article {
+            path: format!("/a/{key}.md"),
+            title: format!("t {key}"),
+            source: "src".into(),
+            url: String::new(),
+            date: Some(jiff::civil::date(2024, 3, 1)),
+            key: key.into(),
+            indicators: ind.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+        }
+    }
+
+    #[test]
+    fn patterns_escape_and_cover_observables() {
+        assert_eq!(
+            pattern(Kind::Sha256, "ab").as_deref(),
+            Some("[file:hashes.'SHA-256' = 'ab']")
+        );
+        assert_eq!(
+            pattern(Kind::File, r"it's\x.exe").as_deref(),
+            Some(r"[file:name = 'it\'s\\x.exe']")
+        );
+        assert_eq!(pattern(Kind::Cve, "CVE-2024-3094"), None);
+    }
+
+    #[test]
+    fn ids_are_deterministic_and_shared_across_articles() {
+        let a = [
+            article(
+                "k1",
+                &[(Kind::Domain, "evil.com"), (Kind::Cve, "CVE-2024-3094")],
+            ),
+            article("k2", &[(Kind::Domain, "evil.com")]),
+        ];
+        let b1 = bundle(&a);
+        let b2 = bundle(&a);
+        assert_eq!(b1, b2);
+        let objs = b1["objects"].as_array().unwrap();
+        // one indicator, one vulnerability, two reports
+        assert_eq!(objs.len(), 4);
+        let types: Vec<&str> = objs.iter().map(|o| o["type"].as_str().unwrap()).collect();
+        assert_eq!(types.iter().filter(|t| **t == "report").count(), 2);
+        let ind = objs.iter().find(|o| o["type"] == "indicator").unwrap();
+        for r in objs.iter().filter(|o| o["type"] == "report") {
+            assert!(r["object_refs"].as_array().unwrap().contains(&ind["id"]));
+        }
+    }
+}
