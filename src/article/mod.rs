@@ -30,8 +30,8 @@
 
 mod decode;
 mod entities;
-pub mod fsread;
 mod front_matter;
+pub mod fsread;
 mod markdown;
 mod related;
 mod text;

@@ -49,7 +49,7 @@ impl WalkProblem {
 
 /// Whether `dir` is a secsearch (or tantivy) index: never walked.
 fn is_index_dir(dir: &Path) -> bool {
-    dir.join(crate::index::integrity::MARKER_FILE).is_file()
+    dir.join(crate::index::layout::MARKER_FILE).is_file()
         || (dir.join("meta.json").is_file() && dir.join(".managed.json").is_file())
 }
 
@@ -160,7 +160,9 @@ pub(crate) fn walk(root: &Path, opts: WalkOptions) -> (Vec<FileEntry>, Vec<WalkP
             Ok(m) if m.is_file() => m,
             Ok(m) if m.is_dir() => continue,
             Ok(m) => {
-                let r = crate::error::SkipReason::Special(crate::article::fsread::kind_of(&m.file_type()));
+                let r = crate::error::SkipReason::Special(crate::article::fsread::kind_of(
+                    &m.file_type(),
+                ));
                 problems.push(WalkProblem::new(entry.path(), r.to_string(), r.kind()));
                 continue;
             }

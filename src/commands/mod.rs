@@ -9,12 +9,14 @@ use std::sync::Arc;
 
 use clap::CommandFactory;
 
-use crate::commands::cli::{Cli, Command, ExportArgs, IndexArg, IndexArgs, IocsArgs, SearchArgs, ServeArgs};
-use crate::error::{Error, ExitCode, Failure, Outcome};
-use crate::output::{Mode, Printer};
 use crate::analysis;
+use crate::commands::cli::{
+    Cli, Command, ExportArgs, IndexArg, IndexArgs, IocsArgs, SearchArgs, ServeArgs,
+};
+use crate::error::{Error, ExitCode, Failure, Outcome};
 use crate::index::{schema, writer};
 use crate::output::messages;
+use crate::output::{Mode, Printer};
 use crate::{query, search};
 
 pub mod cli;
@@ -125,7 +127,8 @@ pub(crate) fn index(args: IndexArgs) -> Outcome {
     // SIGINT/SIGTERM: commit what is done and stop, or roll back when the
     // commit takes too long (see `signals`). Without the handlers a signal
     // still stops the run, losing only what was not committed: a warning.
-    if let Err(e) = crate::commands::signals::install(Arc::clone(&interrupt), messages::rolled_back) {
+    if let Err(e) = crate::commands::signals::install(Arc::clone(&interrupt), messages::rolled_back)
+    {
         messages::warning(&e);
     }
     let progress = messages::IndexProgress::new(args.quiet);
@@ -147,9 +150,8 @@ pub(crate) fn index(args: IndexArgs) -> Outcome {
     // finished (within the grace time), and says it was stopped.
     if summary.interrupted || crate::commands::signals::received().is_some() {
         messages::interrupted(summary.documents);
-        return Ok(
-            crate::commands::signals::received().map_or(ExitCode::Interrupted, crate::commands::signals::exit_code)
-        );
+        return Ok(crate::commands::signals::received()
+            .map_or(ExitCode::Interrupted, crate::commands::signals::exit_code));
     }
     if args.strict && !summary.skipped.is_empty() {
         messages::strict_skips(summary.skipped.len());

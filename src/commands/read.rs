@@ -9,9 +9,9 @@ use std::process::{Command as Process, Stdio};
 use crate::commands::cli::{SearchArgs, ShowArgs};
 use crate::error::{Error, ExitCode, Outcome};
 use crate::output::{self, Printer};
-use crate::search::{self, Results};
 use crate::output::{context, show};
 use crate::query;
+use crate::search::{self, Results};
 
 /// Lines before and after each matching line, when `-C/-A/-B` asks for
 /// the context view; `-A`/`-B` override `-C` on their side, as in rg.
@@ -113,7 +113,7 @@ fn hyperlinks() -> Result<bool, Error> {
 /// search, then read a hit. A convenience only, so a failure (a read-only
 /// index) is ignored.
 pub(super) fn remember_query(dir: &Path, words: &str) {
-    let path = dir.join(crate::index::integrity::LAST_QUERY_FILE);
+    let path = dir.join(crate::index::layout::LAST_QUERY_FILE);
     // Rewritten only when it changes: a repeated search writes nothing.
     if !words.trim().is_empty() && std::fs::read_to_string(&path).ok().as_deref() != Some(words) {
         let _ = std::fs::write(path, words);
@@ -128,7 +128,9 @@ fn show_needles(args: &ShowArgs) -> Result<Vec<String>, Error> {
             .index
             .dir()
             .ok()
-            .and_then(|d| std::fs::read_to_string(d.join(crate::index::integrity::LAST_QUERY_FILE)).ok())
+            .and_then(|d| {
+                std::fs::read_to_string(d.join(crate::index::layout::LAST_QUERY_FILE)).ok()
+            })
             .unwrap_or_default(),
     };
     if words.trim().is_empty() {

@@ -28,9 +28,9 @@ use tantivy::store::StoreReader;
 use tantivy::{DocId, SegmentReader, TantivyDocument};
 
 use super::{ExportDoc, Exporter, Summary, Target};
+use crate::article;
 use crate::error::{Error, SkipReason};
 use crate::index::schema::{self, name, Fields};
-use crate::article;
 use crate::index::{columns, stored};
 
 /// Where `secsearch export` reports, so that this module prints nothing

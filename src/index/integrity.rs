@@ -22,10 +22,7 @@ use tantivy::directory::{
 use tantivy::index::SegmentComponent;
 
 use crate::error::Error;
-
-/// The file that marks a folder as a secsearch index; written when the
-/// index is created, with the schema version.
-pub const MARKER_FILE: &str = "secsearch-index";
+use crate::index::layout::{temp_name, CHECKED_FILE, MARKER_FILE, OWN_FILES, TANTIVY_FILES};
 
 /// Files of segments, by extension, as tantivy 0.27 writes them.
 const SEGMENT_PARTS: &[SegmentComponent] = &[
@@ -43,15 +40,6 @@ fn damaged(dir: &Path, file: &Path, why: impl Into<String>) -> Error {
         why: why.into(),
     }
 }
-
-/// Where `search` keeps the words of the last search, beside the index, for
-/// `show` without `--query`; listed here because it is secsearch's own, so
-/// `--rebuild` may remove it.
-pub const LAST_QUERY_FILE: &str = "secsearch-last-query.txt";
-
-/// Where `index` records the files it has verified, with their identity
-/// (inode, size, modification and change times).
-pub const CHECKED_FILE: &str = "secsearch-checked.json";
 
 /// A file's identity: any write to it changes its ctime, which no user
 /// tool can set back, so an unchanged identity means unchanged bytes since
@@ -102,7 +90,7 @@ pub fn record_checked(index: &tantivy::Index, dir: &Path) -> Result<(), Error> {
             out.insert(file.to_string_lossy().into_owned(), id);
         }
     }
-    let tmp = dir.join(format!("{CHECKED_FILE}.tmp"));
+    let tmp = crate::index::layout::temp_path(dir, CHECKED_FILE);
     let err = |source| Error::Io {
         path: dir.join(CHECKED_FILE),
         what: "cannot write",
@@ -273,27 +261,12 @@ pub fn owned_files(dir: &Path) -> Option<Vec<String>> {
     if !marker && meta.is_none() {
         return None;
     }
-    let mut own: Vec<String> = [
-        "meta.json",
-        ".managed.json",
-        ".tantivy-meta.lock",
-        ".tantivy-writer.lock",
-        MARKER_FILE,
-        CHECKED_FILE,
-        LAST_QUERY_FILE,
-        crate::query::expand::VOCABULARY_FILE,
-        crate::query::expand::IDENTS_FILE,
-        crate::index::paths::PATHS_FILE,
-        crate::index::writer::reprint::GROUPS_FILE,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    own.push(format!("{}.tmp", crate::query::expand::VOCABULARY_FILE));
-    own.push(format!("{}.tmp", crate::query::expand::IDENTS_FILE));
-    own.push(format!("{}.tmp", crate::index::paths::PATHS_FILE));
-    own.push(format!("{}.tmp", crate::index::writer::reprint::GROUPS_FILE));
-    own.push(format!("{CHECKED_FILE}.tmp"));
+    let mut own: Vec<String> = TANTIVY_FILES
+        .iter()
+        .chain(OWN_FILES.iter())
+        .map(|s| s.to_string())
+        .collect();
+    own.extend(OWN_FILES.iter().map(|f| temp_name(f)));
     if let Some(managed) = std::fs::read(dir.join(".managed.json"))
         .ok()
         .and_then(|b| serde_json::from_slice::<Vec<String>>(&b).ok())
@@ -379,10 +352,7 @@ pub fn remove_index(dir: &Path) -> Result<(), Error> {
         } else {
             return Err(Error::NotOurs {
                 path: dir.to_path_buf(),
-                why: format!(
-                    "holds '{}', which is not secsearch's",
-                    crate::output::escape(&name)
-                ),
+                why: format!("holds '{name}', which is not secsearch's"),
             });
         }
     }

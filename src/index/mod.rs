@@ -4,8 +4,11 @@
 
 pub mod columns;
 pub mod integrity;
+pub mod layout;
 pub mod paths;
+pub mod reprints;
 pub mod schema;
 pub(crate) mod sorted;
 pub(crate) mod stored;
+pub mod vocabulary;
 pub mod writer;

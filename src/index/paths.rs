@@ -29,8 +29,7 @@ use std::path::Path;
 use tantivy::columnar::StrColumn;
 use tantivy::Searcher;
 
-/// File, in the index directory, holding the paths (see the module).
-pub const PATHS_FILE: &str = "secsearch-paths.bin";
+use crate::index::layout::{map_stamped, temp_path, PATHS_FILE};
 
 const KIND: &str = "secsearch-paths";
 const ID_LEN: usize = 32;
@@ -55,7 +54,7 @@ pub struct PathList {
 impl PathList {
     /// Maps `dir`'s paths file if it describes commit `opstamp`.
     pub fn load(dir: &Path, opstamp: u64) -> Option<PathList> {
-        let (data, end) = crate::query::expand::map_stamped(dir, PATHS_FILE, KIND, opstamp)?;
+        let (data, end) = map_stamped(dir, PATHS_FILE, KIND, opstamp)?;
         Some(PathList {
             data,
             start: end + 1,
@@ -109,7 +108,7 @@ pub struct SegmentPaths {
 pub fn write(dir: &Path, searcher: &Searcher, opstamp: u64) -> std::io::Result<()> {
     let columns = crate::index::columns::str_columns(searcher, crate::index::schema::name::PATH)
         .map_err(std::io::Error::other)?;
-    let tmp = dir.join(format!("{PATHS_FILE}.tmp"));
+    let tmp = temp_path(dir, PATHS_FILE);
     let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
     let header = format!("{KIND} opstamp={opstamp}\n");
     out.write_all(header.as_bytes())?;

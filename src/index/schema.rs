@@ -402,16 +402,17 @@ pub fn open(dir: &Path) -> Result<Opened, Error> {
         return Err(Error::NoIndex(dir.to_path_buf()));
     }
     let directory = crate::index::integrity::LockTolerant::open(dir)?;
-    let index = Index::open(directory).map_err(|e| match crate::index::integrity::owned_files(dir) {
-        None => Error::NotOurs {
-            path: dir.to_path_buf(),
-            why: format!("is not a secsearch index (its meta.json is not tantivy's: {e})"),
-        },
-        Some(_) => Error::Damaged {
-            file: dir.join("meta.json"),
-            why: e.to_string(),
-        },
-    })?;
+    let index =
+        Index::open(directory).map_err(|e| match crate::index::integrity::owned_files(dir) {
+            None => Error::NotOurs {
+                path: dir.to_path_buf(),
+                why: format!("is not a secsearch index (its meta.json is not tantivy's: {e})"),
+            },
+            Some(_) => Error::Damaged {
+                file: dir.join("meta.json"),
+                why: e.to_string(),
+            },
+        })?;
     crate::index::integrity::check(&index, dir)?;
     analysis::register(&index);
     let spec = spec()?;
@@ -509,11 +510,11 @@ pub fn open_or_create(dir: &Path) -> Result<Opened, Error> {
     analysis::register(&index);
     // The marker proves later (to `--rebuild`) that this folder is ours.
     std::fs::write(
-        dir.join(crate::index::integrity::MARKER_FILE),
+        dir.join(crate::index::layout::MARKER_FILE),
         format!("secsearch index, schema version {}\n", spec.schema_version),
     )
     .map_err(|source| Error::Io {
-        path: dir.join(crate::index::integrity::MARKER_FILE),
+        path: dir.join(crate::index::layout::MARKER_FILE),
         what: "cannot write",
         source,
     })?;

@@ -8,8 +8,8 @@ use tantivy::query::TermQuery;
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use crate::index::columns;
 use crate::error::Error;
+use crate::index::columns;
 
 /// The stored document at `a`.
 pub(crate) fn doc(searcher: &Searcher, a: DocAddress) -> Result<TantivyDocument, Error> {

@@ -13,9 +13,9 @@ use tantivy::{DocAddress, DocId, Searcher, Term};
 
 use super::terms;
 use crate::error::Error;
-use crate::ioc::extract::Kind;
 use crate::index::schema::{name, Fields};
 use crate::index::{columns, stored};
+use crate::ioc::extract::Kind;
 
 type Day = jiff::civil::Date;
 

@@ -15,8 +15,8 @@ use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 
 use super::terms;
-use crate::index::columns;
 use crate::error::Error;
+use crate::index::columns;
 use crate::ioc::extract::{self, Kind};
 use crate::query::Typed;
 

@@ -14,10 +14,10 @@ use anstyle::{AnsiColor, Style};
 use rayon::prelude::*;
 
 use crate::output::context;
-use crate::search::{Hit, Results};
 use crate::output::show::ArticleView;
 use crate::output::snippet::{self, Snippet};
 use crate::search::stats::{Facets, Stats};
+use crate::search::{Hit, Results};
 
 const TITLE: Style = Style::new().bold();
 const MATCH: Style = AnsiColor::Red.on_default().bold();

@@ -6,9 +6,9 @@
 //! user's own groups must work on an existing index. `--exact` skips this
 //! step, and the query is exactly the grep set again.
 
+use crate::analysis::synonyms::Synonyms;
 use crate::analysis::{self, QueryUnit, UnitKind};
 use crate::query::Query;
-use crate::analysis::synonyms::Synonyms;
 
 /// The aliases of every term of a query: `[clause][term]`, in query order.
 #[derive(Debug, Default, Clone)]

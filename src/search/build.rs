@@ -13,11 +13,12 @@ use tantivy::{Searcher, Term};
 
 use super::Options;
 use crate::analysis::{self, Class, QueryUnit, UnitKind};
-use crate::index::columns;
 use crate::error::Error;
-use crate::query::expand::{Anchor, ListQuery, Vocabulary, WordQuery};
-use crate::query::{Clause, FieldSel, Term as QTerm};
+use crate::index::columns;
 use crate::index::schema::Fields;
+use crate::index::vocabulary::{Anchor, Vocabulary};
+use crate::query::expand::{ListQuery, WordQuery};
+use crate::query::{Clause, FieldSel, Term as QTerm};
 
 type Clauses = Vec<(Occur, Box<dyn TQuery>)>;
 

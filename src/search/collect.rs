@@ -13,8 +13,8 @@ use super::rank::{ranked, ranked_with};
 use super::search_failed;
 use super::{Hit, Options, Reprint, Sort};
 use crate::error::Error;
-use crate::index::writer::reprint::Groups;
 use crate::index::paths::{PathList, SegmentPaths};
+use crate::index::reprints::Groups;
 use crate::index::schema::{name, Fields};
 use crate::index::{columns, stored};
 
@@ -159,7 +159,7 @@ impl DupKeys {
                 .map(|c| c.values_for_doc(i.addr.doc_id).collect::<Vec<u64>>())
                 .unwrap_or_default()
         };
-        crate::index::writer::reprint::same_body(values(a).into_iter(), values(b).into_iter())
+        crate::index::reprints::same_body(values(a).into_iter(), values(b).into_iter())
     }
 
     /// The body-joined reprint groups (empty without folding).

@@ -29,9 +29,9 @@ pub use collect::SortedPaths;
 pub use zero::{help as zero_hit_help, TermCount};
 
 use crate::error::Error;
-use crate::query::expand::Vocabulary;
-use crate::query::Query;
 use crate::index::schema;
+use crate::index::vocabulary::Vocabulary;
+use crate::query::Query;
 use stats::Facets;
 
 /// Order of hits: the core's own type; `cli::SortArg` is its clap face.

@@ -13,8 +13,8 @@ use tantivy::Term;
 
 use super::Options;
 use crate::analysis::{self, UnitKind};
-use crate::query::FieldSel;
 use crate::index::schema::Fields;
+use crate::query::FieldSel;
 
 /// Positions allowed between the words (recall units: a CJK character pair
 /// or a word each), about one short sentence.

@@ -7,8 +7,8 @@
 use tantivy::Searcher;
 
 use crate::analysis;
-use crate::index::columns;
 use crate::error::Error;
+use crate::index::columns;
 use crate::index::schema::Fields;
 
 /// Every publisher name in the index, sorted, once each.

@@ -7,8 +7,8 @@ use std::collections::{HashMap, HashSet};
 
 use tantivy::{DocAddress, Searcher};
 
-use crate::index::columns;
 use crate::error::Error;
+use crate::index::columns;
 use crate::index::schema::{self, name};
 
 /// Counts of documents by source (most first) and by month (newest first).
@@ -103,7 +103,8 @@ fn indicator_counts(
     docs: &HashSet<DocAddress>,
 ) -> Result<Vec<IocCount>, Error> {
     let rows = crate::ioc::aggregate(searcher, docs, &[])?;
-    let mut by_kind: std::collections::BTreeMap<crate::ioc::extract::Kind, (u64, u64)> = Default::default();
+    let mut by_kind: std::collections::BTreeMap<crate::ioc::extract::Kind, (u64, u64)> =
+        Default::default();
     for r in rows {
         let e = by_kind.entry(r.kind).or_default();
         e.0 += 1;

@@ -11,11 +11,11 @@ use tantivy::Searcher;
 
 use super::{run, Options, Sort};
 use crate::analysis::Class;
-use crate::index::columns;
 use crate::error::Error;
-use crate::query::expand::Vocabulary;
-use crate::query::{Clause, Query};
+use crate::index::columns;
 use crate::index::schema::{self, name};
+use crate::index::vocabulary::Vocabulary;
+use crate::query::{Clause, Query};
 
 /// Suggestions offered for one word, at most.
 const MAX_SUGGESTIONS: usize = 5;

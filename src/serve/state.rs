@@ -17,8 +17,9 @@ use std::time::SystemTime;
 use tantivy::{IndexReader, Searcher};
 
 use crate::error::Error;
-use crate::query::expand::{Vocabulary, VOCABULARY_FILE};
+use crate::index::layout::VOCABULARY_FILE;
 use crate::index::schema::{self, Fields};
+use crate::index::vocabulary::Vocabulary;
 
 /// mtime and length of a file, `None` when it is missing.
 type Stamp = Option<(SystemTime, u64)>;

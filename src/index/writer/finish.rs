@@ -10,7 +10,7 @@ use super::open::Session;
 use super::write::commit_reporting as commit;
 use super::{Options, Progress, Summary};
 use crate::error::Error;
-use crate::query::expand;
+use crate::index::vocabulary;
 
 pub(super) fn finish(
     mut session: Session,
@@ -61,7 +61,8 @@ pub(super) fn finish(
         }
     }
     let index = &session.opened.index;
-    let reader = crate::index::schema::manual_reader(index).map_err(index_err("cannot read the index"))?;
+    let reader =
+        crate::index::schema::manual_reader(index).map_err(index_err("cannot read the index"))?;
     let searcher = reader.searcher();
     summary.documents = searcher.num_docs();
     let opstamp = index
@@ -71,7 +72,7 @@ pub(super) fn finish(
     // Reprint groups joined by near-identical bodies, recomputed from every
     // document's sketch (see `reprint`) unless the documents are the ones
     // they were made from; without them folding is by title.
-    if !super::reprint::groups_current(&opts.index_dir, &searcher) {
+    if !crate::index::reprints::groups_current(&opts.index_dir, &searcher) {
         if let Err(e) = super::reprint::write_groups(&opts.index_dir, &searcher) {
             summary.warnings.push(e);
         }
@@ -101,9 +102,9 @@ fn term_files_are_of(dir: &Path, opstamp: u64) -> bool {
         std::io::BufReader::new(file).read_line(&mut head).is_ok()
             && head.trim_end() == format!("{kind} opstamp={opstamp}")
     };
-    of(expand::VOCABULARY_FILE, "secsearch-words")
-        && of(expand::IDENTS_FILE, "secsearch-idents")
-        && of(crate::index::paths::PATHS_FILE, "secsearch-paths")
+    of(crate::index::layout::VOCABULARY_FILE, "secsearch-words")
+        && of(crate::index::layout::IDENTS_FILE, "secsearch-idents")
+        && of(crate::index::layout::PATHS_FILE, "secsearch-paths")
 }
 
 /// Deletes the files of segments merged away. Not fatal: the next run
@@ -132,18 +133,18 @@ fn write_term_files(
     };
     // The paths flat, for `-l` (see `path_list`).
     crate::index::paths::write(&opts.index_dir, searcher, opstamp)
-        .map_err(cannot_write(crate::index::paths::PATHS_FILE))?;
+        .map_err(cannot_write(crate::index::layout::PATHS_FILE))?;
     // The identifier runs, for whole-identifier lookups (see
-    // expand::Vocabulary::idents_containing); before the words, whose file
+    // vocabulary::Vocabulary::idents_containing); before the words, whose file
     // is what a running `serve` watches for a new commit.
-    expand::write_idents(
+    vocabulary::write_idents(
         &opts.index_dir,
         searcher,
         &[f.title_ident, f.body_ident, f.refanged_ident],
         opstamp,
     )
-    .map_err(cannot_write(expand::IDENTS_FILE))?;
-    expand::write_vocabulary(
+    .map_err(cannot_write(crate::index::layout::IDENTS_FILE))?;
+    vocabulary::write_vocabulary(
         &opts.index_dir,
         searcher,
         // Not `url` and `link`: their words are mostly unique ids (WeChat's
@@ -153,5 +154,5 @@ fn write_term_files(
         &[f.title, f.body, f.related, f.source, f.refanged],
         opstamp,
     )
-    .map_err(cannot_write(expand::VOCABULARY_FILE))
+    .map_err(cannot_write(crate::index::layout::VOCABULARY_FILE))
 }

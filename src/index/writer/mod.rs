@@ -259,7 +259,7 @@ mod tests {
         let opts = options(root.path(), index.path());
         run(&opts, &Silent).unwrap();
         let meta = || std::fs::read_to_string(index.path().join("meta.json")).unwrap();
-        let vocabulary = index.path().join(crate::query::expand::VOCABULARY_FILE);
+        let vocabulary = index.path().join(crate::index::layout::VOCABULARY_FILE);
         let written = std::fs::metadata(&vocabulary).unwrap().modified().unwrap();
         let before = meta();
 

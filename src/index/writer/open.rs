@@ -10,8 +10,8 @@ use tantivy::indexer::{IndexWriterOptions, LogMergePolicy};
 use super::queue::Writer;
 use super::{Options, Progress, Summary};
 use crate::analysis::{self, UserDict};
-use crate::index::columns;
 use crate::error::Error;
+use crate::index::columns;
 use crate::index::schema::{self, name, IndexInfo};
 
 /// What the index already holds for a path.

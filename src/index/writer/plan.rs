@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use super::open::Known;
 use super::{Progress, Summary};
-use crate::error::SkipReason;
 use crate::article::walk::{self, FileEntry};
+use crate::error::SkipReason;
 
 /// A file to read: new, or changed in size or modification time.
 pub(super) struct Todo {

@@ -15,11 +15,11 @@ use super::open::{Known, Session};
 use super::plan::{Plan, Todo};
 use super::queue::{Backlog, Writer};
 use super::{Options, Progress, Summary};
-use crate::article::{self, Article};
-use crate::index::columns;
-use crate::error::{Error, SkipReason};
-use crate::index::schema::Fields;
 use crate::article::walk::FileEntry;
+use crate::article::{self, Article};
+use crate::error::{Error, SkipReason};
+use crate::index::columns;
+use crate::index::schema::Fields;
 
 /// Files handed to the parser pool at a time: large enough to keep rayon
 /// busy, small enough that Ctrl-C is answered quickly.
@@ -275,7 +275,10 @@ fn dup_key(a: &Article, key: &str) -> String {
 fn refanged_text(a: &Article) -> String {
     let mut out = a.escaped.join("\n");
     for text in [&a.title, &a.body] {
-        if matches!(crate::ioc::extract::refang(text), std::borrow::Cow::Borrowed(_)) {
+        if matches!(
+            crate::ioc::extract::refang(text),
+            std::borrow::Cow::Borrowed(_)
+        ) {
             continue;
         }
         // A URL's host is reported inside the URL: its text is there already.
@@ -334,7 +337,7 @@ fn to_document(a: &Article, file: &FileFacts, f: &Fields) -> TantivyDocument {
     doc.add_u64(f.dup_hash, xxhash_rust::xxh3::xxh3_64(dk.as_bytes()));
     let rk = super::reprint::reprint_key(&a.title, &dk);
     doc.add_u64(f.reprint_hash, xxhash_rust::xxh3::xxh3_64(rk.as_bytes()));
-    for v in super::reprint::signature(a.ranking_text()) {
+    for v in crate::index::reprints::signature(a.ranking_text()) {
         doc.add_u64(f.reprint_sig, v);
     }
     doc.add_text(f.dup_key, dk);

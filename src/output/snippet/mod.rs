@@ -86,7 +86,10 @@ fn current_body(path: &str) -> String {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     // Checked and capped: the file may now be a FIFO, a device or huge.
-    let bytes = match crate::article::fsread::read_regular(std::path::Path::new(path), SNIPPET_READ_LIMIT) {
+    let bytes = match crate::article::fsread::read_regular(
+        std::path::Path::new(path),
+        SNIPPET_READ_LIMIT,
+    ) {
         Ok(b) => Some(b),
         Err(crate::error::SkipReason::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => {
