@@ -150,13 +150,13 @@ fn read_export(target: &str, out: &Path) -> Vec<Exported> {
 /// `docs.ndjson` against `index-config.yaml`: valid YAML, the fields the
 /// issue names, and every document key a mapped field (`mode: strict`).
 fn read_quickwit(out: &Path) -> Vec<Exported> {
-    let config: serde_yaml::Value =
-        serde_yaml::from_str(&fs::read_to_string(out.join("index-config.yaml")).expect("config"))
+    let config: Value =
+        serde_saphyr::from_str(&fs::read_to_string(out.join("index-config.yaml")).expect("config"))
             .expect("index-config.yaml is YAML");
     let mapping = &config["doc_mapping"];
     assert_eq!(mapping["timestamp_field"].as_str(), Some("date"));
-    let mut fields: BTreeMap<String, serde_yaml::Value> = BTreeMap::new();
-    for f in mapping["field_mappings"].as_sequence().expect("fields") {
+    let mut fields: BTreeMap<String, Value> = BTreeMap::new();
+    for f in mapping["field_mappings"].as_array().expect("fields") {
         fields.insert(f["name"].as_str().expect("name").to_string(), f.clone());
     }
     for text in ["title", "body"] {

@@ -14,26 +14,43 @@ use std::sync::OnceLock;
 use assert_cmd::Command;
 use serde_json::Value;
 
-/// The real-article corpus shared between projects (`../shared/corpus`).
+/// A folder or file of the real-article corpus shared between projects:
+/// `../shared/corpus/NAME` beside the clone (`sample`, `edge`,
+/// `wechat-10k.tar.zst`), or `$SHARED_CORPUS/NAME` when that is set.
 ///
-/// Every test that calls this is marked `#[ignore = "needs ../shared/corpus"]`,
-/// so a plain `cargo test` lists it as ignored instead of passing it without
-/// having looked at anything. Asked for (`cargo test -- --include-ignored`,
-/// as `.ci/run` does, with `CI` set), missing data is a failure: a test that
-/// cannot see its data must never report success.
-pub fn shared_corpus() -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    let ci = if std::env::var_os("CI").is_some() {
-        " (CI is set)"
-    } else {
-        ""
+/// The one policy for tests that read it:
+///
+/// * every such test is marked `#[ignore = "needs ../shared/corpus"]`, so a
+///   plain `cargo test` (a bare clone) runs none of them and cargo's summary
+///   counts them as ignored, never as passed;
+/// * `cargo test -- --include-ignored` (what `.ci/run` runs, with `CI` set)
+///   runs them, and then missing data is a failure, with or without `CI`:
+///   the test was asked for, and a test that cannot see its data must never
+///   report success. `CI` only changes the message.
+///
+/// Nothing else decides whether a corpus test runs: no early `return`, no
+/// skip on a missing folder.
+pub fn corpus(name: &str) -> PathBuf {
+    let (base, from) = match std::env::var_os("SHARED_CORPUS") {
+        Some(d) => (PathBuf::from(d), "$SHARED_CORPUS"),
+        None => (
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+            "../shared/corpus beside the clone",
+        ),
     };
-    assert!(
-        p.is_dir(),
-        "../shared/corpus not found at {}{ci}: the tests marked \"needs ../shared/corpus\" read \
-         it; run them only where it exists",
-        p.display()
-    );
+    let p = base.join(name);
+    if !p.exists() {
+        let why = if std::env::var_os("CI").is_some() {
+            "CI is set: the corpus tests must run there"
+        } else {
+            "this test is marked \"needs ../shared/corpus\" and was asked for \
+             (--include-ignored / --ignored); run plain `cargo test` to leave it out"
+        };
+        panic!(
+            "shared corpus data missing: {} not found ({from}); {why}",
+            p.display()
+        );
+    }
     p
 }
 
@@ -41,13 +58,49 @@ pub fn shared_corpus() -> PathBuf {
 /// paths in), with the number of article files in it, counted here by the
 /// test itself rather than taken from a constant.
 pub fn shared_folder(name: &str) -> (PathBuf, usize) {
-    let p = shared_corpus().join(name);
+    let p = corpus(name);
     let root = p
         .canonicalize()
         .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     let n = article_files(&root).len();
     assert!(n > 0, "no article file under {}", root.display());
     (root, n)
+}
+
+/// `copies` copies of a folder of the shared corpus under `to` (one
+/// sub-folder a copy; already there: kept), canonical, with the number of
+/// article files in all of them: a larger input, for tests that must catch a
+/// run in the middle and find it finished too soon on a fast machine.
+pub fn shared_folder_times(name: &str, copies: usize, to: &Path) -> (PathBuf, usize) {
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("{}: {e}", to.display()));
+        let rd = std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
+        for e in rd {
+            let e = e.expect("dir entry");
+            let (src, dst) = (e.path(), to.join(e.file_name()));
+            if src.is_dir() {
+                copy_dir(&src, &dst);
+            } else {
+                std::fs::copy(&src, &dst).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
+            }
+        }
+    }
+    let (src, n) = shared_folder(name);
+    for i in 0..copies {
+        let dst = to.join(format!("copy{i}"));
+        if !dst.exists() {
+            copy_dir(&src, &dst);
+        }
+    }
+    let root = to
+        .canonicalize()
+        .unwrap_or_else(|e| panic!("{}: {e}", to.display()));
+    let total = article_files(&root).len();
+    assert!(
+        total >= n * copies,
+        "{total} files for {copies} copies of {n}"
+    );
+    (root, total)
 }
 
 /// The project's own example corpus (`corpus/`), always present.
