@@ -356,22 +356,52 @@ fn search_during(idx: &Path) -> Option<i32> {
     run(&["search", "-c", "漏洞"], idx).status.code()
 }
 
+/// Ctrl-C while the run is indexing commits what it has and the next run
+/// continues from it. The signal must land mid-run (the process still
+/// running, exit 130, fewer documents committed than files): a run that
+/// finished first is retried on a larger input (more copies of `sample`),
+/// never passed.
 #[test]
 #[ignore = "needs ../shared/corpus"]
 fn ctrl_c_commits_and_the_next_run_continues() {
-    let (sample, files) = common::shared_folder("sample");
-    let (_dir, idx) = common::scratch_index();
-    let child = spawn_index(&sample, &idx, &[], "50");
-    std::thread::sleep(Duration::from_millis(700));
-    signal(&child, "-INT");
-    let out = child.wait_with_output_stderr();
-    if out.0 == Some(0) {
-        eprintln!("index finished before Ctrl-C; nothing to check");
-        return;
-    }
-    assert_eq!(out.0, Some(130), "{}", out.1);
-    assert!(out.1.contains("interrupted"), "{}", out.1);
-    let partial = documents(&idx);
+    let inputs = tempfile::tempdir().unwrap();
+    let mut too_late = Vec::new();
+    let mut copies = 1;
+    let (sample, files, idx, partial, _dir) = loop {
+        let (sample, files) = common::shared_folder_times("sample", copies, inputs.path());
+        let (dir, idx) = common::scratch_index();
+        let mut child = spawn_index(&sample, &idx, &[], "50");
+        std::thread::sleep(Duration::from_millis(700));
+        let running = child.try_wait().unwrap().is_none();
+        if running {
+            signal(&child, "-INT");
+        }
+        let out = child.wait_with_output_stderr();
+        let partial = documents(&idx);
+        if running && out.0 != Some(0) {
+            assert_eq!(out.0, Some(130), "{}", out.1);
+            assert!(out.1.contains("interrupted"), "{}", out.1);
+            if partial < files as u64 {
+                break (sample, files, idx, partial, dir);
+            }
+        } else {
+            assert_eq!(out.0, Some(0), "{}", out.1);
+        }
+        too_late.push(format!(
+            "{copies} x sample ({files} files): {} ({partial} committed)",
+            if running {
+                "signalled"
+            } else {
+                "finished first"
+            }
+        ));
+        assert!(
+            copies < 16,
+            "Ctrl-C never landed mid-run:\n{}",
+            too_late.join("\n")
+        );
+        copies *= 2;
+    };
     let o = run(&["index", sample.to_str().unwrap()], &idx);
     let e = stderr(&o);
     assert!(o.status.success(), "{e}");
