@@ -189,10 +189,10 @@ pub enum Error {
     },
     /// A `--synonyms` file that cannot be read or parsed.
     #[error(transparent)]
-    Synonyms(#[from] crate::analysis::synonyms::SynonymsError),
+    Synonyms(#[from] SynonymsError),
     /// `secsearch export` could not write its folder (or refused it).
     #[error(transparent)]
-    Export(#[from] crate::export::ExportError),
+    Export(#[from] ExportError),
     /// `secsearch serve` could not listen or run: `what` says which step.
     #[error("{what}")]
     Serve {
@@ -225,3 +225,84 @@ pub enum Failure {
 
 /// What every command returns: its exit code, or why it failed.
 pub type Outcome = Result<ExitCode, Failure>;
+
+/// Why a synonym file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum SynonymsError {
+    #[error("cannot read synonym file {}", .path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+}
+
+/// A line of a synonym file that is not a valid group.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{origin}:{line}: {kind}")]
+pub struct ParseError {
+    /// Where the text came from (a path, or `builtin`).
+    pub origin: String,
+    /// 1-based line number.
+    pub line: usize,
+    pub kind: ParseErrorKind,
+}
+
+/// What is wrong with the line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseErrorKind {
+    #[error("a group needs at least two different terms, separated by ` | `")]
+    TooFewTerms,
+    #[error("empty term (two `|` in a row, or one at an end)")]
+    EmptyTerm,
+    #[error(
+        "'{term}' is already in the group on line {first_line}; a term may be in one group only"
+    )]
+    Duplicate { term: String, first_line: usize },
+}
+
+/// Why an export could not be written. One line each, cause included.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("unknown export target '{0}': use quickwit or opensearch")]
+    UnknownTarget(String),
+    #[error(
+        "bad index name '{0}': use 3-255 characters, a lowercase letter first, \
+         then lowercase letters, digits, '-' or '_' (valid for both Quickwit and OpenSearch)"
+    )]
+    BadIndexName(String),
+    #[error("bad document id '{id}' for {path}: use 1-512 hex digits (a content hash)")]
+    BadId { id: String, path: String },
+    #[error(
+        "refusing to export into {}: it holds {}, which secsearch export did not write; \
+         choose an empty or new folder",
+        .dir.display(), .file.display()
+    )]
+    ForeignFile { dir: PathBuf, file: PathBuf },
+    /// The folder holds an export for the other engine: replacing it by
+    /// this one is as surprising as writing into a folder of one's own files.
+    #[error(
+        "refusing to export for {} into {}: it holds an export for {}; choose an empty or new folder",
+        .target, .dir.display(), .other
+    )]
+    OtherTarget {
+        target: &'static str,
+        dir: PathBuf,
+        other: String,
+    },
+    #[error("cannot {action} {}: {source}", .path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write a JSON document to {}: {source}", .path.display())]
+    Json {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+}

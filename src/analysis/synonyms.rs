@@ -12,51 +12,15 @@
 //! full-width forms, traditional characters) and runs of whitespace, so a term
 //! matches however the user typed it.
 
+use crate::error::{ParseError, ParseErrorKind, SynonymsError};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
 use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
 /// The groups shipped with the program.
 const BUILTIN: &str = include_str!("../../index-schema/synonyms.txt");
-
-/// Why a synonym file could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum SynonymsError {
-    #[error("cannot read synonym file {}", .path.display())]
-    Read {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error(transparent)]
-    Parse(#[from] ParseError),
-}
-
-/// A line of a synonym file that is not a valid group.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{origin}:{line}: {kind}")]
-pub struct ParseError {
-    /// Where the text came from (a path, or `builtin`).
-    pub origin: String,
-    /// 1-based line number.
-    pub line: usize,
-    pub kind: ParseErrorKind,
-}
-
-/// What is wrong with the line.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ParseErrorKind {
-    #[error("a group needs at least two different terms, separated by ` | `")]
-    TooFewTerms,
-    #[error("empty term (two `|` in a row, or one at an end)")]
-    EmptyTerm,
-    #[error(
-        "'{term}' is already in the group on line {first_line}; a term may be in one group only"
-    )]
-    Duplicate { term: String, first_line: usize },
-}
 
 /// Synonym groups with a lookup from every term to its group.
 ///

@@ -22,6 +22,8 @@ pub use archive::{run, Options, Progress, Run, Silent};
 pub use quickwit::UNDATED as QUICKWIT_UNDATED;
 
 use std::fs::{self, File};
+
+pub use crate::error::ExportError;
 use std::io::{self, BufWriter, Write};
 
 use serde::Serialize;
@@ -102,50 +104,6 @@ pub struct Summary {
     pub data_bytes: u64,
     /// The export's files: config (or mapping), data, load script.
     pub files: Vec<PathBuf>,
-}
-
-/// Why an export could not be written. One line each, cause included.
-#[derive(Debug, thiserror::Error)]
-pub enum ExportError {
-    #[error("unknown export target '{0}': use quickwit or opensearch")]
-    UnknownTarget(String),
-    #[error(
-        "bad index name '{0}': use 3-255 characters, a lowercase letter first, \
-         then lowercase letters, digits, '-' or '_' (valid for both Quickwit and OpenSearch)"
-    )]
-    BadIndexName(String),
-    #[error("bad document id '{id}' for {path}: use 1-512 hex digits (a content hash)")]
-    BadId { id: String, path: String },
-    #[error(
-        "refusing to export into {}: it holds {}, which secsearch export did not write; \
-         choose an empty or new folder",
-        .dir.display(), .file.display()
-    )]
-    ForeignFile { dir: PathBuf, file: PathBuf },
-    /// The folder holds an export for the other engine: replacing it by
-    /// this one is as surprising as writing into a folder of one's own files.
-    #[error(
-        "refusing to export for {} into {}: it holds an export for {}; choose an empty or new folder",
-        .target.name(), .dir.display(), .other
-    )]
-    OtherTarget {
-        target: Target,
-        dir: PathBuf,
-        other: String,
-    },
-    #[error("cannot {action} {}: {source}", .path.display())]
-    Io {
-        action: &'static str,
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
-    #[error("cannot write a JSON document to {}: {source}", .path.display())]
-    Json {
-        path: PathBuf,
-        #[source]
-        source: serde_json::Error,
-    },
 }
 
 /// Left in every export folder so that a later export may overwrite the
@@ -300,7 +258,7 @@ fn check_dir(target: Target, dir: &Path) -> Result<(), ExportError> {
     if let Some(other) = marker_target.filter(|t| *t != target.name()) {
         if other.parse::<Target>().is_ok() {
             return Err(ExportError::OtherTarget {
-                target,
+                target: target.name(),
                 dir: dir.to_path_buf(),
                 other: other.to_string(),
             });

@@ -7,17 +7,17 @@
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
 use super::article;
 use super::cache::{self, Answers, Bodies};
+use super::error::ApiError;
 use super::params::SearchParams;
 use super::state::{IndexState, View};
 use crate::error::Error;
-use crate::output::messages;
 use crate::search::{self, stats};
 
 /// Columns of a snippet on the page: wider than a terminal line, since the
@@ -67,37 +67,6 @@ impl App {
         tokio::task::spawn_blocking(move || f(&app))
             .await
             .map_err(|e| ApiError::Internal(Error::Other(format!("a request failed: {e}"))))?
-    }
-}
-
-/// Why a request got no answer: the status and a one-line reason.
-pub enum ApiError {
-    /// The request itself is wrong (bad query, date, limit): 400.
-    Bad(Error),
-    /// Not an article of the index: 404.
-    NotFound(String),
-    /// The index could not answer: 500.
-    Internal(Error),
-}
-
-impl From<Error> for ApiError {
-    /// A user's mistake is a 400; anything else is the server's failure.
-    fn from(e: Error) -> Self {
-        match e {
-            Error::BadQuery(_) | Error::BadDate(_) | Error::NoSource { .. } => ApiError::Bad(e),
-            other => ApiError::Internal(other),
-        }
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, msg) = match self {
-            ApiError::Bad(e) => (StatusCode::BAD_REQUEST, messages::chain(&e)),
-            ApiError::NotFound(m) => (StatusCode::NOT_FOUND, m),
-            ApiError::Internal(e) => (StatusCode::INTERNAL_SERVER_ERROR, messages::chain(&e)),
-        };
-        (status, Json(json!({ "error": msg }))).into_response()
     }
 }
 

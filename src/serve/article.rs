@@ -10,7 +10,7 @@ use tantivy::Term;
 
 use serde_json::{json, Value};
 
-use super::api::ApiError;
+use super::error::ApiError;
 use super::state::IndexState;
 use crate::index::stored;
 use crate::output::snippet;

@@ -17,6 +17,7 @@ mod api;
 mod article;
 mod assets;
 mod cache;
+mod error;
 mod params;
 mod state;
 

@@ -100,7 +100,7 @@ fn next_in_list(t: &str, at: usize) -> Option<Range<usize>> {
         .unwrap_or(t.len() - start);
     let end = start + len;
     let next = t[start..end].trim_end_matches('.');
-    super::scan::ipv4(next).then(|| start..start + next.len())
+    super::found::ipv4(next).then(|| start..start + next.len())
 }
 
 fn version_here(t: &str, r: &Range<usize>) -> bool {

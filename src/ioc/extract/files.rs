@@ -9,8 +9,8 @@
 
 use std::ops::Range;
 
+use super::found::Scan;
 use super::lists::FILE_EXTS;
-use super::scan::Scan;
 use super::Kind;
 
 /// Opening marks that start a quoted name, and the closers that may end it.

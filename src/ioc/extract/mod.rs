@@ -31,6 +31,7 @@
 
 mod context;
 mod files;
+mod found;
 mod lists;
 mod refang;
 mod scan;
