@@ -158,12 +158,20 @@ mod tests {
     use super::text::Lines;
     use super::*;
 
-    fn corpus_dir() -> Option<std::path::PathBuf> {
+    /// The shared corpus, as `tests/common::corpus` finds it: a test that
+    /// asks for it (it is `#[ignore = "needs ../shared/corpus"]`) fails
+    /// when it is missing, never passes unseen.
+    fn corpus_dir() -> std::path::PathBuf {
         let dir = match std::env::var_os("SHARED_CORPUS") {
             Some(d) => std::path::PathBuf::from(d),
             None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
         };
-        dir.is_dir().then_some(dir)
+        assert!(
+            dir.is_dir(),
+            "shared corpus missing: {} not found; this test needs ../shared/corpus (set SHARED_CORPUS)",
+            dir.display()
+        );
+        dir
     }
 
     fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
@@ -217,16 +225,9 @@ mod tests {
         Some((header_title(&value), n))
     }
 
-    /// Every file of `edge/` and `sample/`, sorted; `None` (the test is
-    /// skipped) when the shared corpus is not there, except on CI.
-    fn corpus_files() -> Option<Vec<std::path::PathBuf>> {
-        let Some(root) = corpus_dir() else {
-            if std::env::var_os("CI").is_some() {
-                panic!("../shared/corpus not found (set SHARED_CORPUS)");
-            }
-            eprintln!("skipped: ../shared/corpus not found");
-            return None;
-        };
+    /// Every file of `edge/` and `sample/`, sorted.
+    fn corpus_files() -> Vec<std::path::PathBuf> {
+        let root = corpus_dir();
         let mut files = Vec::new();
         for kind in ["edge", "sample"] {
             walk(&root.join(kind), &mut files);
@@ -237,7 +238,7 @@ mod tests {
             "only {} files under {root:?}",
             files.len()
         );
-        Some(files)
+        files
     }
 
     /// How many corpus files show each oddity the reader must survive, and
@@ -357,10 +358,9 @@ mod tests {
     }
 
     #[test]
+    #[ignore = "needs ../shared/corpus"]
     fn reads_every_shared_corpus_file() {
-        let Some(files) = corpus_files() else {
-            return;
-        };
+        let files = corpus_files();
         let mut tally = Tally::new();
         for path in &files {
             check_file(path, &mut tally);
