@@ -17,6 +17,7 @@ mod build;
 mod collect;
 mod proximity;
 mod rank;
+mod sorted_paths;
 mod sources;
 pub mod stats;
 mod zero;
@@ -25,7 +26,7 @@ use tantivy::collector::DocSetCollector;
 use tantivy::Searcher;
 
 pub use alias::Expansion;
-pub use collect::SortedPaths;
+pub use sorted_paths::SortedPaths;
 pub use zero::{help as zero_hit_help, TermCount};
 
 use crate::error::Error;
