@@ -76,7 +76,10 @@ struct Hit {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // `cargo bench` appends `--bench` to the arguments.
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let dir = args
         .first()
         .ok_or("usage: ioc_sample DIR [SAMPLE] [SEED] [--dump FILE]")?;
