@@ -63,7 +63,7 @@ pub enum Command {
     Search(SearchArgs),
     /// List the indicators (IPs, domains, URLs, hashes, CVEs, ...) of the matching articles
     #[command(
-        after_help = "Without a query: every article. Typed filters work here as in `search`:\n  cve:CVE-2024-3094  ip:10.0.0.0/8  domain:example.com  hash:<md5|sha1|sha256>  email:a@b.c\nTypes for --type: ipv4, ipv6, domain, url, email, md5, sha1, sha256, cve, cnvd, cnnvd,\nattack, file, and the groups ip, hash, vuln.\n\nExamples:\n  secsearch iocs 勒索软件 --since 2024-01-01\n  secsearch iocs --type domain,ip --sort date -n 20\n  secsearch iocs APT29 --json | jq -r .value\n  secsearch iocs --source 奇安信威胁情报中心 --csv > iocs.csv\n  secsearch iocs Lazarus --stix lazarus.json      # STIX 2.1 bundle for OpenCTI/MISP"
+        after_help = "Without a query: every article. Typed filters work here as in `search`:\n  cve:CVE-2024-3094  ip:10.0.0.0/8  domain:example.com  hash:<md5|sha1|sha256>  email:a@b.c\nTypes for --type: ipv4, ipv6, domain, url, email, md5, sha1, sha256, cve, cnvd, cnnvd,\nattack, file, and the groups ip, hash, vuln.\n\nExamples:\n  secsearch iocs 勒索软件 --since 2024-01-01\n  secsearch iocs --type domain,ip --sort date -n 20\n  secsearch iocs APT29 --json | jq -r .value\n  secsearch iocs --source 奇安信威胁情报中心 --csv > iocs.csv\n  secsearch iocs Lazarus --stix lazarus.json      # STIX 2.1 bundle for OpenCTI/MISP\n  secsearch iocs --path article.md               # one article's indicators\nRoles: observable (act on it), reference (a source the article cites), benign\n(everybody's infrastructure, private ranges): from warning lists, at query time."
     )]
     Iocs(IocsArgs),
     /// Show an article as a reader sees it, matches highlighted
@@ -319,6 +319,14 @@ pub struct IocsArgs {
     /// Write a STIX 2.1 bundle to FILE (one report per article) instead of listing
     #[arg(long, value_name = "FILE")]
     pub stix: Option<PathBuf>,
+    /// Only indicators of this role: observable (act on it), reference (a
+    /// cited source), benign (everybody's infrastructure, private ranges)
+    /// [default: observable with --stix, else all]
+    #[arg(long, value_enum, value_name = "ROLE")]
+    pub role: Option<crate::ioc::RoleFilter>,
+    /// The indicators of this one article file (read now, no index needed)
+    #[arg(long, value_name = "FILE", conflicts_with = "query")]
+    pub path: Option<PathBuf>,
 }
 
 /// What `secsearch show` reads.

@@ -259,18 +259,16 @@ fn ioc_kinds(names: &[String]) -> Result<Vec<crate::ioc::extract::Kind>, Error> 
     Ok(out)
 }
 
-/// `iocs --stix FILE`: the matching articles with indicators as a STIX 2.1
-/// bundle in FILE; exit code 1 when there was nothing to export.
+/// `iocs --stix FILE`: `articles` as a STIX 2.1 bundle in FILE, the values
+/// of `roles` as objects; exit code 1 when there was nothing to export.
 fn write_stix(
     file: &std::path::Path,
-    searcher: &tantivy::Searcher,
-    fields: &schema::Fields,
-    docs: &std::collections::HashSet<tantivy::DocAddress>,
-    kinds: &[crate::ioc::extract::Kind],
+    articles: &[crate::ioc::Article],
+    roles: &[crate::ioc::Role],
 ) -> Outcome {
-    let articles = crate::ioc::articles(searcher, fields, docs, kinds)?;
-    let bundle = crate::ioc::stix::bundle(&articles);
+    let bundle = crate::ioc::stix::bundle(articles, roles);
     let objects = bundle["objects"].as_array().map_or(0, Vec::len);
+    let reports = crate::ioc::stix::reports(&bundle);
     let json = serde_json::to_vec_pretty(&bundle)
         .map_err(|e| Error::Other(format!("cannot encode the STIX bundle: {e}")))?;
     std::fs::write(file, json).map_err(|source| Error::Io {
@@ -278,11 +276,31 @@ fn write_stix(
         what: "cannot write the STIX bundle",
         source,
     })?;
-    messages::stix_written(file, articles.len(), objects);
-    Ok(ExitCode::from_hits(!articles.is_empty()))
+    messages::stix_written(file, reports, objects);
+    Ok(ExitCode::from_hits(reports > 0))
+}
+
+/// The roles `iocs` lists: `--role`, else observables for a STIX export
+/// (what a platform acts on) and every role for a listing.
+fn ioc_roles(args: &IocsArgs) -> &'static [crate::ioc::Role] {
+    let default = if args.stix.is_some() {
+        crate::ioc::RoleFilter::Observable
+    } else {
+        crate::ioc::RoleFilter::All
+    };
+    args.role.unwrap_or(default).roles()
 }
 
 pub(crate) fn iocs(args: IocsArgs) -> Outcome {
+    let kinds = ioc_kinds(&args.types)?;
+    let roles = ioc_roles(&args);
+    if let Some(path) = &args.path {
+        let (article, rows) = crate::ioc::of_file(path, &kinds)?;
+        if let Some(file) = &args.stix {
+            return write_stix(file, std::slice::from_ref(&article), roles);
+        }
+        return print_iocs(&args, rows, roles);
+    }
     let dir = index_dir(&args.index)?;
     let text = args.query.join(" ");
     let query = if text.trim().is_empty() {
@@ -290,13 +308,12 @@ pub(crate) fn iocs(args: IocsArgs) -> Outcome {
     } else {
         query::parse(&text)?
     };
-    let kinds = ioc_kinds(&args.types)?;
     let (since, until) = filter_dates(&args.filters)?;
     let opts = search::Options {
         query,
         limit: None,
         offset: 0,
-        sources: args.filters.source,
+        sources: args.filters.source.clone(),
         since,
         until,
         sort: search::Sort::Relevance,
@@ -311,9 +328,20 @@ pub(crate) fn iocs(args: IocsArgs) -> Outcome {
     let searcher = reader.searcher();
     let docs = search::matching_docs(&dir, &opened, &searcher, &opts)?;
     if let Some(file) = &args.stix {
-        return write_stix(file, &searcher, &opened.fields, &docs, &kinds);
+        let articles = crate::ioc::articles(&searcher, &opened.fields, &docs, &kinds)?;
+        return write_stix(file, &articles, roles);
     }
-    let mut rows = crate::ioc::aggregate(&searcher, &docs, &kinds)?;
+    let rows = crate::ioc::aggregate(&searcher, &docs, &kinds)?;
+    print_iocs(&args, rows, roles)
+}
+
+/// Lists `rows` of `roles`, sorted and cut to `--limit`, in the chosen format.
+fn print_iocs(
+    args: &IocsArgs,
+    mut rows: Vec<crate::ioc::Row>,
+    roles: &[crate::ioc::Role],
+) -> Outcome {
+    rows.retain(|r| roles.contains(&r.role));
     crate::ioc::sort_rows(&mut rows, args.sort);
     if let Some(n) = args.limit.filter(|&n| n > 0) {
         rows.truncate(n);

@@ -385,7 +385,8 @@ fn day_or(d: Option<jiff::civil::Date>, none: &str) -> String {
 
 impl Printer {
     /// Prints `iocs` rows: an aligned table for people, JSON Lines
-    /// (`type`, `value`, `articles`, `first`, `last`, `sources`) or CSV.
+    /// (`type`, `value`, `role`, `articles`, `first`, `last`, `sources`) or
+    /// CSV (`role` last, so that scripts reading columns by place still work).
     pub fn iocs(&mut self, rows: &[crate::ioc::Row], format: IocFormat) -> io::Result<()> {
         match format {
             IocFormat::Json => {
@@ -396,7 +397,8 @@ impl Printer {
                         .map(|(s, n)| serde_json::json!({ "source": s, "articles": n }))
                         .collect();
                     let v = serde_json::json!({
-                        "type": r.kind.name(), "value": r.value, "articles": r.articles,
+                        "type": r.kind.name(), "value": r.value, "role": r.role.name(),
+                        "articles": r.articles,
                         "first": r.first.map(|d| d.to_string()),
                         "last": r.last.map(|d| d.to_string()), "sources": sources,
                     });
@@ -411,7 +413,15 @@ impl Printer {
 
     fn iocs_csv(&mut self, rows: &[crate::ioc::Row]) -> io::Result<()> {
         let mut w = csv::Writer::from_writer(&mut self.out);
-        w.write_record(["type", "value", "articles", "first", "last", "top_sources"])?;
+        w.write_record([
+            "type",
+            "value",
+            "articles",
+            "first",
+            "last",
+            "top_sources",
+            "role",
+        ])?;
         for r in rows {
             w.write_record([
                 r.kind.name(),
@@ -420,6 +430,7 @@ impl Printer {
                 &day_or(r.first, ""),
                 &day_or(r.last, ""),
                 &top_sources(r, "; "),
+                r.role.name(),
             ])?;
         }
         w.flush()
@@ -436,14 +447,15 @@ impl Printer {
             .clamp(5, 48);
         writeln!(
             self.out,
-            "{:<7} {:<width$} {:>8}  {:<10}  {:<10}  top sources",
-            "type", "value", "articles", "first", "last"
+            "{:<7} {:<10} {:<width$} {:>8}  {:<10}  {:<10}  top sources",
+            "type", "role", "value", "articles", "first", "last"
         )?;
         for r in rows {
             writeln!(
                 self.out,
-                "{:<7} {:<width$} {:>8}  {:<10}  {:<10}  {}",
+                "{:<7} {:<10} {:<width$} {:>8}  {:<10}  {:<10}  {}",
                 r.kind.name(),
+                r.role.name(),
                 r.value,
                 r.articles,
                 day_or(r.first, "-"),

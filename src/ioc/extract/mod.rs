@@ -171,3 +171,6 @@ pub fn defanged_spans(text: &str) -> Vec<(Range<usize>, String)> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod fang_cases;
