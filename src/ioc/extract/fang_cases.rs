@@ -6,13 +6,28 @@
 
 use std::collections::BTreeSet;
 
-use super::{defanged_spans, extract, Kind};
+use super::{defanged_spans, extract, extract_as_marked, Kind};
 
 const CASES: &str = include_str!("../../../data/fang-cases/cases.tsv");
 
 /// The cases secsearch leaves out on purpose, each argued in
 /// docs/indicators.md ("Defanged forms left out").
-const LEFT_OUT: &[&str] = &[];
+const LEFT_OUT: &[&str] = &[
+    // Ambiguous with a name: not read as a domain either (see context.rs).
+    "fooATbar.com",
+    // The expected value is ioc-fanger's text output, where the Markdown
+    // link's two URLs run together; secsearch lists the one URL.
+    "[https://i.imgur.com/abc.png](https://i.imgur.com/abc.png)",
+    // Internationalised names: the extractor reads ASCII hosts only.
+    "вирус[.]рф",
+    "名がドメイン[.]中国",
+    // ` at ` in lower case is English prose (`look at example.com`).
+    "me at example.com",
+    // Spaces and stray brackets inside the host itself: prose-like.
+    "me@} example[.com",
+    "http:// example .com /path",
+    "hxxp__ example( .com[/]path",
+];
 
 fn unescape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -64,7 +79,9 @@ fn cases() -> Vec<Case> {
 fn passes(c: &Case) -> bool {
     match &c.expected {
         Some(plain) => {
-            let want = set(plain);
+            // The plain form as an analyst's marked value: `1.2.3.4` alone
+            // is read as a version by the context rules, `1[.]2[.]3[.]4` not.
+            let want = extract_as_marked(plain);
             !want.is_empty() && set(&c.defanged) == want
         }
         None => defanged_spans(&c.defanged).is_empty(),
