@@ -109,6 +109,22 @@ fn object(kind: Kind, value: &str, date: Option<jiff::civil::Date>) -> Value {
     })
 }
 
+/// Whether `s` is a URI as RFC 3986 spells one, which STIX's `url` must
+/// be: only its characters, every `%` a whole escape, one `#` at most. A
+/// link as written in an article can be neither (`…#2L8…#2y4…%4g…`); it is
+/// then cited in the description.
+fn uri(s: &str) -> bool {
+    let b = s.as_bytes();
+    let allowed = |c: u8| c.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&c);
+    b.iter().all(|&c| allowed(c))
+        && b.iter().filter(|&&c| c == b'#').count() <= 1
+        && b.iter().enumerate().all(|(i, &c)| {
+            c != b'%'
+                || b.get(i + 1..i + 3)
+                    .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+        })
+}
+
 /// The external reference of a cited source (a `reference` value): its
 /// host as the source name, the URL when there is one.
 fn cited(kind: Kind, value: &str) -> Value {
@@ -123,7 +139,7 @@ fn cited(kind: Kind, value: &str) -> Value {
         _ => value,
     };
     match kind {
-        Kind::Url => json!({ "source_name": host, "url": value }),
+        Kind::Url if uri(value) => json!({ "source_name": host, "url": value }),
         _ => json!({
             "source_name": host,
             "description": format!("{} cited by the article: {value}", kind.name()),
@@ -159,7 +175,9 @@ fn report(a: &Article, refs: Vec<String>, cites: &[(Kind, &str)]) -> Value {
 /// one). Objects are ordered by id; an indicator's timestamps are the
 /// earliest date of the articles mentioning it.
 pub fn bundle(articles: &[Article], roles: &[Role]) -> Value {
-    fn split<'a>(a: &'a Article, roles: &[Role]) -> (Vec<(Kind, &'a str)>, Vec<(Kind, &'a str)>) {
+    /// An article's values to export as objects, and those it cites.
+    type Values<'a> = Vec<(Kind, &'a str)>;
+    fn split<'a>(a: &'a Article, roles: &[Role]) -> (Values<'a>, Values<'a>) {
         let mut objects = Vec::new();
         let mut cites = Vec::new();
         for (k, v) in &a.indicators {
@@ -238,6 +256,16 @@ mod tests {
             key: key.into(),
             indicators: ind.iter().map(|(k, v)| (*k, v.to_string())).collect(),
         }
+    }
+
+    #[test]
+    fn only_well_formed_urls_are_cited_as_urls() {
+        let ok = cited(Kind::Url, "https://www.bleepingcomputer.com/news/a%20b/");
+        assert_eq!(ok["url"], "https://www.bleepingcomputer.com/news/a%20b/");
+        let bad = cited(Kind::Url, "https://bbs.kanxue.com/elink@7#2L8#2y4%4g");
+        assert!(bad.get("url").is_none(), "{bad}");
+        assert_eq!(bad["source_name"], "bbs.kanxue.com");
+        assert!(bad["description"].as_str().unwrap().contains("elink@7#2L8"));
     }
 
     #[test]

@@ -141,17 +141,17 @@ fn bracketed(b: &[u8], i: usize, floor: usize) -> Option<Rewrite> {
 /// `[www].example.com`, `(www).example.com`: a bracketed first label.
 fn bracketed_www(b: &[u8], i: usize) -> Option<Rewrite> {
     let word_start = i == 0 || !b[i - 1].is_ascii_alphanumeric();
-    if word_start
+    let www = word_start
         && starts_ci(&b[i + 1..], b"www")
         && b.get(i + 4).is_some_and(|c| CLOSE.contains(c))
-    {
-        if b.get(i + 5) == Some(&b'.') && alnum(b.get(i + 6)) {
-            return Some(Rewrite {
-                back: 0,
-                len: 5,
-                with: Cow::Owned(b[i + 1..i + 4].to_vec()),
-            });
-        }
+        && b.get(i + 5) == Some(&b'.')
+        && alnum(b.get(i + 6));
+    if www {
+        return Some(Rewrite {
+            back: 0,
+            len: 5,
+            with: Cow::Owned(b[i + 1..i + 4].to_vec()),
+        });
     }
     None
 }
@@ -171,10 +171,13 @@ fn one_sided_dot(b: &[u8], i: usize, floor: usize) -> Option<Rewrite> {
             return rw(0, 2, b".");
         }
     }
-    if CLOSE.contains(&c) && i >= floor + 2 && b[i - 1] == b'.' && b[i - 2].is_ascii_digit() {
-        if b.get(i + 1).is_some_and(u8::is_ascii_digit) {
-            return rw(0, 1, b"");
-        }
+    if CLOSE.contains(&c)
+        && i >= floor + 2
+        && b[i - 1] == b'.'
+        && b[i - 2].is_ascii_digit()
+        && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+    {
+        return rw(0, 1, b"");
     }
     None
 }
