@@ -105,8 +105,19 @@ const CLOSE: &[u8] = b"])}>";
 /// `[/]`, spaced ` [at] `: a bracketed word between two labels.
 fn bracketed(b: &[u8], i: usize, floor: usize) -> Option<Rewrite> {
     let open = b[i];
-    // `].[`, `}.{`: a dot between brackets turned the wrong way.
+    // `].[`, `}.{`: a dot between brackets turned the wrong way; not when
+    // the label before was itself bracketed (`id[number].[mail@x.li]`).
     let dot_only = CLOSE.contains(&open);
+    if dot_only {
+        let label = b[floor.min(i)..i]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+            .count();
+        if i > label && i - label > floor && OPEN.contains(&b[i - label - 1]) {
+            return None;
+        }
+    }
     for &(word, with, spaced) in WORDS {
         let w_end = i + 1 + word.len();
         if !starts_ci(&b[i + 1..], word) || (dot_only && word != b".") {
@@ -373,11 +384,24 @@ fn comma_quad(b: &[u8], i: usize, floor: usize) -> Option<Rewrite> {
     if start == i || (start > 0 && !b[start - 1].is_ascii_whitespace()) {
         return None;
     }
+    // `{ 2,2,3,4 }`, `= 1,2,3,4;`: numbers in code, not an address.
+    let code_before = b[..start]
+        .iter()
+        .rev()
+        .find(|c| **c != b' ' && **c != b'\t')
+        .is_some_and(|c| b"{([=,:".contains(c));
     let end = i + b[i..]
         .iter()
         .take_while(|c| c.is_ascii_digit() || **c == b',')
         .count();
     if end < b.len() && !b[end].is_ascii_whitespace() {
+        return None;
+    }
+    let code_after = b[end..]
+        .iter()
+        .find(|c| **c != b' ' && **c != b'\t')
+        .is_some_and(|c| b"})],;".contains(c));
+    if code_before || code_after {
         return None;
     }
     let quad: Vec<u8> = b[start..end]

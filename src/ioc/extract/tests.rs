@@ -546,3 +546,16 @@ fn wrong_refangs_of_the_past_are_right() {
         "contact@evil.com"
     ));
 }
+
+#[test]
+fn defang_rules_keep_to_indicators() {
+    // Numbers in code and a bracketed label are not defanged values.
+    assert!(values("uint32_t const k[4] = { 2,2,3,4 };", Kind::Ipv4).is_empty());
+    assert_eq!(values(" 1,2,3,4 ", Kind::Ipv4), ["1.2.3.4"]);
+    let mail = values("以zip.id[number].[hudsonL@cock.li].Devos命名", Kind::Email);
+    assert_eq!(mail, ["hudsonl@cock.li"]);
+    assert_eq!(
+        values("DDoS 目标 2[.20.81.128", Kind::Ipv4),
+        ["2.20.81.128"]
+    );
+}
