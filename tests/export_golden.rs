@@ -458,7 +458,7 @@ fn real_articles_round_trip_through_ndjson() {
 /// The articles are read one at a time and exported whole (raw file text as
 /// the body), so peak memory must stay near one article, whatever the count.
 #[test]
-#[ignore = "benchmark, run by hand with SECSEARCH_EXPORT_BENCH=DIR (the command itself: bench/EXPORT.md, Measured)"]
+#[ignore = "benchmark, run by hand with SECSEARCH_EXPORT_BENCH=DIR (docs/export.md)"]
 fn measure_export_of_a_real_archive() {
     let Some(root) = std::env::var_os("SECSEARCH_EXPORT_BENCH").map(PathBuf::from) else {
         eprintln!("skipped: set SECSEARCH_EXPORT_BENCH to a folder of articles");

@@ -425,3 +425,32 @@ fn kept_answers_equal_fresh_ones_and_follow_an_edited_article() {
     );
     assert_eq!(after, hit(&fresh));
 }
+
+/// The API reads a query within the command line's limits
+/// (`query::LIMITS`): 16 terms are searched, 17 are a 400 naming the cap.
+#[test]
+fn api_query_limits_are_the_command_lines() {
+    let c = TestCorpus::new();
+    let s = Server::start(&c.index, &[]);
+    let words = |n: usize| {
+        (0..n)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (status, r) = get(&s, "/api/search", &[("q", &words(16))]);
+    assert_eq!(status, 200, "{r}");
+    let (status, r) = get(&s, "/api/search", &[("q", &words(17))]);
+    assert_eq!(status, 400, "{r}");
+    assert!(
+        r["error"].as_str().unwrap_or("").contains("at most 16"),
+        "{r}"
+    );
+    let long = format!("{}洞", "漏".repeat(1000));
+    let (status, r) = get(&s, "/api/search", &[("q", &long)]);
+    assert_eq!(status, 400, "{r}");
+    assert!(
+        r["error"].as_str().unwrap_or("").contains("at most 1000"),
+        "{r}"
+    );
+}
