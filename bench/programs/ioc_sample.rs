@@ -68,7 +68,7 @@ fn print_counts(hits: &[Hit], counts: &BTreeMap<&str, usize>) {
 }
 
 struct Hit {
-    kind: ioc::Kind,
+    kind: ioc::extract::Kind,
     value: String,
     path: String,
     context: String,
@@ -109,7 +109,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let text = format!("{}\n{}", a.title, a.body);
         let t0 = Instant::now();
-        let found = ioc::extract(&text);
+        let found = ioc::extract::extract(&text);
         took += t0.elapsed();
         bytes += text.len();
         docs += 1;

@@ -151,6 +151,12 @@ pub struct Results {
     pub match_terms: Vec<String>,
     /// The aliases the query was also searched with (`also searched:`).
     pub also_searched: Vec<String>,
+    /// Where the hits' files may be read from (snippets, `-C`, `--open`):
+    /// the index's roots.
+    pub scope: crate::article::fsread::Scope,
+    /// Documents in the index searched, when known ([`run`]): a search of
+    /// an empty index says so instead of suggesting other words.
+    pub indexed: Option<u64>,
 }
 
 fn search_failed(e: tantivy::TantivyError) -> Error {
@@ -196,7 +202,11 @@ pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error
     let reader = opened.reader()?;
     let searcher = reader.searcher();
     let vocab = Vocabulary::load(index_dir, opened.opstamp);
-    let results = run_with(&searcher, &opened.fields, vocab.as_ref(), opts);
+    let results = run_with(&searcher, &opened.fields, vocab.as_ref(), opts).map(|mut r| {
+        r.scope = opened.scope();
+        r.indexed = Some(searcher.num_docs());
+        r
+    });
     keep_open((opened, reader, searcher, vocab));
     results
 }
@@ -323,5 +333,7 @@ fn results(
         facets,
         match_terms,
         also_searched,
+        scope: Default::default(),
+        indexed: None,
     }
 }
