@@ -12,8 +12,8 @@
 
 use std::collections::BTreeMap;
 
-use secsearch::index::schema;
 use secsearch::index::reprints::Groups;
+use secsearch::index::schema;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};

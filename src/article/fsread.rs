@@ -80,14 +80,14 @@ pub struct Scope {
 }
 
 impl Scope {
-    /// The scope of an index built from `roots`, `follow` as `--follow`.
-    /// Roots are canonicalized again: one may be reached through a link.
+    /// The scope of an index built from `roots` (canonical, as `index`
+    /// records them), `follow` as `--follow`. They are not resolved again:
+    /// a root replaced by a link since must not move the scope with it.
     pub fn new(roots: &[PathBuf], follow: bool) -> Scope {
-        let roots = roots
-            .iter()
-            .map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.clone()))
-            .collect();
-        Scope { roots, follow }
+        Scope {
+            roots: roots.to_vec(),
+            follow,
+        }
     }
 
     /// A file the user named: links are followed, as `cat` follows them.
@@ -197,18 +197,19 @@ mod tests {
     #[test]
     fn links_out_of_the_roots_are_refused_unless_followed() {
         let root = tempfile::tempdir().unwrap();
+        let root = &root.path().canonicalize().unwrap();
         let outside = tempfile::tempdir().unwrap();
         let secret = outside.path().join("secret.md");
         std::fs::write(&secret, "outside").unwrap();
-        let inner = root.path().join("inner.md");
+        let inner = root.join("inner.md");
         std::fs::write(&inner, "inside").unwrap();
-        let a = root.path().join("a.md");
+        let a = root.join("a.md");
         std::os::unix::fs::symlink(&secret, &a).unwrap();
-        let b = root.path().join("b.md");
+        let b = root.join("b.md");
         std::os::unix::fs::symlink(&inner, &b).unwrap();
-        let sub = root.path().join("sub");
+        let sub = root.join("sub");
         std::os::unix::fs::symlink(outside.path(), &sub).unwrap();
-        let scope = Scope::new(&[root.path().to_path_buf()], false);
+        let scope = Scope::new(&[root.to_path_buf()], false);
         assert!(matches!(
             read_within(&a, 100, &scope),
             Err(SkipReason::LinkOutside(_))
@@ -218,7 +219,7 @@ mod tests {
             Err(SkipReason::LinkOutside(_))
         ));
         assert_eq!(read_within(&b, 100, &scope).unwrap(), b"inside");
-        let followed = Scope::new(&[root.path().to_path_buf()], true);
+        let followed = Scope::new(&[root.to_path_buf()], true);
         assert_eq!(read_within(&a, 100, &followed).unwrap(), b"outside");
         assert!(matches!(
             read_within(&a, 100, &Scope::new(&[], false)),

@@ -2,8 +2,9 @@
 //! of its own at this machine (DNS rebinding) and then read the index
 //! through its visitor's browser, as the same origin; the check holds on
 //! every bind, not only on loopback. Allowed: the loopback names, the
-//! address the connection reached (an address is no rebinding: the page's
-//! origin then is this server), and the names given with `--allow-host`.
+//! address the server is bound to and the one the connection reached (an
+//! address is no rebinding: the page's origin then is this server), and
+//! the names given with `--allow-host`.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -11,6 +12,8 @@ use std::net::{IpAddr, SocketAddr};
 #[derive(Debug, Clone, Default)]
 pub struct Allowed {
     names: Vec<String>,
+    /// The address given to `--bind` (`0.0.0.0` names itself too).
+    bound: Option<IpAddr>,
 }
 
 /// The host part of a `Host` header (no port, no brackets, lower case, no
@@ -31,10 +34,12 @@ fn name_of(host: &str) -> String {
 }
 
 impl Allowed {
-    /// The loopback names plus `extra` (`--allow-host`).
-    pub fn new(extra: &[String]) -> Allowed {
+    /// The loopback names, the `bound` address, plus `extra`
+    /// (`--allow-host`).
+    pub fn new(extra: &[String], bound: Option<IpAddr>) -> Allowed {
         Allowed {
             names: extra.iter().map(|n| name_of(n)).collect(),
+            bound,
         }
     }
 
@@ -49,7 +54,11 @@ impl Allowed {
             return true;
         }
         match name.parse::<IpAddr>() {
-            Ok(ip) => ip.is_loopback() || local.is_some_and(|l| same_ip(l.ip(), ip)),
+            Ok(ip) => {
+                ip.is_loopback()
+                    || self.bound.is_some_and(|b| same_ip(b, ip))
+                    || local.is_some_and(|l| same_ip(l.ip(), ip))
+            }
             Err(_) => false,
         }
     }
@@ -70,7 +79,7 @@ mod tests {
 
     #[test]
     fn loopback_the_reached_address_and_given_names_are_allowed() {
-        let a = Allowed::new(&["Search.Example.org".into()]);
+        let a = Allowed::new(&["Search.Example.org".into()], None);
         let local: SocketAddr = "192.168.1.5:7700".parse().unwrap();
         for h in [
             "localhost:7700",
@@ -94,6 +103,9 @@ mod tests {
         ] {
             assert!(!a.permits(h, Some(local)), "{h}");
         }
-        assert!(!Allowed::new(&[]).permits("192.168.1.5", None));
+        assert!(!Allowed::new(&[], None).permits("192.168.1.5", None));
+        let any = Allowed::new(&[], "0.0.0.0".parse().ok());
+        assert!(any.permits("0.0.0.0:7700", None));
+        assert!(!any.permits("evil.example:7700", None));
     }
 }

@@ -97,7 +97,7 @@ async fn serve(state: api::Shared, opts: &Options) -> Result<(), Error> {
         header_timeout: opts.timeout,
         connections: listen::DEFAULT_CONNECTIONS,
     };
-    let allowed = host::Allowed::new(&opts.allow_hosts);
+    let allowed = host::Allowed::new(&opts.allow_hosts, Some(local.ip()));
     listen::serve(listener, router(state, allowed), limits, shutdown()).await;
     Ok(())
 }

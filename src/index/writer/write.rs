@@ -395,6 +395,27 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_file_swapped_for_a_link_out_of_the_root_after_the_walk_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("secret.md");
+        std::fs::write(&secret, "---\ntitle: outside\n---\nroot:x:0:0").unwrap();
+        let p = root.join("a.md");
+        std::fs::write(&p, "---\ntitle: x\n---\nbody").unwrap();
+        let (files, _, _) = walk::walk(&root, walk::WalkOptions::default());
+        assert_eq!(files.len(), 1);
+        std::fs::remove_file(&p).unwrap();
+        std::os::unix::fs::symlink(&secret, &p).unwrap();
+        let scope = crate::article::fsread::Scope::new(std::slice::from_ref(&root), false);
+        match read_one(&files[0], "k", None, &fields(), 1 << 20, &scope) {
+            Parsed::Skip(SkipReason::LinkOutside(target)) => assert!(target.ends_with("secret.md")),
+            _ => panic!("the outside file was read"),
+        }
+    }
+
     #[test]
     fn duplicate_keys_use_the_wechat_id_or_the_body() {
         let mut a = article::parse(
