@@ -14,7 +14,8 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use secsearch::{article, ioc};
+use secsearch::article;
+use secsearch::ioc::extract as ioc;
 
 /// splitmix64: a fixed, dependency-free generator so the sample is the same
 /// on every run and machine.
@@ -68,7 +69,7 @@ fn print_counts(hits: &[Hit], counts: &BTreeMap<&str, usize>) {
 }
 
 struct Hit {
-    kind: ioc::extract::Kind,
+    kind: ioc::Kind,
     value: String,
     path: String,
     context: String,
@@ -109,7 +110,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let text = format!("{}\n{}", a.title, a.body);
         let t0 = Instant::now();
-        let found = ioc::extract::extract(&text);
+        let found = ioc::extract(&text);
         took += t0.elapsed();
         bytes += text.len();
         docs += 1;
