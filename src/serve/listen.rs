@@ -33,6 +33,14 @@ pub const DRAIN: Duration = Duration::from_millis(1200);
 /// browsers need (6 each), far below a default descriptor limit (1024).
 pub const DEFAULT_CONNECTIONS: usize = 256;
 
+/// The longest a connection lives: then it is asked to close after its
+/// request in flight, and closed [`LAST_WORDS`] later in any case. The
+/// header timeout cannot see a client that stops reading a long answer
+/// (a 30 MB article) and so holds its connection; this does. A browser
+/// opens a new connection without the user noticing.
+const MAX_LIFE: Duration = Duration::from_secs(300);
+const LAST_WORDS: Duration = Duration::from_secs(30);
+
 /// Seconds a client gets to send a request's headers, by default.
 pub const DEFAULT_TIMEOUT_SECS: u64 = 10;
 
@@ -127,8 +135,13 @@ async fn connection(
     tokio::select! {
         _ = conn.as_mut() => {}
         _ = async { stop.wait_for(|s| *s).await.is_ok() } => {
+            // Bounded by the server's own deadline (`DRAIN`).
             conn.as_mut().graceful_shutdown();
             let _ = conn.await;
+        }
+        _ = tokio::time::sleep(MAX_LIFE) => {
+            conn.as_mut().graceful_shutdown();
+            let _ = tokio::time::timeout(LAST_WORDS, conn).await;
         }
     }
 }
