@@ -266,8 +266,21 @@ pub struct ServeArgs {
     /// Search answers kept for repeated requests, dropped when the index
     /// changes; 0 also stops keeping article bodies for snippets, so every
     /// request is searched and read afresh
-    #[arg(long, value_name = "N", default_value_t = crate::serve::DEFAULT_CACHE_ENTRIES)]
+    /// (at most 100000; memory is bounded in bytes whatever N is)
+    #[arg(long, value_name = "N", default_value_t = crate::serve::DEFAULT_CACHE_ENTRIES,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new()
+              .range(0..=crate::serve::MAX_CACHE_ENTRIES as u64))]
     pub cache: usize,
+    /// Also answer requests naming this host (a name this machine is
+    /// reached by); loopback names and the address a client connected to
+    /// are always allowed (repeatable)
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allow_host: Vec<String>,
+    /// Seconds a client may take to send a request's headers, or stay idle
+    /// on an open connection, before it is closed
+    #[arg(long, value_name = "SECS", default_value_t = crate::serve::DEFAULT_TIMEOUT_SECS,
+          value_parser = clap::builder::RangedU64ValueParser::<u64>::new().range(1..=3600))]
+    pub timeout: u64,
 }
 
 /// The filters `search` and `iocs` share: one definition, one meaning.

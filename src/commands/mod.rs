@@ -134,11 +134,15 @@ pub fn index_dir(arg: &IndexArg) -> Result<PathBuf, Error> {
 pub(crate) fn index(args: IndexArgs) -> Outcome {
     let interrupt = Arc::new(AtomicBool::new(false));
     let opts = args.to_options(commit_every_from_env()?, Arc::clone(&interrupt))?;
-    // SIGINT/SIGTERM: commit what is done and stop, or roll back when the
-    // commit takes too long (see `signals`). Without the handlers a signal
-    // still stops the run, losing only what was not committed: a warning.
-    if let Err(e) = crate::commands::signals::install(Arc::clone(&interrupt), messages::rolled_back)
-    {
+    // Ctrl-C: commit what is read and stop; a second Ctrl-C, or SIGTERM's
+    // grace time running out: roll back (see `signals`). Without the
+    // handlers a signal still stops the run, losing only what was not
+    // committed: a warning.
+    let say = crate::commands::signals::Say {
+        committing: messages::committing_on_interrupt,
+        rolled_back: messages::rolled_back,
+    };
+    if let Err(e) = crate::commands::signals::install(Arc::clone(&interrupt), say) {
         messages::warning(&e);
     }
     let progress = messages::IndexProgress::new(args.quiet);
@@ -222,7 +226,10 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
         return read::open_hit(&dir, opts, n);
     }
     let results = search::run(&dir, &opts)?;
-    if results.total == 0 && (mode == Mode::Text || io::stderr().is_terminal()) {
+    if results.indexed == Some(0) {
+        // Nothing to suggest from: say why nothing matched, and the cure.
+        messages::empty_index(&dir);
+    } else if results.total == 0 && (mode == Mode::Text || io::stderr().is_terminal()) {
         messages::zero_hits(&search::zero_hit_help(&dir, &opts)?);
     }
     if !results.also_searched.is_empty() && mode != Mode::Json {
@@ -422,6 +429,8 @@ pub(crate) fn serve(args: ServeArgs) -> Outcome {
         index_dir: index_dir(&args.index)?,
         addr: std::net::SocketAddr::new(args.bind, args.port),
         cache_entries: args.cache,
+        allow_hosts: args.allow_host,
+        timeout: std::time::Duration::from_secs(args.timeout),
     })?;
     Ok(ExitCode::Success)
 }

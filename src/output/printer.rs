@@ -13,6 +13,7 @@ use std::io::{self, IsTerminal, Write};
 use anstyle::{AnsiColor, Style};
 use rayon::prelude::*;
 
+use crate::article::fsread::Scope;
 use crate::output::context;
 use crate::output::show::ArticleView;
 use crate::output::snippet::{self, Snippet};
@@ -188,7 +189,7 @@ impl Printer {
                 }
             }
             Mode::Json => {
-                for (h, snip) in with_snippets(&r.hits, needles, self.width) {
+                for (h, snip) in with_snippets(&r.hits, needles, self.width, &r.scope) {
                     writeln!(self.out, "{}", hit_json_with(r, h, snip))?;
                 }
                 if let Some(f) = &r.facets {
@@ -198,7 +199,7 @@ impl Printer {
             }
             Mode::Text => {
                 let width = self.width.saturating_sub(2);
-                for (h, snip) in with_snippets(&r.hits, needles, width) {
+                for (h, snip) in with_snippets(&r.hits, needles, width, &r.scope) {
                     self.hit(h, needles, snip)?;
                 }
                 if let Some(f) = &r.facets {
@@ -572,11 +573,12 @@ fn with_snippets<'h>(
     hits: &'h [Hit],
     needles: &'h [String],
     max_cols: usize,
+    scope: &'h Scope,
 ) -> impl Iterator<Item = (&'h Hit, Snippet)> + 'h {
     hits.chunks(SNIPPET_BATCH).flat_map(move |batch| {
         let snips: Vec<Snippet> = batch
             .par_iter()
-            .map(|h| snippet::for_file(&h.path, &h.title, needles, max_cols))
+            .map(|h| snippet::for_file(&h.path, &h.title, needles, max_cols, scope))
             .collect();
         batch.iter().zip(snips)
     })
