@@ -15,7 +15,7 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use secsearch::article;
-use secsearch::ioc::extract as ioc;
+use secsearch::ioc;
 
 /// splitmix64: a fixed, dependency-free generator so the sample is the same
 /// on every run and machine.
