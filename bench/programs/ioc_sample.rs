@@ -69,7 +69,7 @@ fn print_counts(hits: &[Hit], counts: &BTreeMap<&str, usize>) {
 }
 
 struct Hit {
-    kind: ioc::extract::Kind,
+    kind: ioc::Kind,
     value: String,
     path: String,
     context: String,
@@ -110,7 +110,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let text = format!("{}\n{}", a.title, a.body);
         let t0 = Instant::now();
-        let found = ioc::extract::extract(&text);
+        let found = ioc::extract(&text);
         took += t0.elapsed();
         bytes += text.len();
         docs += 1;
@@ -140,7 +140,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for _ in 0..n.min(hits.len()) {
         let i = (next(&mut seed) % hits.len() as u64) as usize;
         let h = hits.swap_remove(i);
-        let role = ioc::role(h.kind, &h.value).name();
+        let role = secsearch::ioc::role(h.kind, &h.value).name();
         println!(
             "{}\t{}\t{role}\t{}\t{}",
             h.kind.name(),
