@@ -1,6 +1,6 @@
 //! Measures `ioc::extract` on a real corpus: counts by kind, throughput, and a
 //! deterministic random sample of indicators with context for judging
-//! precision by hand (see bench/ioc-precision.md).
+//! precision by hand (bench/README.md, indicator precision).
 //!
 //! ```sh
 //! cargo bench --bench ioc_sample -- DIR [SAMPLE=200] [SEED=13] [--dump FILE]
@@ -69,7 +69,7 @@ fn print_counts(hits: &[Hit], counts: &BTreeMap<&str, usize>) {
 }
 
 struct Hit {
-    kind: ioc::Kind,
+    kind: ioc::extract::Kind,
     value: String,
     path: String,
     context: String,
@@ -110,7 +110,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let text = format!("{}\n{}", a.title, a.body);
         let t0 = Instant::now();
-        let found = ioc::extract(&text);
+        let found = ioc::extract::extract(&text);
         took += t0.elapsed();
         bytes += text.len();
         docs += 1;
@@ -140,7 +140,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for _ in 0..n.min(hits.len()) {
         let i = (next(&mut seed) % hits.len() as u64) as usize;
         let h = hits.swap_remove(i);
-        let role = secsearch::ioc::role(h.kind, &h.value).name();
+        let role = ioc::role(h.kind, &h.value).name();
         println!(
             "{}\t{}\t{role}\t{}\t{}",
             h.kind.name(),
