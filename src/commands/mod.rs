@@ -124,6 +124,13 @@ pub fn index_dir(arg: &IndexArg) -> Result<PathBuf, Error> {
 pub(crate) fn index(args: IndexArgs) -> Outcome {
     let interrupt = Arc::new(AtomicBool::new(false));
     let opts = args.to_options(commit_every_from_env()?, Arc::clone(&interrupt))?;
+    if args.max_filesize > cli::MAX_FILESIZE_CEILING {
+        messages::note(format_args!(
+            "--max-filesize {} is more than an article can be read with; using {} bytes (1 GiB)",
+            args.max_filesize,
+            cli::MAX_FILESIZE_CEILING
+        ));
+    }
     // SIGINT/SIGTERM: commit what is done and stop, or roll back when the
     // commit takes too long (see `signals`). Without the handlers a signal
     // still stops the run, losing only what was not committed: a warning.
@@ -143,11 +150,16 @@ pub(crate) fn index(args: IndexArgs) -> Outcome {
     for w in &summary.warnings {
         messages::warning(w);
     }
-    if !args.quiet {
+    if !args.quiet && !summary.rebuild_abandoned {
         messages::index_summary(&summary);
     }
     // A signal during the last commit or the merges: the run still
     // finished (within the grace time), and says it was stopped.
+    if summary.rebuild_abandoned {
+        messages::rebuild_abandoned(summary.documents);
+        return Ok(crate::commands::signals::received()
+            .map_or(ExitCode::Interrupted, crate::commands::signals::exit_code));
+    }
     if summary.interrupted || crate::commands::signals::received().is_some() {
         messages::interrupted(summary.documents);
         return Ok(crate::commands::signals::received()

@@ -170,6 +170,14 @@ pub fn interrupted(documents: u64) {
     );
 }
 
+/// Ctrl-C stopped `index --rebuild` before the new index was complete:
+/// nothing of it was kept, and the previous index still answers.
+pub fn rebuild_abandoned(documents: u64) {
+    eprintln!(
+        "secsearch: interrupted; the rebuild was abandoned and its files removed; the previous index ({documents} documents) still answers; run the same command again to rebuild from the start"
+    );
+}
+
 /// A signal arrived while a commit or merge was still running and the
 /// grace time ran out: the index keeps its last commit.
 pub fn rolled_back(signal: i32) {

@@ -29,11 +29,16 @@ const DIM: Style = Style::new().dimmed();
 /// log, and what scripts get unless they ask (`--width`).
 pub const PIPED_WIDTH: usize = 100;
 
+/// The widest snippet: `--width` is the user's number, and snippet sizes
+/// are computed from it (a width near `usize::MAX` overflowed them). No
+/// terminal is wider; a wider request gets this.
+pub const MAX_WIDTH: usize = 10_000;
+
 /// The columns snippets may take: `--width`, else the terminal's width,
 /// else [`PIPED_WIDTH`].
 pub fn snippet_width(requested: Option<usize>) -> usize {
     if let Some(w) = requested {
-        return w;
+        return w.min(MAX_WIDTH);
     }
     let stdout = io::stdout();
     if !stdout.is_terminal() {

@@ -322,7 +322,11 @@ pub(super) fn matches(
 ) -> Result<(Vec<DocsOfSegment>, Option<Candidates>), Error> {
     match opts.limit.filter(|_| opts.ranks()) {
         Some(limit) => {
-            let n = candidates(opts.offset + limit);
+            // Never more candidates than documents: the number comes from
+            // the user's --offset and --limit, and tantivy reserves room
+            // for it up front (an offset of 10^8 reserved 12.8 GB).
+            let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+            let n = candidates(opts.offset.saturating_add(limit)).min(docs);
             let (docs, top) = ranked_with(searcher, q, opts.sort, n, SegmentDocs)?;
             Ok((docs, Some(Candidates { n, top })))
         }
@@ -343,7 +347,7 @@ pub(super) struct Candidates {
 /// Candidates fetched for `want` distinct articles: duplicates are folded
 /// after ranking, so more than `want`.
 fn candidates(want: usize) -> usize {
-    want * 2 + 16
+    want.saturating_mul(2).saturating_add(16)
 }
 
 /// The best `want` distinct articles (or all there are), best first.
@@ -391,7 +395,7 @@ pub(super) fn hits(
         return Ok(Vec::new());
     }
     let want = match opts.limit {
-        Some(l) => (opts.offset + l).min(matching),
+        Some(l) => opts.offset.saturating_add(l).min(matching),
         None => matching,
     };
     if want == 0 {

@@ -24,7 +24,8 @@ use crate::index::schema::Fields;
 /// Files handed to the parser pool at a time: large enough to keep rayon
 /// busy, small enough that Ctrl-C is answered quickly.
 const CHUNK: usize = 256;
-/// A long run commits this often, so a crash or a kill loses little work.
+/// A long run commits this often, so a crash or a kill loses little work
+/// (not `--rebuild`, which commits only a complete index).
 const COMMIT_EVERY: Duration = Duration::from_secs(30);
 
 pub(super) fn write(
@@ -64,6 +65,11 @@ pub(super) fn write(
         )?;
         progress.read(chunk.len() as u64);
         docs_since_commit += chunk.len();
+        // `--rebuild` commits once, at the end: a commit before would put
+        // a partial index in place of the complete one it replaces.
+        if opts.rebuild {
+            continue;
+        }
         if last_commit.elapsed() > COMMIT_EVERY
             || opts
                 .commit_every_docs
@@ -168,6 +174,7 @@ pub(super) fn commit(writer: &mut Writer, payload: &str, opts: &Options) -> Resu
     let mut prepared = writer.prepare_commit().map_err(err)?;
     prepared.set_payload(payload);
     prepared.commit().map_err(err)?;
+    crate::index::permissions::honour_umask(&opts.index_dir);
     Ok(())
 }
 
@@ -188,6 +195,7 @@ pub(super) fn commit_reporting(
     progress.committing();
     prepared.set_payload(payload);
     prepared.commit().map_err(err)?;
+    crate::index::permissions::honour_umask(&opts.index_dir);
     Ok(())
 }
 

@@ -1,0 +1,365 @@
+//! Numbers and files that must not lie: option values that reserved memory
+//! or overflowed, an interrupted `--rebuild`, a full disk, file modes, side
+//! files, the last query, written outputs and bad bytes. Each test is a
+//! reproduction run through the binary on temporary folders, bounded in
+//! time.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::prelude::*;
+use common::{documents, stderr, stdout};
+
+/// `secsearch ARGS... --index IDX`, at most 60 s.
+fn run(index: &Path, args: &[&str]) -> Output {
+    common::bin()
+        .current_dir(common::neutral_cwd())
+        .args(args)
+        .arg("--index")
+        .arg(index)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .expect("run secsearch")
+}
+
+fn article(title: &str, body: &str) -> String {
+    format!("---\ntitle: {title}\nsource: 测试源\ndate: 2024-01-02\n---\n\n{body}\n")
+}
+
+/// The project's example corpus indexed into a fresh folder.
+fn indexed() -> (tempfile::TempDir, PathBuf) {
+    let (dir, idx) = common::scratch_index();
+    let o = run(&idx, &["index", common::project_corpus().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    (dir, idx)
+}
+
+/// `n` generated articles of about 2 KB under `root`, each with 漏洞 and
+/// otherwise different (pseudo-random characters: no two are reprints of
+/// each other, and they do not compress to nothing).
+fn generate(root: &Path, n: usize) {
+    fs::create_dir_all(root).unwrap();
+    let chars: Vec<char> = "安全漏洞攻击者远程执行代码厂商发布公告修复高危勒索软件样本分析情报威胁组织钓鱼邮件木马后门"
+        .chars()
+        .collect();
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    for i in 0..n {
+        let mut body = String::from("漏洞 ");
+        for k in 0..600 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            body.push(chars[(x % chars.len() as u64) as usize]);
+            if k % 40 == 39 {
+                body.push_str(&format!(" {:x}\n", x >> 20));
+            }
+        }
+        let text = article(&format!("通告{i}-{:x}", x >> 40), &body);
+        fs::write(root.join(format!("a{i:05}.md")), text).unwrap();
+    }
+}
+
+/// The names and sizes of the files in an index folder.
+fn listing(idx: &Path) -> Vec<(String, u64)> {
+    let mut v: Vec<(String, u64)> = fs::read_dir(idx)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let len = e.metadata().unwrap().len();
+            (e.file_name().to_string_lossy().into_owned(), len)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn count(idx: &Path, q: &str) -> String {
+    let o = run(idx, &["search", "-c", q]);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    stdout(&o).trim().to_string()
+}
+
+#[test]
+fn an_offset_or_limit_far_past_the_hits_reserves_nothing() {
+    let (_d, idx) = indexed();
+    for offset in ["100000000", "18446744073709551615"] {
+        for limit in ["10", "18446744073709551615"] {
+            let o = run(&idx, &["search", "漏洞", "--offset", offset, "-n", limit]);
+            assert_eq!(
+                o.status.code(),
+                Some(0),
+                "--offset {offset} -n {limit}: {}",
+                stderr(&o)
+            );
+            assert_eq!(stdout(&o), "", "no hit is that deep");
+            assert_eq!(stderr(&o), "");
+        }
+    }
+    let o = run(
+        &idx,
+        &[
+            "search",
+            "漏洞",
+            "-n",
+            "1",
+            "--width",
+            "18446744073709551615",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn max_filesize_no_limit_is_clamped_with_a_note_and_removes_nothing() {
+    let (_d, idx) = indexed();
+    let before = documents(&idx);
+    let corpus = common::project_corpus();
+    let huge = "18446744073709551615";
+    let o = run(
+        &idx,
+        &["index", corpus.to_str().unwrap(), "--max-filesize", huge],
+    );
+    let e = stderr(&o);
+    assert!(o.status.success(), "{e}");
+    assert!(e.contains("--max-filesize") && e.contains("1 GiB"), "{e}");
+    assert!(e.contains("0 removed") && !e.contains("empty"), "{e}");
+    assert_eq!(documents(&idx), before);
+    let o = run(
+        &idx,
+        &[
+            "index",
+            "--rebuild",
+            corpus.to_str().unwrap(),
+            "--max-filesize",
+            huge,
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(documents(&idx), before, "every file read, none 'empty'");
+}
+
+fn spawn_rebuild(root: &Path, idx: &Path) -> std::process::Child {
+    Command::new(assert_cmd::cargo::cargo_bin("secsearch"))
+        .args(["index", "--rebuild"])
+        .arg(root)
+        .arg("--index")
+        .arg(idx)
+        .env_remove("SECSEARCH_INDEX")
+        // Small chunks: the interrupt is seen a few files after it came.
+        .env("SECSEARCH_COMMIT_EVERY", "8")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn index")
+}
+
+/// Ctrl-C during `--rebuild` keeps the complete previous index answering,
+/// says so, and leaves no file behind; three times over. The signal must
+/// land while documents are being read (the "abandoned" message is only
+/// given then); a run that finished first is retried on more files.
+#[test]
+fn an_interrupted_rebuild_keeps_the_previous_index_and_no_orphans() {
+    let data = tempfile::tempdir().unwrap();
+    let (_d, idx) = common::scratch_index();
+    let mut files = 600;
+    generate(data.path(), files);
+    let o = run(&idx, &["index", data.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let complete = count(&idx, "漏洞");
+    assert_eq!(complete, files.to_string());
+    let before = listing(&idx);
+    let mut interrupted = 0;
+    while interrupted < 3 {
+        let mut child = spawn_rebuild(data.path(), &idx);
+        // Started: its lock is there.
+        let t = Instant::now();
+        while !idx.join(".tantivy-writer.lock").exists() && t.elapsed() < Duration::from_secs(20) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        std::thread::sleep(Duration::from_millis(150));
+        let running = child.try_wait().unwrap().is_none();
+        if running {
+            let pid = child.id().to_string();
+            assert!(Command::new("kill")
+                .args(["-INT", &pid])
+                .status()
+                .unwrap()
+                .success());
+        }
+        let o = child.wait_with_output().unwrap();
+        let e = String::from_utf8_lossy(&o.stderr).into_owned();
+        if running && e.contains("rebuild was abandoned") {
+            assert_eq!(o.status.code(), Some(130), "{e}");
+            assert!(
+                e.contains(&format!("previous index ({files} documents) still answers")),
+                "{e}"
+            );
+            assert!(!e.contains("to continue"), "{e}");
+            interrupted += 1;
+        } else {
+            // Finished before the signal: the same index again, complete;
+            // more files make the next run longer.
+            assert!(matches!(o.status.code(), Some(0 | 130)), "{e}");
+            assert!(files < 20_000, "Ctrl-C never landed while reading");
+            generate(data.path(), files * 2);
+            files *= 2;
+            let o = run(&idx, &["index", data.path().to_str().unwrap()]);
+            assert!(o.status.success(), "{}", stderr(&o));
+            continue;
+        }
+        assert_eq!(
+            count(&idx, "漏洞"),
+            files.to_string(),
+            "the previous index answers whole"
+        );
+        let now = listing(&idx);
+        if files.to_string() == complete {
+            assert_eq!(now, before, "no file of the abandoned rebuild is left");
+        }
+    }
+    let o = run(&idx, &["index", "--rebuild", data.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(count(&idx, "漏洞"), files.to_string());
+}
+
+/// A tmpfs of `size` mounted on a new folder, unmounted when dropped; None
+/// (and a visible note) where mounting is not allowed.
+struct Tmpfs(tempfile::TempDir);
+
+impl Tmpfs {
+    fn mount(size: &str) -> Option<Tmpfs> {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!(
+                "SKIPPED: cannot mount a tmpfs here (not root?): the full-disk test did not run"
+            );
+            return None;
+        }
+        Some(Tmpfs(dir))
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.0.path()).status();
+    }
+}
+
+fn used_bytes(dir: &Path) -> u64 {
+    listing(dir).iter().map(|(_, n)| n).sum()
+}
+
+/// A full disk: the run fails naming it, the old index answers, the run's
+/// segment files are gone, and the next runs say the same instead of "an
+/// index writer was killed".
+#[test]
+fn a_full_disk_is_named_and_leaves_no_orphan_segments() {
+    let Some(fs_) = Tmpfs::mount("2m") else {
+        return;
+    };
+    let idx = fs_.0.path().join("idx");
+    let o = run(&idx, &["index", common::project_corpus().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let hits = count(&idx, "勒索");
+    let used = used_bytes(&idx);
+    let data = tempfile::tempdir().unwrap();
+    generate(data.path(), 3000);
+    for args in [&["index"][..], &["index"], &["index", "--rebuild"]] {
+        let mut a = args.to_vec();
+        a.push(data.path().to_str().unwrap());
+        let o = run(&idx, &a);
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{e}");
+        assert!(e.contains("no space left on device"), "{args:?}: {e}");
+        assert!(!e.contains("was killed") || e.contains("ENOSPC"), "{e}");
+        assert_eq!(e.lines().count(), 1, "{e}");
+        assert_eq!(count(&idx, "勒索"), hits, "the old index answers");
+        let now = used_bytes(&idx);
+        assert!(now < used + 64 * 1024, "orphans left: {used} → {now} bytes");
+    }
+}
+
+#[cfg(unix)]
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+/// `meta.json` and `.managed.json` follow the umask like every other file;
+/// another user who may not read them is told so, not "damaged".
+#[cfg(unix)]
+#[test]
+fn index_files_honour_the_umask_and_permission_errors_say_so() {
+    let (dir, idx) = common::scratch_index();
+    let corpus = common::project_corpus();
+    let bin = assert_cmd::cargo::cargo_bin("secsearch");
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg("umask 027 && exec \"$0\" index \"$1\" --index \"$2\" -q")
+        .arg(&bin)
+        .arg(&corpus)
+        .arg(&idx)
+        .env_remove("SECSEARCH_INDEX")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    for f in ["meta.json", ".managed.json", "secsearch-words.txt"] {
+        assert_eq!(mode(&idx.join(f)), 0o640, "{f}");
+    }
+    // Another user (when the test runs as root and can be one).
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| stdout(&o).trim() == "0");
+    if !is_root {
+        eprintln!("SKIPPED: the other-user part needs root");
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let as_nobody = |idx: &Path| {
+        assert_cmd::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin)
+            .args(["search", "-c", "勒索", "--index"])
+            .arg(idx)
+            .env_remove("SECSEARCH_INDEX")
+            .env("HOME", "/nonexistent")
+            .timeout(Duration::from_secs(60))
+            .output()
+    };
+    let Ok(o) = as_nobody(&idx) else {
+        eprintln!("SKIPPED: setpriv is not available");
+        return;
+    };
+    // Mode 0640, group root: nobody may not read.
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{e}");
+    assert!(e.contains("permission denied reading"), "{e}");
+    assert!(!e.contains("damaged") && !e.contains("--rebuild"), "{e}");
+    // Built with umask 022, the same user can search it.
+    let (dir2, idx2) = common::scratch_index();
+    fs::set_permissions(dir2.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg("umask 022 && exec \"$0\" index \"$1\" --index \"$2\" -q")
+        .arg(&bin)
+        .arg(&corpus)
+        .arg(&idx2)
+        .env_remove("SECSEARCH_INDEX")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = as_nobody(&idx2).unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
