@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use assert_cmd::prelude::*;
 use common::{documents, stderr, stdout};
 
 /// `secsearch ARGS... --index IDX`, at most 60 s.
@@ -362,4 +361,153 @@ fn index_files_honour_the_umask_and_permission_errors_say_so() {
     assert!(o.status.success(), "{}", stderr(&o));
     let o = as_nobody(&idx2).unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// What a set of searches answers: each command's exit code and output.
+fn answers(idx: &Path) -> Vec<(Option<i32>, String)> {
+    let queries: [&[&str]; 6] = [
+        &["search", "log4", "-l"],
+        &["search", "Log4Shell", "-c"],
+        &["search", "CVE-2021-44228", "-l"],
+        &["search", ".com", "-l"],
+        &["search", "漏洞", "-l"],
+        &["search", "漏洞", "--json", "-n", "0"],
+    ];
+    queries
+        .iter()
+        .map(|q| {
+            let o = run(idx, q);
+            assert!(
+                matches!(o.status.code(), Some(0 | 1)),
+                "{q:?}: {}",
+                stderr(&o)
+            );
+            (o.status.code(), stdout(&o))
+        })
+        .collect()
+}
+
+/// One changed byte in a side file (the word and identifier lists, the
+/// path list, the reprint groups) is caught by its checksum: every answer
+/// stays the undamaged one (the term dictionary and columns answer
+/// instead), and the next `index` run writes the file again.
+#[test]
+fn a_changed_byte_in_a_side_file_changes_no_answer() {
+    let (_d, idx) = indexed();
+    let want = answers(&idx);
+    assert!(
+        want.iter().all(|(c, _)| *c == Some(0)),
+        "every query finds something: {want:?}"
+    );
+    let files = [
+        "secsearch-words.txt",
+        "secsearch-idents.txt",
+        "secsearch-paths.bin",
+        "secsearch-reprints.txt",
+    ];
+    for file in files {
+        let path = idx.join(file);
+        let good = fs::read(&path).unwrap();
+        let header_end = good.iter().position(|&b| b == b'\n').unwrap();
+        // A byte of the body, and a digit of the checksum itself.
+        let mut at = vec![header_end - 1];
+        if good.len() > header_end + 2 {
+            at.push(header_end + 1 + (good.len() - header_end - 1) / 2);
+        }
+        for i in at {
+            let mut bad = good.clone();
+            bad[i] = if bad[i] == b'0' { b'1' } else { bad[i] ^ 0x04 };
+            // Replaced as the writer replaces it (a new inode), so that
+            // nothing but the bytes tells it apart.
+            fs::write(idx.join("damaged.tmp"), &bad).unwrap();
+            fs::rename(idx.join("damaged.tmp"), &path).unwrap();
+            assert_eq!(answers(&idx), want, "{file}: byte {i} changed");
+        }
+        let o = run(&idx, &["index", common::project_corpus().to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(fs::read(&path).unwrap(), good, "{file} is written again");
+    }
+}
+
+/// `search` writes nothing into the index folder: the last search (its
+/// words and the paths it listed, for `show`) lives in the user's state
+/// folder, one file an index.
+#[test]
+fn search_leaves_the_index_folder_alone_and_keeps_the_last_search_in_state() {
+    let (_d, idx) = indexed();
+    let state = tempfile::tempdir().unwrap();
+    let mtimes = |idx: &Path| -> Vec<(String, std::time::SystemTime)> {
+        let mut v: Vec<_> = fs::read_dir(idx)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    e.metadata().unwrap().modified().unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = mtimes(&idx);
+    let search = |args: &[&str]| {
+        common::bin()
+            .current_dir(common::neutral_cwd())
+            .env("XDG_STATE_HOME", state.path())
+            .arg("search")
+            .args(args)
+            .arg("--index")
+            .arg(&idx)
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap()
+    };
+    let o = search(&["勒索", "-n", "3", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(mtimes(&idx), before, "the index folder is unchanged");
+    assert!(!idx.join("secsearch-last-query.txt").exists());
+    let listed: Vec<String> = stdout(&o)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["path"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let kept: Vec<PathBuf> = fs::read_dir(state.path().join("secsearch"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let record: serde_json::Value = serde_json::from_slice(&fs::read(&kept[0]).unwrap()).unwrap();
+    assert_eq!(record["query"], "勒索");
+    assert_eq!(
+        record["index"],
+        idx.canonicalize().unwrap().to_str().unwrap()
+    );
+    let hits: Vec<String> = record["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(hits, listed, "the hits as listed, in order");
+    // Another index has a record of its own.
+    let (_d2, idx2) = indexed();
+    let o = common::bin()
+        .env("XDG_STATE_HOME", state.path())
+        .args(["search", "漏洞", "--index"])
+        .arg(&idx2)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert_eq!(
+        fs::read_dir(state.path().join("secsearch"))
+            .unwrap()
+            .count(),
+        2
+    );
 }

@@ -20,6 +20,7 @@ use crate::output::{Mode, Printer};
 use crate::{query, search};
 
 pub mod cli;
+pub mod last;
 mod read;
 pub mod signals;
 
@@ -230,7 +231,7 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
     if !results.also_searched.is_empty() && mode != Mode::Json {
         messages::also_searched(&results.also_searched);
     }
-    read::remember_query(&dir, &words);
+    read::remember_query(&dir, &words, &results);
     let mut p = Printer::new(args.color.into());
     p.width = crate::output::snippet_width(args.width);
     match read::context_wanted(&args) {
