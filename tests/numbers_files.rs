@@ -511,3 +511,148 @@ fn search_leaves_the_index_folder_alone_and_keeps_the_last_search_in_state() {
         2
     );
 }
+
+/// `iocs --stix FILE` writes a whole bundle or leaves FILE as it was: not
+/// on no hit, not through a symbolic link, not onto a FIFO (no hang), not
+/// into the index folder, not half a file on a full disk.
+#[test]
+fn stix_output_is_whole_or_not_written() {
+    let (_d, idx) = indexed();
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("bundle.json");
+    let stix = |target: &Path, q: &[&str]| {
+        let mut a = vec!["iocs"];
+        a.extend_from_slice(q);
+        a.extend_from_slice(&["--stix", target.to_str().unwrap()]);
+        run(&idx, &a)
+    };
+    let o = stix(&file, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let good = fs::read(&file).unwrap();
+    serde_json::from_slice::<serde_json::Value>(&good).unwrap();
+    // No article with indicators: nothing written, exit 1.
+    let o = stix(&file, &["zzqqxxnothing"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("not written"), "{}", stderr(&o));
+    assert_eq!(fs::read(&file).unwrap(), good);
+    // A symbolic link onto another file.
+    let other = out.path().join("notes.txt");
+    fs::write(&other, "mine").unwrap();
+    let link = out.path().join("link.json");
+    std::os::unix::fs::symlink(&other, &link).unwrap();
+    let o = stix(&link, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("symbolic link"), "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(&other).unwrap(), "mine");
+    // A FIFO: refused at once, not a hang (run() is bounded).
+    let fifo = out.path().join("fifo");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let o = stix(&fifo, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("not a regular file"), "{}", stderr(&o));
+    // The index's own files.
+    let meta = fs::read(idx.join("meta.json")).unwrap();
+    let o = stix(&idx.join("meta.json"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("inside the index folder"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(fs::read(idx.join("meta.json")).unwrap(), meta);
+    assert_eq!(stderr(&o).lines().count(), 1);
+    let leftovers: Vec<_> = fs::read_dir(out.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // A full disk: the old bundle survives whole, no partial file stays.
+    let Some(small) = Tmpfs::mount(&format!("{}", good.len() * 3 / 2 + 8192)) else {
+        return;
+    };
+    let on_small = small.0.path().join("bundle.json");
+    fs::write(&on_small, &good).unwrap();
+    let o = stix(&on_small, &[]);
+    if o.status.success() {
+        eprintln!("SKIPPED: the tmpfs held two bundles; the full-disk case did not run");
+        return;
+    }
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        fs::read(&on_small).unwrap(),
+        good,
+        "the old bundle is whole"
+    );
+    assert_eq!(
+        fs::read_dir(small.0.path()).unwrap().count(),
+        1,
+        "no partial file"
+    );
+}
+
+/// A source name, a file name and an indicator context carrying terminal
+/// escapes (OSC 52 writes the clipboard) reach no terminal through
+/// `iocs`, `iocs --csv`, `show` or the `--stix` message; CSV cells that a
+/// spreadsheet would run as a formula start with `'`.
+#[test]
+fn escapes_never_reach_the_terminal_and_csv_cells_hold_no_formula() {
+    let root = tempfile::tempdir().unwrap();
+    let (_d, idx) = common::scratch_index();
+    let osc = "\u{1b}]52;c;aGVsbG8=\u{7}";
+    let evil_name = format!("evil{osc}.md");
+    fs::write(
+        root.path().join(&evil_name),
+        format!(
+            "---\ntitle: t\nsource: src{osc}\n---\n\n访问 evil-domain.com 与 1.2.3.4 下载样本\n"
+        ),
+    )
+    .unwrap();
+    fs::write(
+        root.path().join("formula.md"),
+        "---\ntitle: f\nsource: =HYPERLINK(\"http://x\")\n---\n\n访问 evil-domain.com 下载\n",
+    )
+    .unwrap();
+    let o = run(&idx, &["index", root.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&idx, &["iocs"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        !o.stdout.contains(&0x1b) && !o.stdout.contains(&0x07),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).contains("]52;c;"),
+        "the source is shown, escaped: {}",
+        stdout(&o)
+    );
+    let o = run(&idx, &["iocs", "--csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = stdout(&o);
+    assert!(
+        !o.stdout.contains(&0x1b) && !o.stdout.contains(&0x07),
+        "{csv}"
+    );
+    for line in csv.lines().skip(1) {
+        for cell in line.split(',') {
+            let cell = cell.trim_start_matches('"');
+            assert!(!cell.starts_with(['=', '+', '@']), "formula cell in {line}");
+        }
+    }
+    assert!(csv.contains("'=HYPERLINK"), "{csv}");
+    let evil_path = root.path().join(&evil_name);
+    let o = run(&idx, &["show", evil_path.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!o.stdout.contains(&0x1b), "{}", stdout(&o));
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join(format!("b{osc}.json"));
+    let o = run(&idx, &["iocs", "--stix", target.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!o.stderr.contains(&0x1b), "{}", stderr(&o));
+    assert!(target.exists());
+}

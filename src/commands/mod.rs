@@ -16,6 +16,7 @@ use crate::commands::cli::{
 use crate::error::{Error, ExitCode, Failure, Outcome};
 use crate::index::{schema, writer};
 use crate::output::messages;
+use crate::output::outfile::OutFile;
 use crate::output::{Mode, Printer};
 use crate::{query, search};
 
@@ -273,26 +274,32 @@ fn ioc_kinds(names: &[String]) -> Result<Vec<crate::ioc::extract::Kind>, Error> 
 }
 
 /// `iocs --stix FILE`: the matching articles with indicators as a STIX 2.1
-/// bundle in FILE; exit code 1 when there was nothing to export.
+/// bundle in FILE; exit code 1 when there was nothing to export (and FILE
+/// is then left as it was). Written through [`OutFile`]: whole or not at
+/// all, never through a link or into the index folder.
 fn write_stix(
     file: &std::path::Path,
+    index: &std::path::Path,
     searcher: &tantivy::Searcher,
     fields: &schema::Fields,
     docs: &std::collections::HashSet<tantivy::DocAddress>,
     kinds: &[crate::ioc::extract::Kind],
 ) -> Outcome {
+    let mut out = OutFile::create(file, index)?;
     let articles = crate::ioc::articles(searcher, fields, docs, kinds)?;
+    if articles.is_empty() {
+        drop(out);
+        messages::stix_not_written(file);
+        return Ok(ExitCode::NoMatch);
+    }
     let bundle = crate::ioc::stix::bundle(&articles);
     let objects = bundle["objects"].as_array().map_or(0, Vec::len);
-    let json = serde_json::to_vec_pretty(&bundle)
-        .map_err(|e| Error::Other(format!("cannot encode the STIX bundle: {e}")))?;
-    std::fs::write(file, json).map_err(|source| Error::Io {
-        path: file.to_path_buf(),
-        what: "cannot write the STIX bundle",
-        source,
-    })?;
+    // Straight into the file, not into a buffer of the whole bundle first.
+    serde_json::to_writer_pretty(&mut out, &bundle)
+        .map_err(|e| out.write_error(std::io::Error::from(e)))?;
+    out.finish()?;
     messages::stix_written(file, articles.len(), objects);
-    Ok(ExitCode::from_hits(!articles.is_empty()))
+    Ok(ExitCode::Success)
 }
 
 pub(crate) fn iocs(args: IocsArgs) -> Outcome {
@@ -324,7 +331,7 @@ pub(crate) fn iocs(args: IocsArgs) -> Outcome {
     let searcher = reader.searcher();
     let docs = search::matching_docs(&dir, &opened, &searcher, &opts)?;
     if let Some(file) = &args.stix {
-        return write_stix(file, &searcher, &opened.fields, &docs, &kinds);
+        return write_stix(file, &dir, &searcher, &opened.fields, &docs, &kinds);
     }
     let mut rows = crate::ioc::aggregate(&searcher, &docs, &kinds)?;
     crate::ioc::sort_rows(&mut rows, args.sort);

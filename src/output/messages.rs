@@ -104,10 +104,11 @@ pub fn zero_hits(counts: &[crate::search::TermCount]) {
 /// Where `secsearch serve` answers: the first line it prints, which tests
 /// and scripts read to find the port (`--port 0` picks a free one).
 pub fn serving(addr: std::net::SocketAddr, index: &Path) {
-    eprintln!(
-        "secsearch: serving {} on http://{addr}/ (Ctrl-C to stop)",
+    let line = format!(
+        "serving {} on http://{addr}/ (Ctrl-C to stop)",
         index.display()
     );
+    eprintln!("secsearch: {}", safe_line(&line));
 }
 
 /// `serve --bind` to an address other machines can reach: said loudly,
@@ -194,15 +195,26 @@ pub fn strict_skips(count: usize) {
 
 /// What `iocs --stix FILE` wrote.
 pub fn stix_written(path: &Path, reports: usize, objects: usize) {
-    eprintln!(
-        "secsearch: wrote {} (STIX 2.1 bundle: {reports} reports, {objects} objects)",
+    let line = format!(
+        "wrote {} (STIX 2.1 bundle: {reports} reports, {objects} objects)",
         path.display()
     );
+    eprintln!("secsearch: {}", safe_line(&line));
+}
+
+/// `iocs --stix FILE` found no article with indicators: FILE is left as it
+/// was (an empty bundle over a good one helps nobody).
+pub fn stix_not_written(path: &Path) {
+    let line = format!(
+        "no matching article has indicators; {} not written",
+        path.display()
+    );
+    eprintln!("secsearch: {}", safe_line(&line));
 }
 
 /// The line `secsearch export` ends with, and what to do next.
 pub fn export_summary(run: &crate::export::Run) {
-    eprintln!("{}", export_summary_line(run));
+    eprintln!("{}", crate::output::escape(&export_summary_line(run)));
     if run.changed > 0 {
         note(format_args!(
             "{} articles changed since they were indexed and were exported as they are now; \
