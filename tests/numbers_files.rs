@@ -656,3 +656,120 @@ fn escapes_never_reach_the_terminal_and_csv_cells_hold_no_formula() {
     assert!(!o.stderr.contains(&0x1b), "{}", stderr(&o));
     assert!(target.exists());
 }
+
+/// An article with a stray invalid byte, or with its last character cut
+/// off, is indexed with U+FFFD (and said so), also when it was indexed
+/// before; a header of thousands of keys keeps its title.
+#[test]
+fn bad_bytes_keep_the_rest_of_the_article() {
+    let root = tempfile::tempdir().unwrap();
+    let (_d, idx) = common::scratch_index();
+    let w = |name: &str, bytes: &[u8]| fs::write(root.path().join(name), bytes).unwrap();
+    w("good.md", article("完好", "勒索软件 甲").as_bytes());
+    w(
+        "tagged.md",
+        {
+            let mut t = String::from("---\ntitle: 千键标题\n");
+            for i in 0..1500 {
+                t.push_str(&format!("tag{i}: x\n"));
+            }
+            t.push_str("---\n\n挖矿木马\n");
+            t
+        }
+        .as_bytes(),
+    );
+    let o = run(&idx, &["index", root.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(count(&idx, "title:千键标题"), "1");
+    // A short note with one bad byte, a note cut mid-character, and the
+    // indexed good.md now holding a bad byte.
+    w(
+        "stray.md",
+        b"---\ntitle: s\n---\n\xe6\xbc\x8f\xff\xe6\xb4\x9e stray\n",
+    );
+    w(
+        "cut.md",
+        b"---\ntitle: c\n---\ncutword \xe6\xbc\x8f\xe6\xb4",
+    );
+    let mut g = article("完好", "勒索软件 甲").into_bytes();
+    g.push(0xff);
+    w("good.md", &g);
+    let o = run(&idx, &["index", root.path().to_str().unwrap()]);
+    let e = stderr(&o);
+    assert!(o.status.success(), "{e}");
+    assert!(e.contains("3 files had invalid bytes replaced"), "{e}");
+    assert!(e.contains("0 removed") && e.contains("0 skipped"), "{e}");
+    assert_eq!(documents(&idx), 4);
+    assert_eq!(count(&idx, "stray"), "1");
+    assert_eq!(count(&idx, "cutword"), "1");
+    assert_eq!(count(&idx, "勒索软件"), "1");
+}
+
+/// A sub-folder that cannot be read this run keeps its documents (it is
+/// reported, and counted in the summary), like a missing root.
+#[cfg(unix)]
+#[test]
+fn an_unreadable_sub_folder_keeps_its_documents() {
+    use std::os::unix::fs::PermissionsExt;
+    let top = tempfile::tempdir().unwrap();
+    fs::set_permissions(top.path(), fs::Permissions::from_mode(0o777)).unwrap();
+    let root = top.path().join("root");
+    let sub = root.join("sub");
+    fs::create_dir_all(&sub).unwrap();
+    for d in [&root, &sub] {
+        fs::set_permissions(d, fs::Permissions::from_mode(0o777)).unwrap();
+    }
+    fs::write(root.join("a.md"), article("甲", "正文一")).unwrap();
+    fs::write(sub.join("b.md"), article("乙", "正文二")).unwrap();
+    fs::write(sub.join("c.md"), article("丙", "正文三")).unwrap();
+    let idx = top.path().join("idx");
+    // Root reads any folder: the index runs as another user where it can.
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| stdout(&o).trim() == "0");
+    let bin = assert_cmd::cargo::cargo_bin("secsearch");
+    let index = || {
+        let mut c = if is_root {
+            let mut c = assert_cmd::Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(&bin);
+            c
+        } else {
+            assert_cmd::Command::new(&bin)
+        };
+        c.arg("index")
+            .arg(&root)
+            .arg("--index")
+            .arg(&idx)
+            .env_remove("SECSEARCH_INDEX")
+            .env("HOME", top.path())
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap()
+    };
+    let o = index();
+    if is_root && !o.status.success() && stderr(&o).is_empty() {
+        eprintln!("SKIPPED: cannot run as another user here");
+        return;
+    }
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(documents(&idx), 3);
+    fs::set_permissions(&sub, fs::Permissions::from_mode(0o000)).unwrap();
+    let o = index();
+    fs::set_permissions(&sub, fs::Permissions::from_mode(0o777)).unwrap();
+    let e = stderr(&o);
+    assert!(o.status.success(), "{e}");
+    assert!(
+        e.contains("sub") && e.to_lowercase().contains("permission denied"),
+        "{e}"
+    );
+    assert!(e.contains("0 removed"), "{e}");
+    assert!(
+        e.contains("2 documents kept from folders that could not be read"),
+        "{e}"
+    );
+    assert_eq!(documents(&idx), 3);
+    let o = index();
+    assert!(stderr(&o).contains("3 unchanged"), "{}", stderr(&o));
+}

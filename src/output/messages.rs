@@ -150,6 +150,14 @@ pub fn summary_line(s: &Summary) -> String {
         0 => skipped,
         n => format!("{skipped}, {n} hidden folders (--hidden walks them)"),
     };
+    let skipped = match s.replaced {
+        0 => skipped,
+        n => format!("{skipped}, {n} files had invalid bytes replaced (U+FFFD)"),
+    };
+    let skipped = match s.kept_unreadable {
+        0 => skipped,
+        n => format!("{skipped}, {n} documents kept from folders that could not be read"),
+    };
     let mb = s.bytes_read as f64 / 1e6;
     format!(
         "{} documents: {} added, {} updated, {} removed, {} unchanged, {skipped}; read {:.1} MB in {:.2} s ({:.1} MB/s)",

@@ -129,8 +129,9 @@ fn write_chunk(
     let delete = |w: &Writer, key: &str| w.delete_term(Term::from_field_text(fields.path, key));
     for (t, p) in chunk.iter().zip(parsed) {
         match p {
-            Parsed::Doc(doc) => {
+            Parsed::Doc(doc, replaced) => {
                 summary.bytes_read += t.entry.size;
+                summary.replaced += u64::from(replaced);
                 if t.known.is_some() {
                     delete(&session.writer, t.key());
                     summary.updated += 1;
@@ -201,7 +202,8 @@ pub(super) fn commit_reporting(
 
 /// The result of reading one file on the parser pool.
 pub(super) enum Parsed {
-    Doc(Box<TantivyDocument>),
+    /// The document, and whether invalid UTF-8 bytes were replaced.
+    Doc(Box<TantivyDocument>, bool),
     /// Same bytes as indexed (only the mtime moved): nothing to do.
     SameContent,
     Skip(SkipReason),
@@ -243,7 +245,8 @@ pub(super) fn read_one(
                 mtime: entry.mtime,
                 hash,
             };
-            Parsed::Doc(Box::new(to_document(&a, &file, fields)))
+            let replaced = a.encoding == Some(crate::article::decode::REPLACED);
+            Parsed::Doc(Box::new(to_document(&a, &file, fields)), replaced)
         }
         Err(e) => Parsed::Skip(e),
     }
