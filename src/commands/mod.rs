@@ -292,11 +292,9 @@ fn write_stix(
         messages::stix_not_written(file);
         return Ok(ExitCode::NoMatch);
     }
-    let bundle = crate::ioc::stix::bundle(&articles);
-    let objects = bundle["objects"].as_array().map_or(0, Vec::len);
-    // Straight into the file, not into a buffer of the whole bundle first.
-    serde_json::to_writer_pretty(&mut out, &bundle)
-        .map_err(|e| out.write_error(std::io::Error::from(e)))?;
+    // Made and written an object at a time (see `stix_stream`).
+    let objects = crate::ioc::stix_stream::write_bundle(&articles, &mut out)
+        .map_err(|e| out.write_error(e))?;
     out.finish()?;
     messages::stix_written(file, articles.len(), objects);
     Ok(ExitCode::Success)

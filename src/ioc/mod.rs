@@ -8,6 +8,7 @@ pub mod extract;
 pub mod filter;
 mod report;
 pub mod stix;
+pub mod stix_stream;
 pub mod terms;
 
 pub use aggregate::{aggregate, articles, of_path, Article, Row};

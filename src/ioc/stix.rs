@@ -26,7 +26,7 @@ const NAMESPACE: Uuid = Uuid::from_u128(0x6f1c_2a7e_94d3_4b5e_8c2f_1d3a_9e47_b0c
 /// fixed so that output stays deterministic.
 const NO_DATE: &str = "1970-01-01T00:00:00.000Z";
 
-fn id(ty: &str, name: &str) -> String {
+pub(super) fn id(ty: &str, name: &str) -> String {
     format!(
         "{ty}--{}",
         Uuid::new_v5(&NAMESPACE, format!("{ty}:{name}").as_bytes())
@@ -61,7 +61,7 @@ pub fn pattern(kind: Kind, value: &str) -> Option<String> {
 }
 
 /// The STIX object of one indicator first seen on `date`.
-fn object(kind: Kind, value: &str, date: Option<jiff::civil::Date>) -> Value {
+pub(super) fn object(kind: Kind, value: &str, date: Option<jiff::civil::Date>) -> Value {
     let ts = timestamp(date);
     if let Some(p) = pattern(kind, value) {
         return json!({
@@ -97,7 +97,7 @@ fn object(kind: Kind, value: &str, date: Option<jiff::civil::Date>) -> Value {
 }
 
 /// The report of one article, referring to `refs`.
-fn report(a: &Article, refs: Vec<String>) -> Value {
+pub(super) fn report(a: &Article, refs: Vec<String>) -> Value {
     let ts = timestamp(a.date);
     // STIX wants an id, a URL or a description in every reference; an
     // article without a URL still has its title.
