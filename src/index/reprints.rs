@@ -199,27 +199,35 @@ pub struct Groups(pub(crate) rustc_hash::FxHashMap<u64, u64>);
 
 impl Groups {
     pub fn load(searcher: &Searcher) -> Groups {
-        let Ok(bytes) = searcher
+        Groups::load_checked(searcher).unwrap_or_default()
+    }
+
+    /// The groups of the side file when it describes the searcher's
+    /// segments and its checksum holds; `None` otherwise (the caller may
+    /// recompute them from the sketches, see `writer::reprint::joins`).
+    pub fn load_checked(searcher: &Searcher) -> Option<Groups> {
+        let bytes = searcher
             .index()
             .directory()
             .atomic_read(Path::new(GROUPS_FILE))
-        else {
-            return Groups::default();
-        };
+            .ok()?;
         // Of these segments, and undamaged (a changed byte joined or split
         // stories silently).
-        let Some(end) = crate::index::layout::check_stamped(&bytes, &header(searcher)) else {
-            return Groups::default();
-        };
+        let end = crate::index::layout::check_stamped(&bytes, &header(searcher))?;
         let text = String::from_utf8_lossy(&bytes[end + 1..]);
         let lines = text.lines();
         let hex = |s: &str| u64::from_str_radix(s, 16).ok();
-        Groups(
+        Some(Groups(
             lines
                 .filter_map(|l| l.split_once(' '))
                 .filter_map(|(k, r)| Some((hex(k)?, hex(r)?)))
                 .collect(),
-        )
+        ))
+    }
+
+    /// Groups of joined keys (`key`, its group's root).
+    pub fn from_joins(joins: impl IntoIterator<Item = (u64, u64)>) -> Groups {
+        Groups(joins.into_iter().collect())
     }
 
     /// The folding key of a document with reprint key `k`.

@@ -102,13 +102,25 @@ impl Fold {
     }
 }
 
+/// The body-joined reprint groups: from the side file, or, when it is
+/// missing, of other segments or damaged (its checksum fails), recomputed
+/// from the documents' sketches, so that a bad side file costs time, not
+/// a different folding.
+fn groups(searcher: &Searcher) -> Groups {
+    Groups::load_checked(searcher).unwrap_or_else(|| {
+        crate::index::writer::reprint::body_joins(searcher)
+            .map(Groups::from_joins)
+            .unwrap_or_default()
+    })
+}
+
 impl DupKeys {
     pub(super) fn new(searcher: &Searcher, fold: bool) -> Result<Self, Error> {
         Ok(DupKeys(
             if fold {
                 Some(Folding {
                     keys: columns::columns::<u64>(searcher, name::REPRINT_HASH)?,
-                    groups: Groups::load(searcher),
+                    groups: groups(searcher),
                     sources: columns::str_columns(searcher, name::SOURCE_EXACT)?,
                     dates: columns::columns::<tantivy::DateTime>(searcher, name::DATE)?,
                     sketches: columns::columns::<u64>(searcher, name::REPRINT_SIG)?,
