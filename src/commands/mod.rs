@@ -143,11 +143,20 @@ pub(crate) fn index(args: IndexArgs) -> Outcome {
             cli::MAX_FILESIZE_CEILING
         ));
     }
-    // SIGINT/SIGTERM: commit what is done and stop, or roll back when the
-    // commit takes too long (see `signals`). Without the handlers a signal
-    // still stops the run, losing only what was not committed: a warning.
-    if let Err(e) = crate::commands::signals::install(Arc::clone(&interrupt), messages::rolled_back)
-    {
+    // Ctrl-C: commit what is read and stop; a second Ctrl-C, or SIGTERM's
+    // grace time running out: roll back (see `signals`). Without the
+    // handlers a signal still stops the run, losing only what was not
+    // committed: a warning.
+    let say = crate::commands::signals::Say {
+        // A rebuild commits nothing partial: it is rolled back instead.
+        committing: if args.rebuild {
+            messages::abandoning_rebuild
+        } else {
+            messages::committing_on_interrupt
+        },
+        rolled_back: messages::rolled_back,
+    };
+    if let Err(e) = crate::commands::signals::install(Arc::clone(&interrupt), say) {
         messages::warning(&e);
     }
     let progress = messages::IndexProgress::new(args.quiet);
@@ -236,7 +245,10 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
         return read::open_hit(&dir, opts, n);
     }
     let results = search::run(&dir, &opts)?;
-    if results.total == 0 && (mode == Mode::Text || io::stderr().is_terminal()) {
+    if results.indexed == Some(0) {
+        // Nothing to suggest from: say why nothing matched, and the cure.
+        messages::empty_index(&dir);
+    } else if results.total == 0 && (mode == Mode::Text || io::stderr().is_terminal()) {
         messages::zero_hits(&search::zero_hit_help(&dir, &opts)?);
     }
     if !results.also_searched.is_empty() && mode != Mode::Json {
@@ -283,34 +295,56 @@ fn ioc_kinds(names: &[String]) -> Result<Vec<crate::ioc::extract::Kind>, Error> 
     Ok(out)
 }
 
-/// `iocs --stix FILE`: the matching articles with indicators as a STIX 2.1
-/// bundle in FILE; exit code 1 when there was nothing to export (and FILE
-/// is then left as it was). Written through [`OutFile`]: whole or not at
-/// all, never through a link or into the index folder.
+/// `iocs --stix FILE`: `articles` as a STIX 2.1 bundle in FILE, the values
+/// of `roles` as objects; exit code 1 when there was nothing to export (and
+/// FILE is then left as it was). Written through [`OutFile`]: whole or not
+/// at all, never through a link or into the index folder (`index`).
 fn write_stix(
     file: &std::path::Path,
-    index: &std::path::Path,
-    searcher: &tantivy::Searcher,
-    fields: &schema::Fields,
-    docs: &std::collections::HashSet<tantivy::DocAddress>,
-    kinds: &[crate::ioc::extract::Kind],
+    index: Option<&std::path::Path>,
+    articles: &[crate::ioc::Article],
+    roles: &[crate::ioc::Role],
 ) -> Outcome {
-    let mut out = OutFile::create(file, index)?;
-    let articles = crate::ioc::articles(searcher, fields, docs, kinds)?;
-    if articles.is_empty() {
-        drop(out);
+    let plan = crate::ioc::stix_stream::Plan::new(articles, roles);
+    if plan.reports() == 0 {
         messages::stix_not_written(file);
         return Ok(ExitCode::NoMatch);
     }
+    let mut out = OutFile::create(file, index)?;
     // Made and written an object at a time (see `stix_stream`).
-    let objects = crate::ioc::stix_stream::write_bundle(&articles, &mut out)
-        .map_err(|e| out.write_error(e))?;
+    plan.write(&mut out).map_err(|e| out.write_error(e))?;
     out.finish()?;
-    messages::stix_written(file, articles.len(), objects);
+    messages::stix_written(file, plan.reports(), plan.objects());
     Ok(ExitCode::Success)
 }
 
+/// The roles `iocs` lists: `--role`, else observables for a STIX export
+/// (what a platform acts on) and every role for a listing.
+fn ioc_roles(args: &IocsArgs) -> &'static [crate::ioc::Role] {
+    let default = if args.stix.is_some() {
+        crate::ioc::RoleFilter::Observable
+    } else {
+        crate::ioc::RoleFilter::All
+    };
+    args.role.unwrap_or(default).roles()
+}
+
 pub(crate) fn iocs(args: IocsArgs) -> Outcome {
+    let kinds = ioc_kinds(&args.types)?;
+    let roles = ioc_roles(&args);
+    if let Some(path) = &args.path {
+        let (article, rows) = crate::ioc::of_file(path, &kinds)?;
+        if let Some(file) = &args.stix {
+            let index = index_dir(&args.index).ok();
+            return write_stix(
+                file,
+                index.as_deref(),
+                std::slice::from_ref(&article),
+                roles,
+            );
+        }
+        return print_iocs(&args, rows, roles);
+    }
     let dir = index_dir(&args.index)?;
     let text = args.query.join(" ");
     let query = if text.trim().is_empty() {
@@ -318,13 +352,12 @@ pub(crate) fn iocs(args: IocsArgs) -> Outcome {
     } else {
         query::parse(&text)?
     };
-    let kinds = ioc_kinds(&args.types)?;
     let (since, until) = filter_dates(&args.filters)?;
     let opts = search::Options {
         query,
         limit: None,
         offset: 0,
-        sources: args.filters.source,
+        sources: args.filters.source.clone(),
         since,
         until,
         sort: search::Sort::Relevance,
@@ -339,9 +372,20 @@ pub(crate) fn iocs(args: IocsArgs) -> Outcome {
     let searcher = reader.searcher();
     let docs = search::matching_docs(&dir, &opened, &searcher, &opts)?;
     if let Some(file) = &args.stix {
-        return write_stix(file, &dir, &searcher, &opened.fields, &docs, &kinds);
+        let articles = crate::ioc::articles(&searcher, &opened.fields, &docs, &kinds)?;
+        return write_stix(file, Some(&dir), &articles, roles);
     }
-    let mut rows = crate::ioc::aggregate(&searcher, &docs, &kinds)?;
+    let rows = crate::ioc::aggregate(&searcher, &docs, &kinds)?;
+    print_iocs(&args, rows, roles)
+}
+
+/// Lists `rows` of `roles`, sorted and cut to `--limit`, in the chosen format.
+fn print_iocs(
+    args: &IocsArgs,
+    mut rows: Vec<crate::ioc::Row>,
+    roles: &[crate::ioc::Role],
+) -> Outcome {
+    rows.retain(|r| roles.contains(&r.role));
     crate::ioc::sort_rows(&mut rows, args.sort);
     if let Some(n) = args.limit.filter(|&n| n > 0) {
         rows.truncate(n);
@@ -412,6 +456,8 @@ pub(crate) fn serve(args: ServeArgs) -> Outcome {
         index_dir: index_dir(&args.index)?,
         addr: std::net::SocketAddr::new(args.bind, args.port),
         cache_entries: args.cache,
+        allow_hosts: args.allow_host,
+        timeout: std::time::Duration::from_secs(args.timeout),
     })?;
     Ok(ExitCode::Success)
 }

@@ -49,8 +49,8 @@ fn inside(path: &Path, index: &Path) -> bool {
 
 impl OutFile {
     /// Checks `target` and opens `target.partial` for writing.
-    pub fn create(target: &Path, index: &Path) -> Result<OutFile, Error> {
-        if inside(target, index) {
+    pub fn create(target: &Path, index: Option<&Path>) -> Result<OutFile, Error> {
+        if index.is_some_and(|i| inside(target, i)) {
             return Err(refused(
                 target,
                 "is inside the index folder; write it somewhere else",
@@ -165,7 +165,7 @@ mod tests {
         std::fs::create_dir(&idx).unwrap();
         let t = dir.path().join("out.json");
         std::fs::write(&t, "old").unwrap();
-        let mut f = OutFile::create(&t, &idx).unwrap();
+        let mut f = OutFile::create(&t, Some(&idx)).unwrap();
         f.write_all(b"new").unwrap();
         drop(f);
         assert_eq!(
@@ -174,13 +174,13 @@ mod tests {
             "unfinished: kept"
         );
         assert!(!dir.path().join("out.json.partial").exists());
-        let mut f = OutFile::create(&t, &idx).unwrap();
+        let mut f = OutFile::create(&t, Some(&idx)).unwrap();
         f.write_all(b"new").unwrap();
         f.finish().unwrap();
         assert_eq!(std::fs::read_to_string(&t).unwrap(), "new");
-        assert!(OutFile::create(&idx.join("meta.json"), &idx).is_err());
+        assert!(OutFile::create(&idx.join("meta.json"), Some(&idx)).is_err());
         let link = dir.path().join("link.json");
         std::os::unix::fs::symlink(&t, &link).unwrap();
-        assert!(OutFile::create(&link, &idx).is_err());
+        assert!(OutFile::create(&link, Some(&idx)).is_err());
     }
 }
