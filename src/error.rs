@@ -134,6 +134,16 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A write of an index run failed because the disk is full. tantivy
+    /// reports it from its indexing threads as "An index writer was
+    /// killed", without the cause: named here, since freeing space is the
+    /// way out.
+    #[error("{}: no space left on device (ENOSPC); the index keeps its last commit and this run's unfinished files were removed: free some space and run the same command again", .path.display())]
+    NoSpace {
+        path: PathBuf,
+        #[source]
+        source: Box<Error>,
+    },
     /// tantivy failed on the index at `path` during `what`.
     #[error("{}: {what}", .path.display())]
     Index {

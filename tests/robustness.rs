@@ -434,14 +434,20 @@ impl WaitStderr for std::process::Child {
 fn sigkill_at_twenty_points_never_corrupts() {
     let (sample, files) = common::shared_folder("sample");
     let (_dir, idx) = common::scratch_index();
-    // Time a full run to spread the kill points over it.
-    let t = Instant::now();
     let o = run(&["index", sample.to_str().unwrap()], &idx);
     assert!(o.status.success());
+    // Time a whole rebuild, as killed below, to spread the kill points
+    // over it (a rebuild commits only at its end, so it is shorter than a
+    // run that commits every 100 files).
+    let t = Instant::now();
+    let o = spawn_index(&sample, &idx, &["--rebuild"], "100")
+        .wait_with_output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let full = t.elapsed().max(Duration::from_millis(200));
     let mut killed_mid_run = 0;
     for i in 0..20u32 {
-        let delay = full.mul_f64(1.3 * f64::from(i + 1) / 20.0);
+        let delay = full.mul_f64(1.1 * f64::from(i + 1) / 20.0);
         let mut child = spawn_index(&sample, &idx, &["--rebuild"], "100");
         std::thread::sleep(delay);
         if child.try_wait().unwrap().is_none() {

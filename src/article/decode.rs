@@ -49,9 +49,13 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     }
 
     let stats = Utf8Stats::of(body);
-    let few_bad = stats.bad_bytes.saturating_mul(100) < body.len();
+    // Few: under 1% of the bytes, or a stray sequence or two in a short file
+    // (one bad byte in a 60-byte note is 2%, and a character cut off at the
+    // end is one incomplete sequence).
+    let few_bad = stats.bad_bytes.saturating_mul(100) < body.len()
+        || (stats.bad_sequences <= STRAY_SEQUENCES && stats.bad_bytes <= 4 * STRAY_SEQUENCES);
     if few_bad && stats.good_multibyte >= stats.bad_sequences {
-        return Ok((String::from_utf8_lossy(body), None));
+        return Ok((String::from_utf8_lossy(body), Some(REPLACED)));
     }
 
     let mut detector = chardetng::EncodingDetector::new();
@@ -64,7 +68,7 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     }
 
     if few_bad {
-        return Ok((String::from_utf8_lossy(body), None));
+        return Ok((String::from_utf8_lossy(body), Some(REPLACED)));
     }
     Err(SkipReason::Undecodable)
 }
@@ -86,6 +90,14 @@ fn decode_utf16_with_bom(bytes: &[u8]) -> Option<Decoded<'_>> {
         None => Err(SkipReason::Undecodable),
     })
 }
+
+/// The "encoding" of UTF-8 text whose invalid bytes were replaced with
+/// U+FFFD: the article is indexed, and the run's summary counts it.
+pub const REPLACED: &str = "UTF-8 (invalid bytes replaced)";
+
+/// Bad sequences a file may hold and still be UTF-8 with stray bytes
+/// whatever its length.
+const STRAY_SEQUENCES: usize = 2;
 
 /// Counts that tell "UTF-8 with a few broken bytes" from another encoding.
 struct Utf8Stats {
@@ -183,9 +195,21 @@ mod tests {
         bytes.truncate(bytes.len() - 1); // cut mid-character
         bytes.extend_from_slice("结尾".as_bytes());
         let (t, e) = decode(&bytes).unwrap();
-        assert_eq!(e, None);
+        assert_eq!(e, Some(REPLACED));
         assert!(t.contains('\u{fffd}'));
         assert!(t.ends_with("结尾"));
+        // A short note: one bad byte is more than 1% of it; a last
+        // character cut off.
+        let (t, e) = decode(b"---\ntitle: t\n---\n\xe6\xbc\x8f\xff\xe6\xb4\x9e\n").unwrap();
+        assert_eq!(
+            (t.as_ref(), e),
+            ("---\ntitle: t\n---\n漏\u{fffd}洞\n", Some(REPLACED))
+        );
+        let (t, e) = decode(b"---\ntitle: t\n---\n\xe6\xbc\x8f\xe6\xb4").unwrap();
+        assert_eq!(
+            (t.as_ref(), e),
+            ("---\ntitle: t\n---\n漏\u{fffd}", Some(REPLACED))
+        );
         // A stray Latin-1 byte in English text.
         let mut latin = b"Caf".to_vec();
         latin.push(0xE9);

@@ -11,8 +11,11 @@ use super::entities::decode_entities;
 use super::markdown::{clean_body, Fence};
 use super::text::{collapse_whitespace, Lines};
 
-/// A header longer than this is not a header: an opening `---` followed much
-/// later by a Markdown rule `---` must not swallow the article.
+/// A header with more lines than this that are not `key: value` is not a
+/// header: an opening `---` followed much later by a Markdown rule `---`
+/// must not swallow the article. Key lines do not count: a header of
+/// thousands of keys (tags exported one a key) is still a header, title
+/// included.
 pub const MAX_HEADER_LINES: usize = 1000;
 
 /// The header values we use, raw (trimmed, unquoted, not yet collapsed).
@@ -65,8 +68,9 @@ pub(super) fn split_front_matter(text: &str) -> (Option<FrontMatter>, &str) {
     let mut front = FrontMatter::default();
     // The field being read: its key, raw value so far, block-scalar flag.
     let mut current: Option<(Key, String, bool)> = None;
-    for (n, line) in lines.by_ref().enumerate() {
-        if n >= MAX_HEADER_LINES {
+    let mut other_lines = 0usize;
+    while let Some(line) = lines.next() {
+        if other_lines >= MAX_HEADER_LINES {
             return (None, text);
         }
         if line.trim_end() == "---" {
@@ -89,6 +93,7 @@ pub(super) fn split_front_matter(text: &str) -> (Option<FrontMatter>, &str) {
                 current = Some((key, raw, block));
             }
             None => {
+                other_lines += 1;
                 let piece = line.trim();
                 if let (Some((_, raw, _)), false) = (current.as_mut(), piece.is_empty()) {
                     if !raw.is_empty() {
@@ -531,6 +536,18 @@ mod tests {
         text.push_str("---\nbody\n");
         let a = parse(&text, "stem");
         assert_eq!(a.title, "stem");
+    }
+
+    #[test]
+    fn a_header_of_thousands_of_keys_keeps_its_title() {
+        let mut text = String::from("---\ntitle: 标题\n");
+        for i in 0..5000 {
+            text.push_str(&format!("tag{i}: v\n"));
+        }
+        text.push_str("source: 来源\n---\nbody\n");
+        let a = parse(&text, "stem");
+        assert_eq!((a.title.as_str(), a.source.as_str()), ("标题", "来源"));
+        assert_eq!(a.body, "body");
     }
 
     #[test]

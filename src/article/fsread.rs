@@ -32,7 +32,8 @@ fn read_open(file: File, limit: u64) -> Result<Vec<u8>, SkipReason> {
             limit,
         });
     }
-    let mut buf = Vec::with_capacity(meta.len() as usize);
+    let mut buf = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    // `limit` may be u64::MAX ("no limit"): + 1 must not wrap to 0.
     file.take(limit.saturating_add(1)).read_to_end(&mut buf)?;
     if buf.len() as u64 > limit {
         return Err(SkipReason::TooLarge {

@@ -28,7 +28,7 @@
 //! cleaner), `wechat` (the page UI text around WeChat articles), and the
 //! small shared pieces `text` (line splitting, whitespace) and `entities`.
 
-mod decode;
+pub mod decode;
 mod entities;
 mod front_matter;
 pub mod fsread;
@@ -94,7 +94,9 @@ pub struct Article {
     /// Words of the body that held Markdown escapes, as written, see
     /// [`Cleaned::escaped`].
     pub escaped: Vec<String>,
-    /// `Some("GBK")` etc. when the bytes were transcoded, `None` for UTF-8.
+    /// `Some("GBK")` etc. when the bytes were transcoded,
+    /// `Some(decode::REPLACED)` for UTF-8 with invalid bytes replaced,
+    /// `None` for UTF-8.
     pub encoding: Option<&'static str>,
 }
 
@@ -344,7 +346,10 @@ mod tests {
             bytes.windows(2).any(|w| w[0] == b'\r' && w[1] != b'\n'),
         );
         tally.count("BOM", bytes.starts_with(b"\xEF\xBB\xBF"));
-        tally.count("transcoded", article.encoding.is_some());
+        tally.count(
+            "transcoded",
+            article.encoding.is_some_and(|e| e != decode::REPLACED),
+        );
         tally.count("U+FFFD", text.contains('\u{fffd}'));
         tally.count("missing/bad date", article.date.is_none());
         tally.count("empty cleaned body", article.body.is_empty());

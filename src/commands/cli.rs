@@ -130,7 +130,8 @@ pub struct IndexArgs {
     /// Exit with code 2 if any file was skipped
     #[arg(long)]
     pub strict: bool,
-    /// Skip files larger than this many bytes
+    /// Skip files larger than this many bytes (at most 1 GiB: a larger
+    /// value, such as a "no limit" 18446744073709551615, is read as 1 GiB)
     #[arg(long, default_value_t = 32 * 1024 * 1024, value_name = "BYTES")]
     pub max_filesize: u64,
     /// Indexing threads [default: number of CPUs]
@@ -154,6 +155,11 @@ pub struct IndexArgs {
 /// `writer::open::MERGE_SEGMENTS`), leaves ~17 (README "A million").
 pub const INDEX_MEMORY: usize = 256 * 1024 * 1024;
 
+/// The largest `--max-filesize`: an article is read whole into memory (and
+/// parsed on every core at once), so a larger limit is no limit but a way
+/// to run out of memory; a user's "no limit" is clamped to it, with a note.
+pub const MAX_FILESIZE_CEILING: u64 = 1 << 30;
+
 impl IndexArgs {
     /// The indexer's options: plain data, no clap types past this point.
     /// What comes from the environment (`commit_every_docs`) and the Ctrl-C
@@ -171,7 +177,7 @@ impl IndexArgs {
             index_dir: self.index.dir()?,
             rebuild: self.rebuild,
             follow: self.follow,
-            max_filesize: self.max_filesize,
+            max_filesize: self.max_filesize.min(MAX_FILESIZE_CEILING),
             threads,
             memory: INDEX_MEMORY,
             user_dict: self.user_dict.clone(),
@@ -220,7 +226,7 @@ pub struct SearchArgs {
     /// When to use colour
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
-    /// Snippet width in columns [default: the terminal's; 100 when piped]
+    /// Snippet width in columns, at most 10000 [default: the terminal's; 100 when piped]
     #[arg(long, value_name = "N")]
     pub width: Option<usize>,
     /// Show each hit's matching lines with N lines of context (like rg -C)

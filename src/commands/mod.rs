@@ -16,10 +16,12 @@ use crate::commands::cli::{
 use crate::error::{Error, ExitCode, Failure, Outcome};
 use crate::index::{schema, writer};
 use crate::output::messages;
+use crate::output::outfile::OutFile;
 use crate::output::{Mode, Printer};
 use crate::{query, search};
 
 pub mod cli;
+pub mod last;
 mod read;
 pub mod signals;
 
@@ -134,12 +136,24 @@ pub fn index_dir(arg: &IndexArg) -> Result<PathBuf, Error> {
 pub(crate) fn index(args: IndexArgs) -> Outcome {
     let interrupt = Arc::new(AtomicBool::new(false));
     let opts = args.to_options(commit_every_from_env()?, Arc::clone(&interrupt))?;
+    if args.max_filesize > cli::MAX_FILESIZE_CEILING {
+        messages::note(format_args!(
+            "--max-filesize {} is more than an article can be read with; using {} bytes (1 GiB)",
+            args.max_filesize,
+            cli::MAX_FILESIZE_CEILING
+        ));
+    }
     // Ctrl-C: commit what is read and stop; a second Ctrl-C, or SIGTERM's
     // grace time running out: roll back (see `signals`). Without the
     // handlers a signal still stops the run, losing only what was not
     // committed: a warning.
     let say = crate::commands::signals::Say {
-        committing: messages::committing_on_interrupt,
+        // A rebuild commits nothing partial: it is rolled back instead.
+        committing: if args.rebuild {
+            messages::abandoning_rebuild
+        } else {
+            messages::committing_on_interrupt
+        },
         rolled_back: messages::rolled_back,
     };
     if let Err(e) = crate::commands::signals::install(Arc::clone(&interrupt), say) {
@@ -157,11 +171,16 @@ pub(crate) fn index(args: IndexArgs) -> Outcome {
     for w in &summary.warnings {
         messages::warning(w);
     }
-    if !args.quiet {
+    if !args.quiet && !summary.rebuild_abandoned {
         messages::index_summary(&summary);
     }
     // A signal during the last commit or the merges: the run still
     // finished (within the grace time), and says it was stopped.
+    if summary.rebuild_abandoned {
+        messages::rebuild_abandoned(summary.documents);
+        return Ok(crate::commands::signals::received()
+            .map_or(ExitCode::Interrupted, crate::commands::signals::exit_code));
+    }
     if summary.interrupted || crate::commands::signals::received().is_some() {
         messages::interrupted(summary.documents);
         return Ok(crate::commands::signals::received()
@@ -235,7 +254,7 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
     if !results.also_searched.is_empty() && mode != Mode::Json {
         messages::also_searched(&results.also_searched);
     }
-    read::remember_query(&dir, &words);
+    read::remember_query(&dir, &words, &results);
     let mut p = Printer::new(args.color.choice());
     p.width = crate::output::snippet_width(args.width);
     match read::context_wanted(&args) {
@@ -277,24 +296,26 @@ fn ioc_kinds(names: &[String]) -> Result<Vec<crate::ioc::extract::Kind>, Error> 
 }
 
 /// `iocs --stix FILE`: `articles` as a STIX 2.1 bundle in FILE, the values
-/// of `roles` as objects; exit code 1 when there was nothing to export.
+/// of `roles` as objects; exit code 1 when there was nothing to export (and
+/// FILE is then left as it was). Written through [`OutFile`]: whole or not
+/// at all, never through a link or into the index folder (`index`).
 fn write_stix(
     file: &std::path::Path,
+    index: Option<&std::path::Path>,
     articles: &[crate::ioc::Article],
     roles: &[crate::ioc::Role],
 ) -> Outcome {
-    let bundle = crate::ioc::stix::bundle(articles, roles);
-    let objects = bundle["objects"].as_array().map_or(0, Vec::len);
-    let reports = crate::ioc::stix::reports(&bundle);
-    let json = serde_json::to_vec_pretty(&bundle)
-        .map_err(|e| Error::Other(format!("cannot encode the STIX bundle: {e}")))?;
-    std::fs::write(file, json).map_err(|source| Error::Io {
-        path: file.to_path_buf(),
-        what: "cannot write the STIX bundle",
-        source,
-    })?;
-    messages::stix_written(file, reports, objects);
-    Ok(ExitCode::from_hits(reports > 0))
+    let plan = crate::ioc::stix_stream::Plan::new(articles, roles);
+    if plan.reports() == 0 {
+        messages::stix_not_written(file);
+        return Ok(ExitCode::NoMatch);
+    }
+    let mut out = OutFile::create(file, index)?;
+    // Made and written an object at a time (see `stix_stream`).
+    plan.write(&mut out).map_err(|e| out.write_error(e))?;
+    out.finish()?;
+    messages::stix_written(file, plan.reports(), plan.objects());
+    Ok(ExitCode::Success)
 }
 
 /// The roles `iocs` lists: `--role`, else observables for a STIX export
@@ -314,7 +335,13 @@ pub(crate) fn iocs(args: IocsArgs) -> Outcome {
     if let Some(path) = &args.path {
         let (article, rows) = crate::ioc::of_file(path, &kinds)?;
         if let Some(file) = &args.stix {
-            return write_stix(file, std::slice::from_ref(&article), roles);
+            let index = index_dir(&args.index).ok();
+            return write_stix(
+                file,
+                index.as_deref(),
+                std::slice::from_ref(&article),
+                roles,
+            );
         }
         return print_iocs(&args, rows, roles);
     }
@@ -346,7 +373,7 @@ pub(crate) fn iocs(args: IocsArgs) -> Outcome {
     let docs = search::matching_docs(&dir, &opened, &searcher, &opts)?;
     if let Some(file) = &args.stix {
         let articles = crate::ioc::articles(&searcher, &opened.fields, &docs, &kinds)?;
-        return write_stix(file, &articles, roles);
+        return write_stix(file, Some(&dir), &articles, roles);
     }
     let rows = crate::ioc::aggregate(&searcher, &docs, &kinds)?;
     print_iocs(&args, rows, roles)

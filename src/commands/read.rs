@@ -125,15 +125,15 @@ fn hyperlinks() -> Result<bool, Error> {
             || ["xterm-kitty", "alacritty", "foot", "xterm-ghostty"].contains(&term.as_str())))
 }
 
-/// Remembers a search's words so that `show` without `--query` marks them:
-/// search, then read a hit. A convenience only, so a failure (a read-only
-/// index) is ignored.
-pub(super) fn remember_query(dir: &Path, words: &str) {
-    let path = dir.join(crate::index::layout::LAST_QUERY_FILE);
-    // Rewritten only when it changes: a repeated search writes nothing.
-    if !words.trim().is_empty() && std::fs::read_to_string(&path).ok().as_deref() != Some(words) {
-        let _ = std::fs::write(path, words);
+/// Remembers a search's words and hits (see [`super::last`]) so that
+/// `show` without `--query` marks them: search, then read a hit. A
+/// convenience only, so a failure (no writable state folder) is ignored.
+pub(super) fn remember_query(dir: &Path, words: &str, results: &Results) {
+    if words.trim().is_empty() {
+        return;
     }
+    let hits: Vec<String> = results.hits.iter().map(|h| h.path.clone()).collect();
+    let _ = super::last::save(dir, words, &hits);
 }
 
 /// The words `show` marks: `--query`, else those of the last search.
@@ -144,9 +144,8 @@ fn show_needles(args: &ShowArgs) -> Result<Vec<String>, Error> {
             .index
             .dir()
             .ok()
-            .and_then(|d| {
-                std::fs::read_to_string(d.join(crate::index::layout::LAST_QUERY_FILE)).ok()
-            })
+            .and_then(|d| super::last::load(&d))
+            .map(|l| l.query)
             .unwrap_or_default(),
     };
     if words.trim().is_empty() {

@@ -6,6 +6,7 @@ pub mod columns;
 pub mod integrity;
 pub mod layout;
 pub mod paths;
+pub mod permissions;
 pub mod reprints;
 pub mod schema;
 pub(crate) mod sorted;

@@ -17,7 +17,7 @@
 //!
 //! Layout, integers little-endian:
 //! ```text
-//! secsearch-paths opstamp=N\n
+//! secsearch-paths opstamp=N xxh3=H\n   (H: xxh3-64 of the rest, 16 hex digits)
 //! u32 segments
 //! per segment: 32 bytes segment id (hex), u64 paths, u64 where its table is
 //! per table: (paths + 1) u64 offsets into the bytes that follow, then the bytes
@@ -110,7 +110,7 @@ pub fn write(dir: &Path, searcher: &Searcher, opstamp: u64) -> std::io::Result<(
         .map_err(std::io::Error::other)?;
     let tmp = temp_path(dir, PATHS_FILE);
     let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-    let header = format!("{KIND} opstamp={opstamp}\n");
+    let header = crate::index::layout::stamp_line(KIND, opstamp);
     out.write_all(header.as_bytes())?;
     let segments = searcher.segment_readers();
     let n = u32::try_from(segments.len()).map_err(std::io::Error::other)?;
@@ -136,7 +136,9 @@ pub fn write(dir: &Path, searcher: &Searcher, opstamp: u64) -> std::io::Result<(
     let mut file = out.into_inner().map_err(|e| e.into_error())?;
     file.seek(SeekFrom::Start(dir_at))?;
     file.write_all(&entries)?;
-    file.sync_all()?;
+    drop(file);
+    crate::index::layout::seal(&tmp)?;
+    std::fs::File::open(&tmp)?.sync_all()?;
     std::fs::rename(&tmp, dir.join(PATHS_FILE))
 }
 
@@ -161,14 +163,17 @@ mod tests {
 
     fn list(body: &[u8]) -> (tempfile::TempDir, PathList) {
         let dir = tempfile::tempdir().unwrap();
-        let mut data = b"secsearch-paths opstamp=7\n".to_vec();
+        let mut data = crate::index::layout::stamp_line(KIND, 7).into_bytes();
         data.extend_from_slice(&1u32.to_le_bytes());
         data.extend_from_slice(&[b'a'; ID_LEN]);
         data.extend_from_slice(&3u64.to_le_bytes());
         let table = (data.len() + 8) as u64;
         data.extend_from_slice(&table.to_le_bytes());
         data.extend_from_slice(body);
-        std::fs::write(dir.path().join(PATHS_FILE), data).unwrap();
+        let tmp = temp_path(dir.path(), PATHS_FILE);
+        std::fs::write(&tmp, data).unwrap();
+        crate::index::layout::seal(&tmp).unwrap();
+        std::fs::rename(&tmp, dir.path().join(PATHS_FILE)).unwrap();
         let l = PathList::load(dir.path(), 7).unwrap();
         (dir, l)
     }

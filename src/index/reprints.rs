@@ -145,10 +145,11 @@ pub(crate) fn same_story(a: &[u8; LANES], b: &[u8; LANES]) -> bool {
 /// Writes the joined keys (`key root` in hex, a line each) for the
 /// documents `searcher` sees, through a temporary file.
 pub(crate) fn write(dir: &Path, searcher: &Searcher, joined: &[(u64, u64)]) -> Result<(), Error> {
-    let mut text = format!("{}\n", header(searcher));
+    let mut body = String::new();
     for (k, root) in joined {
-        text.push_str(&format!("{k:016x} {root:016x}\n"));
+        body.push_str(&format!("{k:016x} {root:016x}\n"));
     }
+    let text = crate::index::layout::stamped_text(&header(searcher), &body);
     let io = |source| Error::Io {
         path: dir.join(GROUPS_FILE),
         what: "cannot write",
@@ -171,8 +172,8 @@ fn header(searcher: &Searcher) -> String {
 /// Whether the side file already describes exactly the documents
 /// `searcher` sees (an index run that changed nothing need not redo it).
 pub fn groups_current(dir: &Path, searcher: &Searcher) -> bool {
-    std::fs::read_to_string(dir.join(GROUPS_FILE))
-        .is_ok_and(|t| t.lines().next() == Some(header(searcher).as_str()))
+    std::fs::read(dir.join(GROUPS_FILE))
+        .is_ok_and(|t| crate::index::layout::check_stamped(&t, &header(searcher)).is_some())
 }
 
 /// Names the documents a searcher sees: its segments and their deletes.
@@ -198,25 +199,35 @@ pub struct Groups(pub(crate) rustc_hash::FxHashMap<u64, u64>);
 
 impl Groups {
     pub fn load(searcher: &Searcher) -> Groups {
-        let Ok(bytes) = searcher
+        Groups::load_checked(searcher).unwrap_or_default()
+    }
+
+    /// The groups of the side file when it describes the searcher's
+    /// segments and its checksum holds; `None` otherwise (the caller may
+    /// recompute them from the sketches, see `writer::reprint::joins`).
+    pub fn load_checked(searcher: &Searcher) -> Option<Groups> {
+        let bytes = searcher
             .index()
             .directory()
             .atomic_read(Path::new(GROUPS_FILE))
-        else {
-            return Groups::default();
-        };
-        let text = String::from_utf8_lossy(&bytes);
-        let mut lines = text.lines();
-        if lines.next() != Some(header(searcher).as_str()) {
-            return Groups::default();
-        }
+            .ok()?;
+        // Of these segments, and undamaged (a changed byte joined or split
+        // stories silently).
+        let end = crate::index::layout::check_stamped(&bytes, &header(searcher))?;
+        let text = String::from_utf8_lossy(&bytes[end + 1..]);
+        let lines = text.lines();
         let hex = |s: &str| u64::from_str_radix(s, 16).ok();
-        Groups(
+        Some(Groups(
             lines
                 .filter_map(|l| l.split_once(' '))
                 .filter_map(|(k, r)| Some((hex(k)?, hex(r)?)))
                 .collect(),
-        )
+        ))
+    }
+
+    /// Groups of joined keys (`key`, its group's root).
+    pub fn from_joins(joins: impl IntoIterator<Item = (u64, u64)>) -> Groups {
+        Groups(joins.into_iter().collect())
     }
 
     /// The folding key of a document with reprint key `k`.

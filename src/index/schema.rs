@@ -428,6 +428,7 @@ impl Opened {
 /// it: the schema and analyzer version must match, or results would be
 /// silently wrong.
 pub fn open(dir: &Path) -> Result<Opened, Error> {
+    permitted(dir)?;
     if !exists(dir) {
         return Err(Error::NoIndex(dir.to_path_buf()));
     }
@@ -501,6 +502,26 @@ pub fn open(dir: &Path) -> Result<Opened, Error> {
         opstamp: metas.opstamp,
         segment_docs: metas.segments.iter().map(|s| s.num_docs()).collect(),
     })
+}
+
+/// tantivy's record files can be read: another user's index they cannot
+/// read is a permission problem, not a damaged index (tantivy's own error
+/// says "corrupted").
+fn permitted(dir: &Path) -> Result<(), Error> {
+    for name in ["meta.json", ".managed.json"] {
+        let path = dir.join(name);
+        match std::fs::File::open(&path) {
+            Err(source) if source.kind() == std::io::ErrorKind::PermissionDenied => {
+                return Err(Error::Io {
+                    path,
+                    what: "permission denied reading the index",
+                    source,
+                })
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Opens the index for writing, creating it if needed.

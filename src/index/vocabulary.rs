@@ -167,7 +167,8 @@ impl std::ops::Deref for TermBytes {
 }
 
 impl TermFile {
-    /// Reads `dir/file` if its first line is `{kind} opstamp={opstamp}`. Read
+    /// Reads `dir/file` if its first line is `{kind} opstamp={opstamp}` and its
+    /// checksum holds. Read
     /// as it is, not copied behind a "\n": the header line's own end serves
     /// (the copy was a tenth of a no-hit query's time).
     fn load(dir: &std::path::Path, file: &str, kind: &str, opstamp: u64) -> Option<TermFile> {
@@ -310,7 +311,7 @@ where
     }
     let tmp = temp_path(dir, file);
     let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-    writeln!(out, "{kind} opstamp={opstamp}")?;
+    out.write_all(crate::index::layout::stamp_line(kind, opstamp).as_bytes())?;
     let mut last: Option<Vec<u8>> = None;
     crate::index::sorted::merge(&mut streams, |key| {
         if last.as_deref() == Some(key) {
@@ -327,6 +328,7 @@ where
     })?;
     out.flush()?;
     drop(out);
+    crate::index::layout::seal(&tmp)?;
     std::fs::rename(&tmp, dir.join(file))
 }
 

@@ -10,6 +10,7 @@ pub mod filter;
 mod report;
 pub mod roles;
 pub mod stix;
+pub mod stix_stream;
 pub mod terms;
 
 pub use aggregate::{aggregate, articles, of_path, Article, Row};

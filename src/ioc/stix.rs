@@ -34,7 +34,7 @@ const NAMESPACE: Uuid = Uuid::from_u128(0x6f1c_2a7e_94d3_4b5e_8c2f_1d3a_9e47_b0c
 /// fixed so that output stays deterministic.
 const NO_DATE: &str = "1970-01-01T00:00:00.000Z";
 
-fn id(ty: &str, name: &str) -> String {
+pub(super) fn id(ty: &str, name: &str) -> String {
     format!(
         "{ty}--{}",
         Uuid::new_v5(&NAMESPACE, format!("{ty}:{name}").as_bytes())
@@ -69,7 +69,7 @@ pub fn pattern(kind: Kind, value: &str) -> Option<String> {
 }
 
 /// The STIX object of one indicator first seen on `date`.
-fn object(kind: Kind, value: &str, date: Option<jiff::civil::Date>) -> Value {
+pub(super) fn object(kind: Kind, value: &str, date: Option<jiff::civil::Date>) -> Value {
     let ts = timestamp(date);
     if let Some(p) = pattern(kind, value) {
         let ty = if role(kind, value) == Role::Benign {
@@ -148,7 +148,7 @@ fn cited(kind: Kind, value: &str) -> Value {
 }
 
 /// The report of one article, referring to `refs` and citing `cites`.
-fn report(a: &Article, refs: Vec<String>, cites: &[(Kind, &str)]) -> Value {
+pub(super) fn report(a: &Article, refs: Vec<String>, cites: &[(Kind, &str)]) -> Value {
     let ts = timestamp(a.date);
     // STIX wants an id, a URL or a description in every reference; an
     // article without a URL still has its title.
@@ -174,23 +174,27 @@ fn report(a: &Article, refs: Vec<String>, cites: &[(Kind, &str)]) -> Value {
 /// an article left with no object is left out (a report must refer to
 /// one). Objects are ordered by id; an indicator's timestamps are the
 /// earliest date of the articles mentioning it.
-pub fn bundle(articles: &[Article], roles: &[Role]) -> Value {
-    /// An article's values to export as objects, and those it cites.
-    type Values<'a> = Vec<(Kind, &'a str)>;
-    fn split<'a>(a: &'a Article, roles: &[Role]) -> (Values<'a>, Values<'a>) {
-        let mut objects = Vec::new();
-        let mut cites = Vec::new();
-        for (k, v) in &a.indicators {
-            match role(*k, v) {
-                Role::Reference => cites.push((*k, v.as_str())),
-                r if roles.contains(&r) => objects.push((*k, v.as_str())),
-                _ => {}
-            }
+/// An article's values to export as objects, and those it cites.
+pub(super) type Values<'a> = Vec<(Kind, &'a str)>;
+
+/// An article's values whose role is in `roles` (objects) and the
+/// references it cites.
+pub(super) fn split<'a>(a: &'a Article, roles: &[Role]) -> (Values<'a>, Values<'a>) {
+    let mut objects = Vec::new();
+    let mut cites = Vec::new();
+    for (k, v) in &a.indicators {
+        match role(*k, v) {
+            Role::Reference => cites.push((*k, v.as_str())),
+            r if roles.contains(&r) => objects.push((*k, v.as_str())),
+            _ => {}
         }
-        cites.sort();
-        cites.dedup();
-        (objects, cites)
     }
+    cites.sort();
+    cites.dedup();
+    (objects, cites)
+}
+
+pub fn bundle(articles: &[Article], roles: &[Role]) -> Value {
     let mut first: BTreeMap<(Kind, &str), Option<jiff::civil::Date>> = BTreeMap::new();
     let mut reports = Vec::new();
     for a in articles {

@@ -113,10 +113,11 @@ pub fn zero_hits(counts: &[crate::search::TermCount]) {
 /// Where `secsearch serve` answers: the first line it prints, which tests
 /// and scripts read to find the port (`--port 0` picks a free one).
 pub fn serving(addr: std::net::SocketAddr, index: &Path) {
-    eprintln!(
-        "secsearch: serving {} on http://{addr}/ (Ctrl-C to stop)",
+    let line = format!(
+        "serving {} on http://{addr}/ (Ctrl-C to stop)",
         index.display()
     );
+    eprintln!("secsearch: {}", safe_line(&line));
 }
 
 /// `serve --bind` to an address other machines can reach: said loudly,
@@ -158,6 +159,14 @@ pub fn summary_line(s: &Summary) -> String {
         0 => skipped,
         n => format!("{skipped}, {n} hidden folders (--hidden walks them)"),
     };
+    let skipped = match s.replaced {
+        0 => skipped,
+        n => format!("{skipped}, {n} files had invalid bytes replaced (U+FFFD)"),
+    };
+    let skipped = match s.kept_unreadable {
+        0 => skipped,
+        n => format!("{skipped}, {n} documents kept from folders that could not be read"),
+    };
     let mb = s.bytes_read as f64 / 1e6;
     format!(
         "{} documents: {} added, {} updated, {} removed, {} unchanged, {skipped}; read {:.1} MB in {:.2} s ({:.1} MB/s)",
@@ -176,6 +185,19 @@ pub fn summary_line(s: &Summary) -> String {
 pub fn interrupted(documents: u64) {
     eprintln!(
         "secsearch: interrupted; committed {documents} documents; run the same command again to continue"
+    );
+}
+
+/// The first Ctrl-C of `index --rebuild`: the new index is abandoned.
+pub fn abandoning_rebuild() {
+    eprintln!("\nsecsearch: Ctrl-C: abandoning the rebuild; the previous index stays");
+}
+
+/// Ctrl-C stopped `index --rebuild` before the new index was complete:
+/// nothing of it was kept, and the previous index still answers.
+pub fn rebuild_abandoned(documents: u64) {
+    eprintln!(
+        "secsearch: interrupted; the rebuild was abandoned and its files removed; the previous index ({documents} documents) still answers; run the same command again to rebuild from the start"
     );
 }
 
@@ -203,15 +225,26 @@ pub fn strict_skips(count: usize) {
 
 /// What `iocs --stix FILE` wrote.
 pub fn stix_written(path: &Path, reports: usize, objects: usize) {
-    eprintln!(
-        "secsearch: wrote {} (STIX 2.1 bundle: {reports} reports, {objects} objects)",
+    let line = format!(
+        "wrote {} (STIX 2.1 bundle: {reports} reports, {objects} objects)",
         path.display()
     );
+    eprintln!("secsearch: {}", safe_line(&line));
+}
+
+/// `iocs --stix FILE` found no article with indicators: FILE is left as it
+/// was (an empty bundle over a good one helps nobody).
+pub fn stix_not_written(path: &Path) {
+    let line = format!(
+        "no matching article has indicators; {} not written",
+        path.display()
+    );
+    eprintln!("secsearch: {}", safe_line(&line));
 }
 
 /// The line `secsearch export` ends with, and what to do next.
 pub fn export_summary(run: &crate::export::Run) {
-    eprintln!("{}", export_summary_line(run));
+    eprintln!("{}", crate::output::escape(&export_summary_line(run)));
     if run.changed > 0 {
         note(format_args!(
             "{} articles changed since they were indexed and were exported as they are now; \

@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod messages;
+pub mod outfile;
 mod printer;
 pub mod show;
 pub mod snippet;

@@ -30,11 +30,16 @@ const DIM: Style = Style::new().dimmed();
 /// log, and what scripts get unless they ask (`--width`).
 pub const PIPED_WIDTH: usize = 100;
 
+/// The widest snippet: `--width` is the user's number, and snippet sizes
+/// are computed from it (a width near `usize::MAX` overflowed them). No
+/// terminal is wider; a wider request gets this.
+pub const MAX_WIDTH: usize = 10_000;
+
 /// The columns snippets may take: `--width`, else the terminal's width,
 /// else [`PIPED_WIDTH`].
 pub fn snippet_width(requested: Option<usize>) -> usize {
     if let Some(w) = requested {
-        return w;
+        return w.min(MAX_WIDTH);
     }
     let stdout = io::stdout();
     if !stdout.is_terminal() {
@@ -380,6 +385,19 @@ fn top_sources(row: &crate::ioc::Row, sep: &str) -> String {
         .join(sep)
 }
 
+/// A CSV cell that is safe to open in a spreadsheet and to print: control
+/// characters escaped (a source name carrying an OSC 52 clipboard write),
+/// and a cell starting with `=`, `+`, `-`, `@`, tab or carriage return
+/// prefixed with `'`, as OWASP recommends against formula injection (a
+/// spreadsheet would run `=HYPERLINK(...)` from an article's text).
+pub fn csv_cell(s: &str) -> String {
+    let s = escape(s);
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.into_owned(),
+    }
+}
+
 fn day_or(d: Option<jiff::civil::Date>, none: &str) -> String {
     d.map_or_else(|| none.to_string(), |d| d.to_string())
 }
@@ -426,11 +444,11 @@ impl Printer {
         for r in rows {
             w.write_record([
                 r.kind.name(),
-                &r.value,
+                &csv_cell(&r.value),
                 &r.articles.to_string(),
                 &day_or(r.first, ""),
                 &day_or(r.last, ""),
-                &top_sources(r, "; "),
+                &csv_cell(&top_sources(r, "; ")),
                 r.role.name(),
             ])?;
         }
@@ -457,11 +475,11 @@ impl Printer {
                 "{:<7} {:<10} {:<width$} {:>8}  {:<10}  {:<10}  {}",
                 r.kind.name(),
                 r.role.name(),
-                r.value,
+                escape(&r.value),
                 r.articles,
                 day_or(r.first, "-"),
                 day_or(r.last, "-"),
-                top_sources(r, ", ")
+                escape(&top_sources(r, ", "))
             )?;
         }
         Ok(())
@@ -536,7 +554,7 @@ pub fn render_article(v: &ArticleView, color: bool, hyperlinks: bool) -> String 
         }
         out.push('\n');
     }
-    paint(&mut out, DIM, &v.path.display().to_string());
+    paint(&mut out, DIM, &escape(&v.path.display().to_string()));
     out.push_str("\n\n");
     for (line, marks) in &v.lines {
         marked(&mut out, line, marks, color);

@@ -27,7 +27,27 @@ use crate::index::{columns, stored};
 /// one article when their accounts differ (a repost) or they are of the same
 /// day (a re-sent post); the same account on another day is another issue
 /// ([`Fold`]).
-pub(super) struct DupKeys(Option<Folding>);
+pub(super) struct DupKeys(Option<Folding>, Articles);
+
+/// The article of each document whose key other matching documents share
+/// (packed address → the packed address of its article's first member),
+/// made by [`DupKeys::distinct`]. "One article" is the transitive closure
+/// of [`DupKeys::same_article`] among the matching documents of a key: a
+/// relation that is not transitive (A and B one repost, B and C another,
+/// A and C days apart), folded greedily, gave a count that depended on
+/// the order of the documents (their addresses, which differ between two
+/// builds of one archive) and another number of hits when listed in rank
+/// order. Its connected components do not depend on any order, so the
+/// count is the same for every build and equals the hits listed.
+type Articles = rustc_hash::FxHashMap<u64, u64>;
+
+fn packed(a: DocAddress) -> u64 {
+    ((a.segment_ord as u64) << 32) | a.doc_id as u64
+}
+
+/// Documents of one key beyond which the closure is not computed (pairs
+/// grow with the square); folding falls back to the greedy rule there.
+const MAX_CLOSURE: usize = 4096;
 
 struct Folding {
     keys: Vec<Option<Column<u64>>>,
@@ -56,11 +76,17 @@ struct Issue {
 /// (account, day) is read only when its key is already taken: most keys
 /// are taken once, and reading the account is a string lookup.
 #[derive(Default)]
-pub(super) struct Fold(std::collections::HashMap<u64, Vec<DocAddress>>);
+pub(super) struct Fold(
+    std::collections::HashMap<u64, Vec<DocAddress>>,
+    rustc_hash::FxHashSet<u64>,
+);
 
 impl Fold {
     /// Whether the document is a new article (and takes it).
     pub(super) fn take(&mut self, keys: &DupKeys, a: DocAddress) -> bool {
+        if let Some(&article) = keys.1.get(&packed(a)) {
+            return self.1.insert(article);
+        }
         let taken = self.0.entry(keys.key(a)).or_default();
         if !taken.is_empty() {
             let Some(i) = keys.issue(a) else {
@@ -76,19 +102,34 @@ impl Fold {
     }
 }
 
+/// The body-joined reprint groups: from the side file, or, when it is
+/// missing, of other segments or damaged (its checksum fails), recomputed
+/// from the documents' sketches, so that a bad side file costs time, not
+/// a different folding.
+fn groups(searcher: &Searcher) -> Groups {
+    Groups::load_checked(searcher).unwrap_or_else(|| {
+        crate::index::writer::reprint::body_joins(searcher)
+            .map(Groups::from_joins)
+            .unwrap_or_default()
+    })
+}
+
 impl DupKeys {
     pub(super) fn new(searcher: &Searcher, fold: bool) -> Result<Self, Error> {
-        Ok(DupKeys(if fold {
-            Some(Folding {
-                keys: columns::columns::<u64>(searcher, name::REPRINT_HASH)?,
-                groups: Groups::load(searcher),
-                sources: columns::str_columns(searcher, name::SOURCE_EXACT)?,
-                dates: columns::columns::<tantivy::DateTime>(searcher, name::DATE)?,
-                sketches: columns::columns::<u64>(searcher, name::REPRINT_SIG)?,
-            })
-        } else {
-            None
-        }))
+        Ok(DupKeys(
+            if fold {
+                Some(Folding {
+                    keys: columns::columns::<u64>(searcher, name::REPRINT_HASH)?,
+                    groups: groups(searcher),
+                    sources: columns::str_columns(searcher, name::SOURCE_EXACT)?,
+                    dates: columns::columns::<tantivy::DateTime>(searcher, name::DATE)?,
+                    sketches: columns::columns::<u64>(searcher, name::REPRINT_SIG)?,
+                })
+            } else {
+                None
+            },
+            Articles::default(),
+        ))
     }
 
     /// The document's fold key: its reprint group, or its own address.
@@ -176,7 +217,7 @@ impl DupKeys {
     /// inserting each into a map (a cache miss each) was most of a ranked
     /// search's time after the query itself (perf); sorting (key, address)
     /// pairs took twice as long as the keys alone.
-    pub(super) fn distinct(&self, docs: &[DocsOfSegment]) -> u64 {
+    pub(super) fn distinct(&mut self, docs: &[DocsOfSegment]) -> u64 {
         let Some(f) = &self.0 else {
             return count(docs) as u64;
         };
@@ -204,11 +245,55 @@ impl DupKeys {
             .filter_map(|(a, k)| Some((k.filter(|k| repeated.contains(k))?, a)))
             .collect();
         again.sort_unstable();
+        let mut members: Articles = Default::default();
         for run in again.chunk_by(|a, b| a.0 == b.0) {
-            let mut fold = Fold::default();
-            articles += run.iter().filter(|&&(_, a)| fold.take(self, a)).count() as u64;
+            if run.len() > MAX_CLOSURE {
+                let mut fold = Fold::default();
+                articles += run.iter().filter(|&&(_, a)| fold.take(self, a)).count() as u64;
+                continue;
+            }
+            let docs: Vec<DocAddress> = run.iter().map(|&(_, a)| a).collect();
+            let roots = self.closure(&docs);
+            for (d, r) in docs.iter().zip(&roots) {
+                members.insert(packed(*d), packed(docs[*r]));
+            }
+            articles += roots.iter().enumerate().filter(|&(i, &r)| i == r).count() as u64;
         }
+        self.1 = members;
         articles
+    }
+
+    /// The article of each of `docs` (documents of one key): the index of
+    /// the first document of its connected component under
+    /// [`Self::same_article`] (a document without an issue is one article
+    /// with every other, as in [`Fold::take`]).
+    fn closure(&self, docs: &[DocAddress]) -> Vec<usize> {
+        let issues: Vec<Option<Issue>> = docs.iter().map(|&a| self.issue(a)).collect();
+        let mut parent: Vec<usize> = (0..docs.len()).collect();
+        fn root(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        for i in 0..docs.len() {
+            for j in i + 1..docs.len() {
+                let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
+                if ri == rj {
+                    continue;
+                }
+                let same = match (issues[i], issues[j]) {
+                    (Some(x), Some(y)) => self.same_article(x, y),
+                    _ => true,
+                };
+                if same {
+                    // The smaller index is the root: the first member.
+                    parent[ri.max(rj)] = ri.min(rj);
+                }
+            }
+        }
+        (0..docs.len()).map(|i| root(&mut parent, i)).collect()
     }
 }
 
@@ -322,7 +407,11 @@ pub(super) fn matches(
 ) -> Result<(Vec<DocsOfSegment>, Option<Candidates>), Error> {
     match opts.limit.filter(|_| opts.ranks()) {
         Some(limit) => {
-            let n = candidates(opts.offset + limit);
+            // Never more candidates than documents: the number comes from
+            // the user's --offset and --limit, and tantivy reserves room
+            // for it up front (an offset of 10^8 reserved 12.8 GB).
+            let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+            let n = candidates(opts.offset.saturating_add(limit)).min(docs);
             let (docs, top) = ranked_with(searcher, q, opts.sort, n, SegmentDocs)?;
             Ok((docs, Some(Candidates { n, top })))
         }
@@ -345,7 +434,7 @@ pub(super) struct Candidates {
 /// Candidates fetched for `want` distinct articles: duplicates are folded
 /// after ranking, so more than `want`.
 fn candidates(want: usize) -> usize {
-    want * 2 + 16
+    want.saturating_mul(2).saturating_add(16)
 }
 
 /// The best `want` distinct articles (or all there are), best first.
@@ -393,7 +482,7 @@ pub(super) fn hits(
         return Ok(Vec::new());
     }
     let want = match opts.limit {
-        Some(l) => (opts.offset + l).min(matching),
+        Some(l) => opts.offset.saturating_add(l).min(matching),
         None => matching,
     };
     if want == 0 {

@@ -119,7 +119,7 @@ pub fn run_with(
     // in the same pass, the first ranking candidates.
     let (all, first) = collect::matches(searcher, q.as_ref(), opts)?;
     let matching = collect::count(&all);
-    let keys = collect::DupKeys::new(searcher, opts.fold_duplicates)?;
+    let mut keys = collect::DupKeys::new(searcher, opts.fold_duplicates)?;
     let total = keys.distinct(&all);
     let facets = if opts.facets {
         Some(stats::facets(searcher, collect::addresses(&all))?)

@@ -1,11 +1,9 @@
 //! Phase 4: the last commit, merges (and [`super::compact`]), old files,
 //! and the word vocabulary.
 
-use std::io::BufRead;
 use std::path::Path;
 
-use tantivy::schema::TantivyDocument;
-
+use super::cleanup::collect_garbage;
 use super::open::Session;
 use super::options::{Options, Progress, Summary};
 use super::write::commit_reporting as commit;
@@ -18,6 +16,9 @@ pub(super) fn finish(
     summary: &mut Summary,
     progress: &dyn Progress,
 ) -> Result<(), Error> {
+    if opts.rebuild && summary.interrupted {
+        return abandon_rebuild(session, opts, summary, progress);
+    }
     progress.writing();
     // Nothing added, updated or removed, and the same record: the last
     // commit is still the index, and so is its vocabulary. A run over an
@@ -91,28 +92,48 @@ pub(super) fn finish(
     Ok(())
 }
 
-/// Whether the files beside the index describe commit `opstamp` (their first line;
-/// the rest, up to megabytes, is not read).
-fn term_files_are_of(dir: &Path, opstamp: u64) -> bool {
-    let of = |file: &str, kind: &str| {
-        let Ok(file) = std::fs::File::open(dir.join(file)) else {
-            return false;
-        };
-        let mut head = String::new();
-        std::io::BufReader::new(file).read_line(&mut head).is_ok()
-            && head.trim_end() == format!("{kind} opstamp={opstamp}")
+/// An interrupted `--rebuild`: nothing of the new index is committed. The
+/// writer drops its uncommitted documents (and the clearing of the old
+/// ones), the segments it had written are deleted, and the previous index
+/// keeps answering, whole.
+fn abandon_rebuild(
+    mut session: Session,
+    opts: &Options,
+    summary: &mut Summary,
+    progress: &dyn Progress,
+) -> Result<(), Error> {
+    let index_err = |what| {
+        move |source| Error::Index {
+            path: opts.index_dir.clone(),
+            what,
+            source,
+        }
     };
-    of(crate::index::layout::VOCABULARY_FILE, "secsearch-words")
-        && of(crate::index::layout::IDENTS_FILE, "secsearch-idents")
-        && of(crate::index::layout::PATHS_FILE, "secsearch-paths")
+    session
+        .writer
+        .rollback()
+        .map_err(index_err("cannot roll the rebuild back"))?;
+    if let Err(e) = session.writer.garbage_collect_files().wait() {
+        summary
+            .warnings
+            .push(index_err("cannot remove the abandoned rebuild's files")(e));
+    }
+    drop(session.writer);
+    let reader = crate::index::schema::manual_reader(&session.opened.index)
+        .map_err(index_err("cannot read the index"))?;
+    summary.documents = reader.searcher().num_docs();
+    summary.rebuild_abandoned = true;
+    progress.done();
+    Ok(())
 }
 
-/// Deletes the files of segments merged away. Not fatal: the next run
-/// collects them too.
-fn collect_garbage(index: &tantivy::Index) -> Result<(), tantivy::TantivyError> {
-    let w = index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000)?;
-    w.garbage_collect_files().wait()?;
-    Ok(())
+/// Whether the files beside the index describe commit `opstamp` and are
+/// whole (their checksums hold): a damaged one is written again.
+fn term_files_are_of(dir: &Path, opstamp: u64) -> bool {
+    use crate::index::layout::{map_stamped, IDENTS_FILE, PATHS_FILE, VOCABULARY_FILE};
+    map_stamped(dir, VOCABULARY_FILE, "secsearch-words", opstamp).is_some()
+        && map_stamped(dir, IDENTS_FILE, "secsearch-idents", opstamp).is_some()
+        && map_stamped(dir, PATHS_FILE, "secsearch-paths", opstamp).is_some()
 }
 
 /// The files a search reads beside the index: paths, identifier runs and

@@ -13,6 +13,7 @@
 //! nothing: it reports through a [`Progress`] the command layer passes in and
 //! returns a [`Summary`].
 
+mod cleanup;
 mod compact;
 mod finish;
 mod open;
@@ -42,8 +43,15 @@ pub fn run(opts: &Options, progress: &dyn Progress) -> Result<Summary, Error> {
         &mut summary,
         progress,
     );
-    write::write(&mut session, plan, opts, &mut summary, progress)?;
-    finish::finish(session, opts, &mut summary, progress)?;
+    let done = write::write(&mut session, plan, opts, &mut summary, progress)
+        .and_then(|()| finish::finish(session, opts, &mut summary, progress));
+    if let Err(e) = done {
+        // The session (and its writer's lock) is gone: what the run wrote
+        // and no commit lists is removed, after the disk was looked at.
+        let e = cleanup::name_disk_full(e, &opts.index_dir);
+        cleanup::remove_orphans(&opts.index_dir);
+        return Err(e);
+    }
     summary.seconds = start.elapsed().as_secs_f64();
     Ok(summary)
 }

@@ -66,6 +66,16 @@ pub(super) fn open(
         }
     }
     let writer = open_writer(&opened, opts)?;
+    // Files of a run that ended without committing (killed, the disk
+    // full): no commit lists them. Removed before this run adds its own,
+    // so that a full disk does not stay full.
+    if let Err(source) = writer.garbage_collect_files().wait() {
+        summary.warnings.push(Error::Index {
+            path: opts.index_dir.clone(),
+            what: "cannot remove files an earlier run left",
+            source,
+        });
+    }
     let known = if opts.rebuild {
         writer
             .delete_all_documents()

@@ -43,8 +43,16 @@ pub struct Summary {
     /// leaving `.git` out is the intent, not a problem.
     pub hidden: u64,
     pub bytes_read: u64,
+    /// Articles indexed with invalid UTF-8 bytes replaced by U+FFFD.
+    pub replaced: u64,
+    /// Documents kept because the folder holding them could not be read
+    /// this run (a permission, a dropped mount): not taken for deleted.
+    pub kept_unreadable: u64,
     pub seconds: f64,
     pub interrupted: bool,
+    /// An interrupted `--rebuild` was rolled back: the previous index
+    /// (`documents`) still answers, nothing of the new one was kept.
+    pub rebuild_abandoned: bool,
     pub documents: u64,
     /// Problems that did not stop the run (e.g. old files not cleaned up).
     pub warnings: Vec<Error>,

@@ -41,17 +41,26 @@ pub(super) fn plan(
     progress: &dyn Progress,
 ) -> Plan {
     progress.walking();
-    let files = walk(roots, follow, walk_hidden, summary, progress);
+    let (files, unreadable) = walk(roots, follow, walk_hidden, summary, progress);
     let gone = if known.is_empty() {
         Vec::new()
     } else {
         let seen: HashSet<&str> = files.iter().filter_map(|e| e.path.to_str()).collect();
         let root_strs: Vec<&str> = roots.iter().filter_map(|r| r.to_str()).collect();
-        known
-            .keys()
-            .filter(|path| is_under(path, &root_strs) && !seen.contains(path.as_str()))
-            .cloned()
-            .collect()
+        let unread: Vec<&str> = unreadable.iter().filter_map(|p| p.to_str()).collect();
+        let mut gone = Vec::new();
+        for path in known.keys() {
+            if !is_under(path, &root_strs) || seen.contains(path.as_str()) {
+                continue;
+            }
+            // Under a folder that could not be read: not known to be gone.
+            if is_under(path, &unread) {
+                summary.kept_unreadable += 1;
+            } else {
+                gone.push(path.clone());
+            }
+        }
+        gone
     };
     // Same size and mtime means unchanged without reading the file.
     let mut todo = Vec::new();
@@ -69,15 +78,17 @@ pub(super) fn plan(
 }
 
 /// The article files under all roots, each once (roots may overlap), with
-/// UTF-8 paths; walk problems and non-UTF-8 names are reported skips.
+/// UTF-8 paths, and the paths that could not be read (their documents are
+/// kept); walk problems and non-UTF-8 names are reported skips.
 fn walk(
     roots: &[PathBuf],
     follow: bool,
     walk_hidden: bool,
     summary: &mut Summary,
     progress: &dyn Progress,
-) -> Vec<FileEntry> {
+) -> (Vec<FileEntry>, Vec<PathBuf>) {
     let mut files = Vec::new();
+    let mut unreadable = Vec::new();
     // Only several roots can overlap.
     let mut seen: Option<HashSet<PathBuf>> = (roots.len() > 1).then(HashSet::new);
     for root in roots {
@@ -90,6 +101,9 @@ fn walk(
         );
         summary.hidden += hidden;
         for p in problems {
+            if p.kind == "unreadable" {
+                unreadable.push(p.path.clone());
+            }
             summary.skip(progress, &p.path, p.message, p.kind);
         }
         for e in entries {
@@ -103,7 +117,7 @@ fn walk(
             }
         }
     }
-    files
+    (files, unreadable)
 }
 
 fn is_under(path: &str, roots: &[&str]) -> bool {

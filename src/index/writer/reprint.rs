@@ -237,7 +237,7 @@ impl Joins {
 
 /// The reprint keys joined by near-identical bodies, each with its group's
 /// root (the smallest key of the group), sorted.
-fn body_joins(searcher: &Searcher) -> Result<Vec<(u64, u64)>, Error> {
+pub fn body_joins(searcher: &Searcher) -> Result<Vec<(u64, u64)>, Error> {
     Ok(join_sketches(sketches(searcher)?))
 }
 

@@ -24,7 +24,8 @@ use crate::index::schema::Fields;
 /// Files handed to the parser pool at a time: large enough to keep rayon
 /// busy, small enough that Ctrl-C is answered quickly.
 const CHUNK: usize = 256;
-/// A long run commits this often, so a crash or a kill loses little work.
+/// A long run commits this often, so a crash or a kill loses little work
+/// (not `--rebuild`, which commits only a complete index).
 const COMMIT_EVERY: Duration = Duration::from_secs(30);
 
 pub(super) fn write(
@@ -64,6 +65,11 @@ pub(super) fn write(
         )?;
         progress.read(chunk.len() as u64);
         docs_since_commit += chunk.len();
+        // `--rebuild` commits once, at the end: a commit before would put
+        // a partial index in place of the complete one it replaces.
+        if opts.rebuild {
+            continue;
+        }
         if last_commit.elapsed() > COMMIT_EVERY
             || opts
                 .commit_every_docs
@@ -126,8 +132,9 @@ fn write_chunk(
     let delete = |w: &Writer, key: &str| w.delete_term(Term::from_field_text(fields.path, key));
     for (t, p) in chunk.iter().zip(parsed) {
         match p {
-            Parsed::Doc(doc) => {
+            Parsed::Doc(doc, replaced) => {
                 summary.bytes_read += t.entry.size;
+                summary.replaced += u64::from(replaced);
                 if t.known.is_some() {
                     delete(&session.writer, t.key());
                     summary.updated += 1;
@@ -171,6 +178,7 @@ pub(super) fn commit(writer: &mut Writer, payload: &str, opts: &Options) -> Resu
     let mut prepared = writer.prepare_commit().map_err(err)?;
     prepared.set_payload(payload);
     prepared.commit().map_err(err)?;
+    crate::index::permissions::honour_umask(&opts.index_dir);
     Ok(())
 }
 
@@ -191,12 +199,14 @@ pub(super) fn commit_reporting(
     progress.committing();
     prepared.set_payload(payload);
     prepared.commit().map_err(err)?;
+    crate::index::permissions::honour_umask(&opts.index_dir);
     Ok(())
 }
 
 /// The result of reading one file on the parser pool.
 pub(super) enum Parsed {
-    Doc(Box<TantivyDocument>),
+    /// The document, and whether invalid UTF-8 bytes were replaced.
+    Doc(Box<TantivyDocument>, bool),
     /// Same bytes as indexed (only the mtime moved): nothing to do.
     SameContent,
     Skip(SkipReason),
@@ -240,7 +250,8 @@ pub(super) fn read_one(
                 mtime: entry.mtime,
                 hash,
             };
-            Parsed::Doc(Box::new(to_document(&a, &file, fields)))
+            let replaced = a.encoding == Some(crate::article::decode::REPLACED);
+            Parsed::Doc(Box::new(to_document(&a, &file, fields)), replaced)
         }
         Err(e) => Parsed::Skip(e),
     }
