@@ -160,9 +160,29 @@ pub(crate) fn index(args: IndexArgs) -> Outcome {
     Ok(ExitCode::Success)
 }
 
+/// The query text of `search`: its QUERY words, and its `-e PATTERN`s as
+/// one group of alternatives, each a literal phrase (a leading `-` too),
+/// as grep and rg read them.
+fn query_words(words: &[String], patterns: &[String]) -> Result<String, Error> {
+    let mut text = words.join(" ");
+    let mut alternatives = Vec::new();
+    for p in patterns.iter().filter(|p| !p.trim().is_empty()) {
+        if p.contains('"') {
+            return Err(Error::BadQuery(format!(
+                "-e '{p}': a pattern cannot hold a double quote; give it as a QUERY word"
+            )));
+        }
+        alternatives.push(format!("\"{p}\""));
+    }
+    if !alternatives.is_empty() {
+        text = format!("{text} ({})", alternatives.join(" OR "));
+    }
+    Ok(text)
+}
+
 pub(crate) fn search(args: SearchArgs) -> Outcome {
     let dir = index_dir(&args.index)?;
-    let words = args.query.join(" ");
+    let words = query_words(&args.query, &args.patterns)?;
     let filtered = args.filters.any();
     if words.trim().is_empty() && !filtered {
         return Err(Error::BadQuery(
@@ -170,11 +190,12 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
         )
         .into());
     }
-    let query = if words.trim().is_empty() {
+    let mut query = if words.trim().is_empty() {
         query::Query::default()
     } else {
         query::parse(&words)?
     };
+    query.whole_words = args.word_regexp;
     for n in query::notes(&words) {
         messages::note(n);
     }
@@ -218,7 +239,8 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
     if !results.also_searched.is_empty() && mode != Mode::Json {
         messages::also_searched(&results.also_searched);
     }
-    read::remember_query(&dir, &words);
+    let shown: Vec<&str> = results.hits.iter().map(|h| h.path.as_str()).collect();
+    read::remember_query(&dir, &words, &shown);
     let mut p = Printer::new(args.color.into());
     p.width = crate::output::snippet_width(args.width);
     match read::context_wanted(&args) {

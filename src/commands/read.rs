@@ -109,29 +109,47 @@ fn hyperlinks() -> Result<bool, Error> {
             || ["xterm-kitty", "alacritty", "foot", "xterm-ghostty"].contains(&term.as_str())))
 }
 
-/// Remembers a search's words so that `show` without `--query` marks them:
-/// search, then read a hit. A convenience only, so a failure (a read-only
-/// index) is ignored.
-pub(super) fn remember_query(dir: &Path, words: &str) {
+/// Hits of the last search kept for `show N`: more than a screen shows.
+const REMEMBERED_HITS: usize = 100;
+
+/// Keeps the last search for `show`: its words on the first line (they
+/// mark the matches of `show` without `--query`), then the paths of the
+/// hits it showed, one a line, in order (`show N` opens hit N). Paths
+/// holding a line break are not kept (a later `show N` then says so).
+pub(super) fn remember_query(dir: &Path, words: &str, hits: &[&str]) {
     let path = dir.join(crate::index::layout::LAST_QUERY_FILE);
-    // Rewritten only when it changes: a repeated search writes nothing.
-    if !words.trim().is_empty() && std::fs::read_to_string(&path).ok().as_deref() != Some(words) {
-        let _ = std::fs::write(path, words);
+    let mut text = words.replace(['\n', '\r'], " ");
+    for h in hits.iter().take(REMEMBERED_HITS) {
+        if h.contains(['\n', '\r']) {
+            break;
+        }
+        text.push('\n');
+        text.push_str(h);
     }
+    // Rewritten only when it changes: a repeated search writes nothing.
+    if !words.trim().is_empty() && std::fs::read_to_string(&path).ok().as_deref() != Some(&text) {
+        let _ = std::fs::write(path, text);
+    }
+}
+
+/// The last search as [`remember_query`] kept it: its words and hit paths.
+fn last_search(args: &ShowArgs) -> (String, Vec<String>) {
+    let text = args
+        .index
+        .dir()
+        .ok()
+        .and_then(|d| std::fs::read_to_string(d.join(crate::index::layout::LAST_QUERY_FILE)).ok())
+        .unwrap_or_default();
+    let mut lines = text.lines();
+    let words = lines.next().unwrap_or_default().to_string();
+    (words, lines.map(str::to_string).collect())
 }
 
 /// The words `show` marks: `--query`, else those of the last search.
 fn show_needles(args: &ShowArgs) -> Result<Vec<String>, Error> {
     let words = match &args.query {
         Some(q) => q.clone(),
-        None => args
-            .index
-            .dir()
-            .ok()
-            .and_then(|d| {
-                std::fs::read_to_string(d.join(crate::index::layout::LAST_QUERY_FILE)).ok()
-            })
-            .unwrap_or_default(),
+        None => last_search(args).0,
     };
     if words.trim().is_empty() {
         return Ok(Vec::new());
@@ -139,10 +157,31 @@ fn show_needles(args: &ShowArgs) -> Result<Vec<String>, Error> {
     Ok(query::parse(&words)?.match_terms())
 }
 
+/// The file `show` reads: PATH, or for a number that names no file, that
+/// hit of the last search.
+fn show_path(args: &ShowArgs) -> Result<std::path::PathBuf, Error> {
+    let arg = args.path.to_string_lossy();
+    let n = match arg.parse::<usize>() {
+        Ok(n) if !args.path.exists() => n,
+        _ => return Ok(args.path.clone()),
+    };
+    let hits = last_search(args).1;
+    match n.checked_sub(1).and_then(|i| hits.get(i)) {
+        Some(p) => Ok(p.into()),
+        None if hits.is_empty() => Err(Error::Other(format!(
+            "no file '{n}', and no hits of an earlier search to take hit {n} from: run `secsearch search WORDS` first"
+        ))),
+        None => Err(Error::Other(format!(
+            "no file '{n}', and the last search showed hits 1 to {}",
+            hits.len()
+        ))),
+    }
+}
+
 /// `secsearch show PATH [--query Q]`.
 pub(super) fn show(args: ShowArgs) -> Outcome {
     let needles = show_needles(&args)?;
-    let view = show::view(&args.path, &needles)?;
+    let view = show::view(&show_path(&args)?, &needles)?;
     let color = output::use_color(args.color.into());
     let text = output::render_article(&view, color, color && hyperlinks()?);
     let pager = if io::stdout().is_terminal() && !args.no_pager {

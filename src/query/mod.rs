@@ -3,6 +3,9 @@
 
 pub mod dates;
 pub mod expand;
+mod fields;
 mod language;
+mod lex;
 
+pub use fields::{split_field, FieldSel, Typed, FIELD_NAMES};
 pub use language::*;

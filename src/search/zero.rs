@@ -65,6 +65,7 @@ fn count_alone(index_dir: &std::path::Path, opts: &Options, clause: &Clause) -> 
     let one = Options {
         query: Query {
             clauses: vec![clause.clone()],
+            whole_words: opts.query.whole_words,
         },
         limit: Some(0),
         offset: 0,

@@ -27,15 +27,30 @@ pub struct Snippet {
 pub fn find_matches(norm: &str, needles: &[String]) -> Vec<(usize, usize, usize)> {
     let mut out = Vec::new();
     for (i, n) in needles.iter().enumerate() {
+        let (whole, n) = crate::query::split_needle(n);
         if n.is_empty() {
             continue;
         }
-        for s in memmem::find_iter(norm.as_bytes(), n.as_bytes()).take(2000) {
+        let found = memmem::find_iter(norm.as_bytes(), n.as_bytes())
+            .filter(|&s| !whole || whole_word_at(norm, n, s))
+            .take(2000);
+        for s in found {
             out.push((s, s + n.len(), i));
         }
     }
     out.sort_unstable();
     out
+}
+
+/// Whether the match of `n` at byte `s` of `norm` is a whole word (`-w`):
+/// a Latin letter or digit at either end of the needle is not continued by
+/// another in the text, as the index's whole-word tokens decide it for
+/// the search.
+fn whole_word_at(norm: &str, n: &str, s: usize) -> bool {
+    let is_word = |c: Option<char>| c.is_some_and(|c| analysis::class(c) == analysis::Class::Word);
+    let left = is_word(n.chars().next()) && is_word(norm[..s].chars().next_back());
+    let right = is_word(n.chars().next_back()) && is_word(norm[s + n.len()..].chars().next());
+    !left && !right
 }
 
 /// The snippet of the article file at `path`, for a hit about to be
@@ -46,6 +61,30 @@ pub fn find_matches(norm: &str, needles: &[String]) -> Vec<(usize, usize, usize)
 /// hit itself is still right.
 pub fn for_file(path: &str, title: &str, needles: &[String], max_cols: usize) -> Snippet {
     Prepared::of_file(path, title).snippet(needles, max_cols)
+}
+
+/// The snippet `make(cols)` gives, narrowed until it fits `max_cols`
+/// columns with `marker_cols` more for each highlight: plain output wraps
+/// every match in `**`, which the reader's terminal counts too. At most a
+/// few tries, each narrower by what the last one was too wide.
+pub fn fitted(make: impl Fn(usize) -> Snippet, max_cols: usize, marker_cols: usize) -> Snippet {
+    const MIN_COLS: usize = 20;
+    let mut cols = max_cols;
+    let mut s = make(cols);
+    for _ in 0..4 {
+        let width: usize = s
+            .text
+            .chars()
+            .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
+            .sum::<usize>()
+            + marker_cols * s.highlights.len();
+        if width <= max_cols || cols <= MIN_COLS {
+            break;
+        }
+        cols = cols.saturating_sub(width - max_cols).max(MIN_COLS);
+        s = make(cols);
+    }
+    s
 }
 
 /// An article body ready for snippets: read from its file, cleaned, the
