@@ -562,7 +562,11 @@ fn filters(searcher: &Searcher, f: &Fields, opts: &Options) -> Result<Clauses, E
     let unscored =
         |q: Box<dyn TQuery>| -> Box<dyn TQuery> { Box::new(ConstScoreQuery::new(q, 0.0)) };
     if !opts.sources.is_empty() {
-        let names = super::sources::resolve(searcher, f, &opts.sources)?;
+        let names = if opts.sources_exact {
+            opts.sources.clone()
+        } else {
+            super::sources::resolve(searcher, f, &opts.sources)?
+        };
         let terms = names
             .iter()
             .map(|s| Term::from_field_text(f.source_exact, s));

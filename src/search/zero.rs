@@ -70,6 +70,7 @@ fn count_alone(index_dir: &std::path::Path, opts: &Options, clause: &Clause) -> 
         limit: Some(0),
         offset: 0,
         sources: opts.sources.clone(),
+        sources_exact: opts.sources_exact,
         since: opts.since,
         until: opts.until,
         sort: Sort::Relevance,

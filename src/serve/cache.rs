@@ -30,7 +30,7 @@ pub const DEFAULT_ENTRIES: usize = 256;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Key {
     generation: u64,
-    params: [String; 7],
+    params: [String; 10],
 }
 
 impl Key {
@@ -48,6 +48,9 @@ impl Key {
                 t(&p.sort),
                 t(&p.limit),
                 t(&p.offset),
+                t(&p.sources),
+                t(&p.word),
+                t(&p.exact),
             ],
         }
     }

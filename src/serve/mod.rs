@@ -19,6 +19,7 @@ mod assets;
 mod cache;
 mod error;
 mod params;
+mod render;
 mod state;
 
 use std::net::SocketAddr;
