@@ -144,12 +144,8 @@ impl Reader {
     fn start(&mut self, tag: Tag) {
         match tag {
             Tag::Heading { level, .. } => self.open(heading(level)),
-            Tag::Paragraph => {
-                // A loose list item's paragraph stays in the item.
-                if !self.cur.as_ref().is_some_and(|b| b.kind == "li") {
-                    self.open("p")
-                }
-            }
+            // A loose list item's paragraph stays in the item.
+            Tag::Paragraph if self.cur.as_ref().is_none_or(|b| b.kind != "li") => self.open("p"),
             Tag::Item => self.open("li"),
             Tag::List(_) => self.list_depth += 1,
             Tag::CodeBlock(_) => self.open("pre"),
