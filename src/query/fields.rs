@@ -16,7 +16,7 @@ pub enum FieldSel {
     Link,
 }
 
-/// The kinds of typed indicator filter (issue #13).
+/// The kinds of typed indicator filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Typed {
     Cve,
@@ -29,7 +29,7 @@ pub enum Typed {
     Email,
 }
 
-/// The fields a `name:` prefix can name (DESIGN.md's colon rule).
+/// The fields a `name:` prefix can name (the colon rule: anything else with a colon is text).
 pub const FIELD_NAMES: &[&str] = &[
     "title", "source", "body", "url", "link", "cve", "ip", "domain", "hash", "email",
 ];

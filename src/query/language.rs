@@ -1,4 +1,4 @@
-//! The query language (see DESIGN.md): terms separated by spaces (or
+//! The query language (README, "Query language"): terms separated by spaces (or
 //! `AND`) must all match; `"..."` is a phrase (a string with spaces);
 //! `-term` or `NOT term` excludes; `OR` or `|` between terms; `( … )`
 //! groups, nested as deep as wanted; `title:`, `source:`, `body:` restrict
@@ -12,6 +12,7 @@
 
 use super::fields::{FieldSel, FIELD_NAMES};
 use super::lex::{lex, Lexeme};
+use super::limits::LIMITS;
 use crate::analysis;
 use crate::error::Error;
 
@@ -103,16 +104,6 @@ fn looks_like_regex(w: &str) -> bool {
     })
 }
 
-/// Query caps: a query costs time and memory in proportion to its terms
-/// and their length (each term is a phrase of recall units expanded through
-/// the term dictionary), so any query must stay bounded. Measured before
-/// the caps: 1,000 × `a` took 11.8 s and 625 MB; a 40,000-character
-/// Chinese string 38 s. Real queries are far below: the longest of the
-/// 508 development queries has 77 characters and 4 terms.
-pub const MAX_QUERY_CHARS: usize = 1000;
-pub const MAX_TERMS: usize = 16;
-pub const MAX_TERM_CHARS: usize = 200;
-
 /// Notes about how the query was read, for stderr: a word that looks like
 /// a field filter (`foo:bar`, letters then a colon) but names no field is
 /// searched as text. URLs (`https://…`), Windows paths (`C:\…`), detection
@@ -146,12 +137,7 @@ pub fn notes(input: &str) -> Vec<String> {
 
 /// Parses a query string.
 pub fn parse(input: &str) -> Result<Query, Error> {
-    if input.chars().count() > MAX_QUERY_CHARS {
-        return Err(Error::BadQuery(format!(
-            "{} characters; a query can have at most {MAX_QUERY_CHARS}",
-            input.chars().count()
-        )));
-    }
+    LIMITS.check_query(input)?;
     let mut lexemes = lex(input).into_iter();
     let units = units(&mut lexemes)?;
     let mut clauses = combine(units)?;
@@ -288,23 +274,12 @@ fn and_in_or() -> Error {
 }
 
 fn check_caps(clauses: &[Clause]) -> Result<(), Error> {
-    let terms: Vec<&Term> = clauses.iter().flat_map(|c| c.any_of.iter()).collect();
-    if terms.len() > MAX_TERMS {
-        return Err(Error::BadQuery(format!(
-            "{} terms; a query can have at most {MAX_TERMS}",
-            terms.len()
-        )));
-    }
-    if let Some(t) = terms
-        .iter()
-        .find(|t| t.text.chars().count() > MAX_TERM_CHARS)
-    {
-        return Err(Error::BadQuery(format!(
-            "a term of {} characters; a term can have at most {MAX_TERM_CHARS}",
-            t.text.chars().count()
-        )));
-    }
-    Ok(())
+    LIMITS.check_terms(
+        clauses
+            .iter()
+            .flat_map(|c| c.any_of.iter())
+            .map(|t| t.text.as_str()),
+    )
 }
 
 #[cfg(test)]

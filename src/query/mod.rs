@@ -6,6 +6,8 @@ pub mod expand;
 mod fields;
 mod language;
 mod lex;
+pub mod limits;
 
 pub use fields::{split_field, FieldSel, Typed, FIELD_NAMES};
 pub use language::*;
+pub use limits::{Limits, LIMITS};

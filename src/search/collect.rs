@@ -9,9 +9,9 @@ use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::Query as TQuery;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
+use super::hit::{Hit, Reprint};
+use super::options::{Options, Sort};
 use super::rank::{ranked, ranked_with};
-use super::search_failed;
-use super::{Hit, Options, Reprint, Sort};
 use crate::error::Error;
 use crate::index::reprints::Groups;
 use crate::index::schema::{name, Fields};
@@ -327,7 +327,9 @@ pub(super) fn matches(
             Ok((docs, Some(Candidates { n, top })))
         }
         None => Ok((
-            searcher.search(q, &SegmentDocs).map_err(search_failed)?,
+            searcher
+                .search(q, &SegmentDocs)
+                .map_err(Error::search_failed)?,
             None,
         )),
     }

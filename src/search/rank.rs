@@ -12,7 +12,7 @@ use tantivy::columnar::Column;
 use tantivy::query::Query as TQuery;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader};
 
-use super::{search_failed, Sort};
+use super::options::Sort;
 use crate::error::Error;
 use crate::index::schema::name;
 
@@ -98,7 +98,7 @@ pub(super) fn ranked_with<C: Collector>(
             });
             let (fruit, top) = searcher
                 .search(q, &(also, by_score))
-                .map_err(search_failed)?;
+                .map_err(Error::search_failed)?;
             let top = top.into_iter().map(|((s, _, _), a)| (s, a)).collect();
             (fruit, top)
         }
@@ -117,7 +117,7 @@ pub(super) fn ranked_with<C: Collector>(
             });
             let (fruit, top) = searcher
                 .search(q, &(also, by_date))
-                .map_err(search_failed)?;
+                .map_err(Error::search_failed)?;
             (fruit, top.into_iter().map(|(_, a)| (0.0, a)).collect())
         }
     })
