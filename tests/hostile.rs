@@ -161,7 +161,12 @@ fn a_hit_replaced_by_a_fifo_or_a_device_gives_no_snippet_and_no_hang() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("FIFO"), "{err}");
-    assert!(err.contains("a device"), "{err}");
+    // A link out of the indexed folders is refused before it is opened
+    // (with `--follow`, the type check refuses it: tests/reliability.rs).
+    assert!(
+        err.contains("/dev/zero, outside the indexed folders"),
+        "{err}"
+    );
     assert!(err.contains("too large"), "{err}");
 }
 
@@ -512,7 +517,11 @@ fn signal_index_run(
     let sent = Instant::now();
     // SAFETY: signalling our own child, still running (not yet reaped).
     unsafe { libc::kill(child.id() as i32, sig) };
-    let o = wait_at_most(child, Duration::from_secs(10), "signalled index");
+    // SIGTERM: committed or rolled back within its grace time. SIGINT:
+    // the work is committed however long that takes (bounded here only so
+    // that a hang fails).
+    let limit = if sig == libc::SIGTERM { 10 } else { 300 };
+    let o = wait_at_most(child, Duration::from_secs(limit), "signalled index");
     let took = sent.elapsed();
     let err = stderr(&o);
     if o.status.code() == Some(0) {
@@ -551,7 +560,7 @@ fn signal_index_run(
 #[cfg(unix)]
 #[test]
 #[ignore = "needs ../shared/corpus"]
-fn sigint_and_sigterm_stop_a_run_within_two_seconds_and_the_next_run_continues() {
+fn sigint_commits_sigterm_stops_within_two_seconds_and_the_next_run_continues() {
     const MAX_COPIES: usize = 16;
     let inputs = tempfile::tempdir().unwrap();
     let mut copies = 1;
@@ -588,10 +597,14 @@ fn sigint_and_sigterm_stop_a_run_within_two_seconds_and_the_next_run_continues()
             },
             tries.join("; ")
         );
-        assert!(
-            took < Duration::from_millis(2500),
-            "signal {point:?}: stopped {took:?} after it: {err}"
-        );
+        if point.0 == libc::SIGTERM {
+            assert!(
+                took < Duration::from_millis(2500),
+                "signal {point:?}: stopped {took:?} after it: {err}"
+            );
+        } else {
+            assert!(err.contains("committing what was read"), "{err}");
+        }
         let o = run(&index, &["index", "-q", corpus.to_str().unwrap()]);
         assert!(o.status.success(), "{}", stderr(&o));
         let docs = common::documents(&index) as usize;

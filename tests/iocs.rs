@@ -209,12 +209,25 @@ fn iocs_text_and_csv_formats() {
     let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(
         header,
-        ["type", "value", "articles", "first", "last", "top_sources"]
+        [
+            "type",
+            "value",
+            "articles",
+            "first",
+            "last",
+            "top_sources",
+            "role"
+        ]
     );
     let recs: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
     assert_eq!(recs.len(), 2);
     assert_eq!(&recs[0][1], "CVE-2024-3094");
     assert_eq!(&recs[0][2], "2");
+    assert_eq!(&recs[0][6], "observable");
+    assert!(
+        lines[0].contains("role") && lines[1].contains("observable"),
+        "{text}"
+    );
     // nothing matching: exit 1; unknown type: exit 2
     assert_eq!(iocs(&["没有这个词"]).0, Some(1));
     assert_eq!(iocs(&["--type", "nonsense"]).0, Some(2));
@@ -260,8 +273,13 @@ fn stix_bundle_is_deterministic_and_valid() {
     let reports: Vec<&Value> = objs.iter().filter(|o| o["type"] == "report").collect();
     assert_eq!(reports.len(), 3, "one report per article with indicators");
     let patterns: Vec<&str> = objs.iter().filter_map(|o| o["pattern"].as_str()).collect();
+    // Private and public-resolver addresses are benign: not exported.
+    for benign in ["10.1.2.3", "8.8.8.8", "192.168.5.9"] {
+        let p = format!("[ipv4-addr:value = '{benign}']");
+        assert!(!patterns.contains(&p.as_str()), "{patterns:?}");
+    }
     assert!(
-        patterns.contains(&"[ipv4-addr:value = '10.1.2.3']"),
+        patterns.contains(&"[domain-name:value = 'evil.com']"),
         "{patterns:?}"
     );
     assert!(patterns.contains(&format!("[file:hashes.'SHA-256' = '{SHA256}']").as_str()));
@@ -278,6 +296,16 @@ fn stix_bundle_is_deterministic_and_valid() {
     let all_ids = ids(&b1);
     assert!(ids(&one).iter().all(|i| all_ids.contains(i)));
     validate(&dir.path().join("a.json"));
+    // Asked for, benign values come as indicators of type "benign".
+    let all = export(dir.path(), "d.json", &["--role", "all"]);
+    let private = all["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["pattern"] == "[ipv4-addr:value = '10.1.2.3']")
+        .expect("10.1.2.3 with --role all");
+    assert_eq!(private["indicator_types"], serde_json::json!(["benign"]));
+    validate(&dir.path().join("d.json"));
 }
 
 /// Runs `stix2_validator` (pip install stix2-validator; `.ci/run` does).
@@ -420,4 +448,176 @@ fn a_reposted_article_counts_once_with_its_earliest_copy_in_any_layout() {
         serde_json::json!([{"articles": 1, "source": "原创号"}]),
         "{row}"
     );
+}
+
+/// An article of every role, written by the test: what `--path` reads.
+const ROLES_ARTICLE: &str = "---\ntitle: Lazarus 样本分析\nsource: 测试源\ndate: 2024-05-06\n\
+url: https://example.org/a\n---\n\n\
+C2地址为45.77.12.34及45.77.12.35，样本下载 hxxp://evil-c2[.]top/a.exe ，\
+内网 192.168.1.1 与 127.0.0.1，解析器 8.8.8.8。\
+参考 https://www.bleepingcomputer.com/news/security/lazarus-x/ 与 github.com 。\
+联系 contact [at] evil-mail.com ，利用 CVE 2017-11882，基于 Microsoft.NET。\n";
+
+fn path_iocs(file: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let o = common::bin()
+        .current_dir(common::neutral_cwd())
+        .args(["iocs", "--path"])
+        .arg(file)
+        .args(args)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    (o.status.code(), common::stdout(&o), common::stderr(&o))
+}
+
+#[test]
+fn path_lists_one_articles_indicators_with_roles() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("lazarus.md");
+    std::fs::write(&file, ROLES_ARTICLE).unwrap();
+    let (code, out, err) = path_iocs(&file, &["--json"]);
+    assert_eq!(code, Some(0), "{err}");
+    let rows: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let role_of = |v: &str| -> String {
+        rows.iter()
+            .find(|r| r["value"] == v)
+            .unwrap_or_else(|| panic!("{v} missing: {out}"))["role"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    for v in [
+        "45.77.12.34",
+        "45.77.12.35",
+        "evil-c2.top",
+        "http://evil-c2.top/a.exe",
+        "contact@evil-mail.com",
+        "CVE-2017-11882",
+    ] {
+        assert_eq!(role_of(v), "observable", "{v}");
+    }
+    for v in ["192.168.1.1", "127.0.0.1", "8.8.8.8", "github.com"] {
+        assert_eq!(role_of(v), "benign", "{v}");
+    }
+    assert_eq!(
+        role_of("https://www.bleepingcomputer.com/news/security/lazarus-x/"),
+        "reference"
+    );
+    assert!(!out.contains("microsoft.net"), "{out}");
+    // Observables first in the default order.
+    let roles: Vec<&str> = rows.iter().map(|r| r["role"].as_str().unwrap()).collect();
+    let mut sorted = roles.clone();
+    sorted.sort_by_key(|r| {
+        ["observable", "reference", "benign"]
+            .iter()
+            .position(|x| x == r)
+    });
+    assert_eq!(roles, sorted);
+    // --role keeps one role, in every format.
+    let (_, only, _) = path_iocs(&file, &["--role", "observable", "--csv"]);
+    let mut r = csv::Reader::from_reader(only.as_bytes());
+    let recs: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert!(
+        recs.len() >= 6 && recs.iter().all(|x| &x[6] == "observable"),
+        "{only}"
+    );
+    let (_, text, _) = path_iocs(&file, &["--role", "benign"]);
+    assert!(text.lines().skip(1).all(|l| l.contains("benign")), "{text}");
+    assert!(text.contains("127.0.0.1"), "{text}");
+}
+
+#[test]
+fn path_stix_exports_observables_and_cites_references() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("lazarus.md");
+    std::fs::write(&file, ROLES_ARTICLE).unwrap();
+    let out = dir.path().join("a.json");
+    let (code, _, err) = path_iocs(&file, &["--stix", out.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    let first = std::fs::read(&out).unwrap();
+    let b: Value = serde_json::from_slice(&first).unwrap();
+    let objs = b["objects"].as_array().unwrap();
+    let patterns: Vec<&str> = objs.iter().filter_map(|o| o["pattern"].as_str()).collect();
+    assert!(
+        patterns.contains(&"[ipv4-addr:value = '45.77.12.34']"),
+        "{patterns:?}"
+    );
+    for benign in [
+        "127.0.0.1",
+        "192.168.1.1",
+        "8.8.8.8",
+        "github.com",
+        "bleepingcomputer",
+    ] {
+        assert!(
+            !patterns.iter().any(|p| p.contains(benign)),
+            "{benign}: {patterns:?}"
+        );
+    }
+    let report = objs.iter().find(|o| o["type"] == "report").unwrap();
+    let cites = report["external_references"].to_string();
+    assert!(
+        cites.contains("https://www.bleepingcomputer.com/news/security/lazarus-x/"),
+        "{cites}"
+    );
+    validate(&out);
+    // Re-export: byte-identical.
+    let (code, _, _) = path_iocs(&file, &["--stix", out.to_str().unwrap()]);
+    assert_eq!(code, Some(0));
+    assert_eq!(std::fs::read(&out).unwrap(), first);
+    // Not an article: exit 2, one line naming it.
+    let (code, _, err) = path_iocs(&dir.path().join("missing.md"), &["--json"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("missing.md") && err.trim().lines().count() == 1,
+        "{err}"
+    );
+}
+
+#[test]
+fn plain_and_defanged_spellings_find_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("a");
+    std::fs::create_dir(&root).unwrap();
+    std::fs::write(root.join("d.md"), "---\ntitle: d\n---\n\n回连 foo[-]bar.com 与 xxxx://evil-x.top/p.php ，邮箱 ops [at] evil-y.com\n").unwrap();
+    std::fs::write(
+        root.join("p.md"),
+        "---\ntitle: p\n---\n\n回连 plain-z.com 页面\n",
+    )
+    .unwrap();
+    let index = dir.path().join("idx");
+    let o = common::bin()
+        .args(["index", "-q", "--index"])
+        .arg(&index)
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let names = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["-l"];
+        all.extend_from_slice(args);
+        let o = common::search(&index, &all);
+        let mut v: Vec<String> = common::stdout(&o)
+            .lines()
+            .map(|l| {
+                Path::new(l)
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    for q in ["foo-bar.com", "http://evil-x.top/p.php", "ops@evil-y.com"] {
+        assert_eq!(names(&[q]), ["d.md"], "{q}");
+        // --exact is grep's set: the plain spelling is not in the text.
+        assert!(names(&["--exact", q]).is_empty(), "--exact {q}");
+    }
+    assert_eq!(names(&["plain-z[.]com"]), ["p.md"]);
+    assert_eq!(names(&["foo[-]bar.com"]), ["d.md"]);
 }

@@ -15,7 +15,7 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use secsearch::article;
-use secsearch::ioc::extract as ioc;
+use secsearch::ioc;
 
 /// splitmix64: a fixed, dependency-free generator so the sample is the same
 /// on every run and machine.
@@ -69,7 +69,7 @@ fn print_counts(hits: &[Hit], counts: &BTreeMap<&str, usize>) {
 }
 
 struct Hit {
-    kind: ioc::Kind,
+    kind: ioc::extract::Kind,
     value: String,
     path: String,
     context: String,
@@ -110,7 +110,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let text = format!("{}\n{}", a.title, a.body);
         let t0 = Instant::now();
-        let found = ioc::extract(&text);
+        let found = ioc::extract::extract(&text);
         took += t0.elapsed();
         bytes += text.len();
         docs += 1;
@@ -136,11 +136,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         took.as_secs_f64()
     );
     print_counts(&hits, &counts);
-    println!("kind\tvalue\tpath\tcontext");
+    println!("kind\tvalue\trole\tpath\tcontext");
     for _ in 0..n.min(hits.len()) {
         let i = (next(&mut seed) % hits.len() as u64) as usize;
         let h = hits.swap_remove(i);
-        println!("{}\t{}\t{}\t{}", h.kind.name(), h.value, h.path, h.context);
+        let role = ioc::role(h.kind, &h.value).name();
+        println!(
+            "{}\t{}\t{role}\t{}\t{}",
+            h.kind.name(),
+            h.value,
+            h.path,
+            h.context
+        );
     }
     Ok(())
 }

@@ -63,7 +63,7 @@ pub enum Command {
     Search(SearchArgs),
     /// List the indicators (IPs, domains, URLs, hashes, CVEs, ...) of the matching articles
     #[command(
-        after_help = "Without a query: every article. Typed filters work here as in `search`:\n  cve:CVE-2024-3094  ip:10.0.0.0/8  domain:example.com  hash:<md5|sha1|sha256>  email:a@b.c\nTypes for --type: ipv4, ipv6, domain, url, email, md5, sha1, sha256, cve, cnvd, cnnvd,\nattack, file, and the groups ip, hash, vuln.\n\nExamples:\n  secsearch iocs 勒索软件 --since 2024-01-01\n  secsearch iocs --type domain,ip --sort date -n 20\n  secsearch iocs APT29 --json | jq -r .value\n  secsearch iocs --source 奇安信威胁情报中心 --csv > iocs.csv\n  secsearch iocs Lazarus --stix lazarus.json      # STIX 2.1 bundle for OpenCTI/MISP"
+        after_help = "Without a query: every article. Typed filters work here as in `search`:\n  cve:CVE-2024-3094  ip:10.0.0.0/8  domain:example.com  hash:<md5|sha1|sha256>  email:a@b.c\nTypes for --type: ipv4, ipv6, domain, url, email, md5, sha1, sha256, cve, cnvd, cnnvd,\nattack, file, and the groups ip, hash, vuln.\n\nExamples:\n  secsearch iocs 勒索软件 --since 2024-01-01\n  secsearch iocs --type domain,ip --sort date -n 20\n  secsearch iocs APT29 --json | jq -r .value\n  secsearch iocs --source 奇安信威胁情报中心 --csv > iocs.csv\n  secsearch iocs Lazarus --stix lazarus.json      # STIX 2.1 bundle for OpenCTI/MISP\n  secsearch iocs --path article.md               # one article's indicators\nRoles: observable (act on it), reference (a source the article cites), benign\n(everybody's infrastructure, private ranges): from warning lists, at query time."
     )]
     Iocs(IocsArgs),
     /// Show an article as a reader sees it, matches highlighted
@@ -291,8 +291,21 @@ pub struct ServeArgs {
     /// Search answers kept for repeated requests, dropped when the index
     /// changes; 0 also stops keeping article bodies for snippets, so every
     /// request is searched and read afresh
-    #[arg(long, value_name = "N", default_value_t = crate::serve::DEFAULT_CACHE_ENTRIES)]
+    /// (at most 100000; memory is bounded in bytes whatever N is)
+    #[arg(long, value_name = "N", default_value_t = crate::serve::DEFAULT_CACHE_ENTRIES,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new()
+              .range(0..=crate::serve::MAX_CACHE_ENTRIES as u64))]
     pub cache: usize,
+    /// Also answer requests naming this host (a name this machine is
+    /// reached by); loopback names and the address a client connected to
+    /// are always allowed (repeatable)
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allow_host: Vec<String>,
+    /// Seconds a client may take to send a request's headers, or stay idle
+    /// on an open connection, before it is closed
+    #[arg(long, value_name = "SECS", default_value_t = crate::serve::DEFAULT_TIMEOUT_SECS,
+          value_parser = clap::builder::RangedU64ValueParser::<u64>::new().range(1..=3600))]
+    pub timeout: u64,
 }
 
 /// The filters `search` and `iocs` share: one definition, one meaning.
@@ -344,6 +357,14 @@ pub struct IocsArgs {
     /// Write a STIX 2.1 bundle to FILE (one report per article) instead of listing
     #[arg(long, value_name = "FILE")]
     pub stix: Option<PathBuf>,
+    /// Only indicators of this role: observable (act on it), reference (a
+    /// cited source), benign (everybody's infrastructure, private ranges)
+    /// [default: observable with --stix, else all]
+    #[arg(long, value_enum, value_name = "ROLE")]
+    pub role: Option<crate::ioc::RoleFilter>,
+    /// The indicators of this one article file (read now, no index needed)
+    #[arg(long, value_name = "FILE", conflicts_with = "query")]
+    pub path: Option<PathBuf>,
 }
 
 /// What `secsearch show` reads.

@@ -134,11 +134,15 @@ pub fn index_dir(arg: &IndexArg) -> Result<PathBuf, Error> {
 pub(crate) fn index(args: IndexArgs) -> Outcome {
     let interrupt = Arc::new(AtomicBool::new(false));
     let opts = args.to_options(commit_every_from_env()?, Arc::clone(&interrupt))?;
-    // SIGINT/SIGTERM: commit what is done and stop, or roll back when the
-    // commit takes too long (see `signals`). Without the handlers a signal
-    // still stops the run, losing only what was not committed: a warning.
-    if let Err(e) = crate::commands::signals::install(Arc::clone(&interrupt), messages::rolled_back)
-    {
+    // Ctrl-C: commit what is read and stop; a second Ctrl-C, or SIGTERM's
+    // grace time running out: roll back (see `signals`). Without the
+    // handlers a signal still stops the run, losing only what was not
+    // committed: a warning.
+    let say = crate::commands::signals::Say {
+        committing: messages::committing_on_interrupt,
+        rolled_back: messages::rolled_back,
+    };
+    if let Err(e) = crate::commands::signals::install(Arc::clone(&interrupt), say) {
         messages::warning(&e);
     }
     let progress = messages::IndexProgress::new(args.quiet);
@@ -244,7 +248,10 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
         return read::open_hit(&dir, opts, n);
     }
     let results = search::run(&dir, &opts)?;
-    if results.total == 0 && (mode == Mode::Text || io::stderr().is_terminal()) {
+    if results.indexed == Some(0) {
+        // Nothing to suggest from: say why nothing matched, and the cure.
+        messages::empty_index(&dir);
+    } else if results.total == 0 && (mode == Mode::Text || io::stderr().is_terminal()) {
         messages::zero_hits(&search::zero_hit_help(&dir, &opts)?);
     }
     if !results.also_searched.is_empty() && mode != Mode::Json {
@@ -292,18 +299,16 @@ fn ioc_kinds(names: &[String]) -> Result<Vec<crate::ioc::extract::Kind>, Error> 
     Ok(out)
 }
 
-/// `iocs --stix FILE`: the matching articles with indicators as a STIX 2.1
-/// bundle in FILE; exit code 1 when there was nothing to export.
+/// `iocs --stix FILE`: `articles` as a STIX 2.1 bundle in FILE, the values
+/// of `roles` as objects; exit code 1 when there was nothing to export.
 fn write_stix(
     file: &std::path::Path,
-    searcher: &tantivy::Searcher,
-    fields: &schema::Fields,
-    docs: &std::collections::HashSet<tantivy::DocAddress>,
-    kinds: &[crate::ioc::extract::Kind],
+    articles: &[crate::ioc::Article],
+    roles: &[crate::ioc::Role],
 ) -> Outcome {
-    let articles = crate::ioc::articles(searcher, fields, docs, kinds)?;
-    let bundle = crate::ioc::stix::bundle(&articles);
+    let bundle = crate::ioc::stix::bundle(articles, roles);
     let objects = bundle["objects"].as_array().map_or(0, Vec::len);
+    let reports = crate::ioc::stix::reports(&bundle);
     let json = serde_json::to_vec_pretty(&bundle)
         .map_err(|e| Error::Other(format!("cannot encode the STIX bundle: {e}")))?;
     std::fs::write(file, json).map_err(|source| Error::Io {
@@ -311,11 +316,31 @@ fn write_stix(
         what: "cannot write the STIX bundle",
         source,
     })?;
-    messages::stix_written(file, articles.len(), objects);
-    Ok(ExitCode::from_hits(!articles.is_empty()))
+    messages::stix_written(file, reports, objects);
+    Ok(ExitCode::from_hits(reports > 0))
+}
+
+/// The roles `iocs` lists: `--role`, else observables for a STIX export
+/// (what a platform acts on) and every role for a listing.
+fn ioc_roles(args: &IocsArgs) -> &'static [crate::ioc::Role] {
+    let default = if args.stix.is_some() {
+        crate::ioc::RoleFilter::Observable
+    } else {
+        crate::ioc::RoleFilter::All
+    };
+    args.role.unwrap_or(default).roles()
 }
 
 pub(crate) fn iocs(args: IocsArgs) -> Outcome {
+    let kinds = ioc_kinds(&args.types)?;
+    let roles = ioc_roles(&args);
+    if let Some(path) = &args.path {
+        let (article, rows) = crate::ioc::of_file(path, &kinds)?;
+        if let Some(file) = &args.stix {
+            return write_stix(file, std::slice::from_ref(&article), roles);
+        }
+        return print_iocs(&args, rows, roles);
+    }
     let dir = index_dir(&args.index)?;
     let text = args.query.join(" ");
     let query = if text.trim().is_empty() {
@@ -323,13 +348,12 @@ pub(crate) fn iocs(args: IocsArgs) -> Outcome {
     } else {
         query::parse(&text)?
     };
-    let kinds = ioc_kinds(&args.types)?;
     let (since, until) = filter_dates(&args.filters)?;
     let opts = search::Options {
         query,
         limit: None,
         offset: 0,
-        sources: args.filters.source,
+        sources: args.filters.source.clone(),
         sources_exact: false,
         since,
         until,
@@ -345,9 +369,20 @@ pub(crate) fn iocs(args: IocsArgs) -> Outcome {
     let searcher = reader.searcher();
     let docs = search::matching_docs(&dir, &opened, &searcher, &opts)?;
     if let Some(file) = &args.stix {
-        return write_stix(file, &searcher, &opened.fields, &docs, &kinds);
+        let articles = crate::ioc::articles(&searcher, &opened.fields, &docs, &kinds)?;
+        return write_stix(file, &articles, roles);
     }
-    let mut rows = crate::ioc::aggregate(&searcher, &docs, &kinds)?;
+    let rows = crate::ioc::aggregate(&searcher, &docs, &kinds)?;
+    print_iocs(&args, rows, roles)
+}
+
+/// Lists `rows` of `roles`, sorted and cut to `--limit`, in the chosen format.
+fn print_iocs(
+    args: &IocsArgs,
+    mut rows: Vec<crate::ioc::Row>,
+    roles: &[crate::ioc::Role],
+) -> Outcome {
+    rows.retain(|r| roles.contains(&r.role));
     crate::ioc::sort_rows(&mut rows, args.sort);
     if let Some(n) = args.limit.filter(|&n| n > 0) {
         rows.truncate(n);
@@ -418,6 +453,8 @@ pub(crate) fn serve(args: ServeArgs) -> Outcome {
         index_dir: index_dir(&args.index)?,
         addr: std::net::SocketAddr::new(args.bind, args.port),
         cache_entries: args.cache,
+        allow_hosts: args.allow_host,
+        timeout: std::time::Duration::from_secs(args.timeout),
     })?;
     Ok(ExitCode::Success)
 }

@@ -24,7 +24,9 @@ pub(super) fn context_wanted(args: &SearchArgs) -> Option<(usize, usize)> {
 }
 
 /// Prints the hits in the context view. A file gone since indexing shows
-/// its header and no lines, not an error: the hit itself is still right.
+/// its header and no lines, not an error: the hit itself is still right;
+/// one that changed type (a FIFO now) or became a link out of the roots
+/// gets the note a snippet gets.
 pub(super) fn print_context(
     p: &mut Printer,
     r: &Results,
@@ -35,7 +37,21 @@ pub(super) fn print_context(
         .hits
         .iter()
         .map(|h| {
-            context::groups(Path::new(&h.path), &r.match_terms, before, after).unwrap_or_default()
+            let path = Path::new(&h.path);
+            match context::groups(path, &r.match_terms, before, after, &r.scope) {
+                Ok(g) => g,
+                Err(Error::Io { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
+                    Vec::new()
+                }
+                Err(Error::NotArticle { why, .. }) => {
+                    output::messages::no_snippet(&h.path, &why);
+                    Vec::new()
+                }
+                Err(e) => {
+                    output::messages::no_snippet(&h.path, &e);
+                    Vec::new()
+                }
+            }
         })
         .collect();
     p.context_hits(r, &groups)
@@ -72,7 +88,7 @@ pub(super) fn open_hit(dir: &Path, mut opts: search::Options, n: usize) -> Outco
         return Ok(ExitCode::from_hits(false));
     };
     let path = Path::new(&hit.path);
-    let line = context::first_match_line(path, &r.match_terms)?;
+    let line = context::first_match_line(path, &r.match_terms, &r.scope)?;
     let editor = program_from_env(&["VISUAL", "EDITOR"])?.unwrap_or_else(|| vec!["vi".into()]);
     let status = Process::new(&editor[0])
         .args(&editor[1..])

@@ -1,33 +1,40 @@
-//! SIGINT and SIGTERM for `secsearch index`: honoured in every phase.
+//! SIGINT and SIGTERM for `secsearch index`: honoured in every phase,
+//! through the `signal-hook` crate (its handler only writes to a pipe; a
+//! thread of ours reads the signals and acts).
 //!
-//! The first signal sets the run's interrupt flag: the writer stops between
-//! chunks, commits what it has, says so and exits 130 (SIGINT) or 143
-//! (SIGTERM). A commit or a merge can take seconds (tantivy tokenizes the
-//! queued documents in its own threads), so a watchdog gives the run
-//! [`GRACE`] to finish; after that it ends the process itself, rolling back
-//! to the last commit: tantivy writes `meta.json` atomically, so ending
-//! mid-commit leaves the previous commit intact (the same guarantee the
-//! `kill -9` tests check), and the next run continues from it.
+//! * The first Ctrl-C (SIGINT) sets the run's interrupt flag: the writer
+//!   stops between chunks, commits what it has read, says so and exits 130
+//!   — however long the commit takes, because the user asked to keep the
+//!   work (on a busy machine a commit can take many seconds; a run rolled
+//!   back then would lose everything it read). Stderr says it is
+//!   committing, and that a second Ctrl-C stops at once.
+//! * A second Ctrl-C (or a SIGTERM meanwhile) stops at once: the process
+//!   ends, rolling back to the last commit (cargo's habit).
+//! * SIGTERM is a machine asking to stop soon: the run gets [`GRACE`] to
+//!   commit, then it is rolled back.
+//!
+//! Ending mid-commit is safe: tantivy writes `meta.json` atomically, so the
+//! previous commit stays intact (the same guarantee the `kill -9` tests
+//! check), and the next run continues from it.
 
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// How long a stopping run may take to commit before it is rolled back.
+use signal_hook::consts::{SIGINT, SIGTERM, SIGXFSZ};
+use signal_hook::iterator::Signals;
+
+/// How long a run stopped by SIGTERM may take to commit before it is
+/// rolled back.
 pub const GRACE: Duration = Duration::from_millis(1500);
 
-/// The signal received (0: none). Set by the handler, which may do nothing
-/// but store to an atomic.
+/// The first signal received (0: none).
 static RECEIVED: AtomicI32 = AtomicI32::new(0);
 
-/// 0 = running, 1 = the run finished on its own, 2 = the watchdog is ending it.
+/// 0 = running, 1 = the run finished on its own, 2 = the watcher is ending it.
 static STATE: AtomicU8 = AtomicU8::new(0);
 
-extern "C" fn on_signal(sig: libc::c_int) {
-    RECEIVED.store(sig, Ordering::SeqCst);
-}
-
-/// The signal received so far, if any.
+/// The first signal received so far, if any.
 pub fn received() -> Option<i32> {
     match RECEIVED.load(Ordering::SeqCst) {
         0 => None,
@@ -37,58 +44,71 @@ pub fn received() -> Option<i32> {
 
 /// The exit code of a run stopped by `sig`: 128 + the signal, as shells do.
 pub fn exit_code(sig: i32) -> crate::error::ExitCode {
-    if sig == libc::SIGTERM {
+    if sig == SIGTERM {
         crate::error::ExitCode::Terminated
     } else {
         crate::error::ExitCode::Interrupted
     }
 }
 
-/// Installs the handlers and the watchdog thread that copies a signal into
-/// `flag` and, after [`GRACE`], calls `rolled_back` and exits. Also ignores
+/// What the watcher says: that a first Ctrl-C is committing, and that the
+/// run was rolled back (both on stderr, through `output::messages`).
+pub struct Say {
+    pub committing: fn(),
+    pub rolled_back: fn(i32),
+}
+
+/// Installs the handlers and the thread that copies a signal into `flag`
+/// and ends the run when it must (see the module's notes). Also catches
 /// SIGXFSZ, so that a file-size limit (`ulimit -f`) is an error on the
-/// write, reported, instead of killing the process.
-pub fn install(flag: Arc<AtomicBool>, rolled_back: fn(i32)) -> std::io::Result<()> {
-    // SAFETY: `on_signal` only stores to an atomic (async-signal-safe);
-    // SIG_IGN for SIGXFSZ turns the signal into EFBIG on the write.
-    unsafe {
-        for sig in [libc::SIGINT, libc::SIGTERM] {
-            if libc::signal(sig, on_signal as *const () as libc::sighandler_t) == libc::SIG_ERR {
-                return Err(std::io::Error::last_os_error());
-            }
-        }
-        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
-    }
-    std::thread::spawn(move || watch(flag, rolled_back));
+/// write (EFBIG), reported, instead of killing the process.
+pub fn install(flag: Arc<AtomicBool>, say: Say) -> std::io::Result<()> {
+    signal_hook::flag::register(SIGXFSZ, Arc::new(AtomicBool::new(false)))?;
+    let signals = Signals::new([SIGINT, SIGTERM])?;
+    std::thread::spawn(move || watch(signals, flag, say));
     Ok(())
 }
 
-fn watch(flag: Arc<AtomicBool>, rolled_back: fn(i32)) {
-    let sig = loop {
-        if let Some(s) = received() {
-            break s;
-        }
-        std::thread::sleep(Duration::from_millis(20));
+fn watch(mut signals: Signals, flag: Arc<AtomicBool>, say: Say) {
+    let Some(first) = signals.forever().next() else {
+        return;
     };
+    RECEIVED.store(first, Ordering::SeqCst);
     flag.store(true, Ordering::SeqCst);
+    if first == SIGINT {
+        (say.committing)();
+        // Wait for the run, or for a second signal.
+        if let Some(sig) = signals.forever().next() {
+            end(sig, &say);
+        }
+        return;
+    }
     let start = Instant::now();
     while start.elapsed() < GRACE {
         if STATE.load(Ordering::SeqCst) == 1 {
             return;
         }
+        if let Some(sig) = signals.pending().next() {
+            end(sig, &say);
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
+    end(first, &say);
+}
+
+/// Ends the process at once, unless the run already finished on its own.
+fn end(sig: i32, say: &Say) {
     if STATE
         .compare_exchange(0, 2, Ordering::SeqCst, Ordering::SeqCst)
         .is_ok()
     {
-        rolled_back(sig);
+        (say.rolled_back)(sig);
         std::process::exit(128 + sig);
     }
 }
 
-/// The run is finishing on its own: the watchdog must not end it. Returns
-/// false when the watchdog already is (the caller then waits for the end).
+/// The run is finishing on its own: the watcher must not end it. Returns
+/// false when the watcher already is (the caller then waits for the end).
 pub fn finishing() -> bool {
     match STATE.compare_exchange(0, 1, Ordering::SeqCst, Ordering::SeqCst) {
         Ok(_) => true,

@@ -20,6 +20,7 @@
 //! each is written and dropped before the next is read; nothing is collected
 //! over the archive.
 
+use crate::article::fsread::Scope;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -90,8 +91,9 @@ pub fn run(opts: &Options, progress: &dyn Progress) -> Result<Run, Error> {
     let mut exporter = Exporter::create(opts.target, &opts.out_dir, &opts.index_name)?;
     let mut tally = Tally::default();
     progress.start(searcher.num_docs());
+    let scope = opened.scope();
     for segment in searcher.segment_readers() {
-        let seg = Segment::open(&opened.fields, segment)?;
+        let seg = Segment::open(&opened.fields, segment, &scope)?;
         for doc_id in segment.doc_ids_alive() {
             match seg.export_doc(doc_id)? {
                 Ok((doc, how)) => {
@@ -147,6 +149,9 @@ type Skip = (String, SkipReason);
 /// documents.
 struct Segment<'a> {
     fields: &'a Fields,
+    /// Where articles may be read: a file now a link out of the index's
+    /// roots is skipped, not exported with the outside content.
+    scope: &'a Scope,
     /// Its own store reader, caching one block: documents are read in doc id
     /// order, so each block is decompressed once, and memory stays at one
     /// block (the searcher's readers cache 100 blocks each, which made peak
@@ -158,11 +163,12 @@ struct Segment<'a> {
 }
 
 impl<'a> Segment<'a> {
-    fn open(fields: &'a Fields, segment: &SegmentReader) -> Result<Self, Error> {
+    fn open(fields: &'a Fields, segment: &SegmentReader, scope: &'a Scope) -> Result<Self, Error> {
         let ff = segment.fast_fields();
         let bad = |what: &str, e: tantivy::TantivyError| columns::index_error(what, e);
         Ok(Segment {
             fields,
+            scope,
             store: segment
                 .get_store_reader(1)
                 .map_err(|e| columns::index_error("document store", e))?,
@@ -186,7 +192,7 @@ impl<'a> Segment<'a> {
         let path = stored::text(&stored, self.fields.path);
         let indexed_size = self.sizes.as_ref().and_then(|c| c.first(doc_id));
         let limit = indexed_size.unwrap_or(0).max(MIN_READ_LIMIT);
-        let bytes = match crate::article::fsread::read_regular(Path::new(&path), limit) {
+        let bytes = match crate::article::fsread::read_within(Path::new(&path), limit, self.scope) {
             Ok(b) => b,
             Err(e) => return Ok(Err((path, e))),
         };

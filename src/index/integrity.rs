@@ -107,6 +107,36 @@ pub fn check(index: &tantivy::Index, dir: &Path) -> Result<(), Error> {
     check_with(index, dir, &load_checked(dir)).map(|_| ())
 }
 
+/// The segment files a long-running reader (`serve`) has verified, by
+/// identity: a file changed since (a flipped byte changes its ctime) is
+/// verified again before the next answer, so damage after the server
+/// started is an error, never a silently wrong count. Starts from the
+/// record `index` keeps, and remembers what this process verified, so an
+/// unchanged file costs one `stat`.
+#[derive(Debug, Default)]
+pub struct Verified(Checked);
+
+impl Verified {
+    /// The record of `dir`, as `index` left it.
+    pub fn load(dir: &Path) -> Verified {
+        Verified(load_checked(dir))
+    }
+
+    /// [`check`] against this record, which then holds the files of the
+    /// current segments.
+    pub fn recheck(&mut self, index: &tantivy::Index, dir: &Path) -> Result<(), Error> {
+        let files = check_with(index, dir, &self.0)?;
+        let mut now = Checked::new();
+        for file in files {
+            if let Some(id) = identity(&dir.join(&file)) {
+                now.insert(file.to_string_lossy().into_owned(), id);
+            }
+        }
+        self.0 = now;
+        Ok(())
+    }
+}
+
 /// [`check`] with the given record; returns the files of the segments.
 fn check_with(
     index: &tantivy::Index,

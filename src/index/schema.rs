@@ -334,17 +334,42 @@ pub struct IndexInfo {
     /// The roots given to `index`, for `stats`.
     #[serde(default)]
     pub roots: Vec<PathBuf>,
+    /// Built with `--follow`: links out of the roots were indexed, so
+    /// readers may follow them too (see [`IndexInfo::scope`]).
+    #[serde(default)]
+    pub follow: bool,
 }
 
 impl IndexInfo {
-    pub fn current(spec: &SchemaSpec, extra_dict: Option<&str>, roots: Vec<PathBuf>) -> Self {
+    pub fn current(
+        spec: &SchemaSpec,
+        extra_dict: Option<&str>,
+        roots: Vec<PathBuf>,
+        follow: bool,
+    ) -> Self {
         IndexInfo {
             schema_version: spec.schema_version,
             analyzer_version: analysis::ANALYZER_VERSION,
             dict_hash: analysis::dict_hash(extra_dict),
             roots,
+            follow,
         }
     }
+
+    /// Where the index's article files may be read from.
+    pub fn scope(&self) -> crate::article::fsread::Scope {
+        crate::article::fsread::Scope::new(&self.roots, self.follow)
+    }
+}
+
+/// Where the article files of an index with record `info` may be read
+/// from: an index without a record (older than it) gets the narrowest
+/// scope, no link followed.
+pub fn scope_of(info: Option<&IndexInfo>) -> crate::article::fsread::Scope {
+    info.map_or_else(
+        || crate::article::fsread::Scope::new(&[], false),
+        IndexInfo::scope,
+    )
 }
 
 /// An opened index with its resolved fields and compatibility record.
@@ -385,6 +410,11 @@ pub fn manual_reader(index: &Index) -> tantivy::Result<tantivy::IndexReader> {
 }
 
 impl Opened {
+    /// Where this index's article files may be read from.
+    pub fn scope(&self) -> crate::article::fsread::Scope {
+        scope_of(self.info.as_ref())
+    }
+
     /// A reader on the last commit. A segment file that is missing or
     /// damaged shows up here, and is reported with the `--rebuild` hint.
     pub fn reader(&self) -> Result<tantivy::IndexReader, Error> {

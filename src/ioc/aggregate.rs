@@ -16,6 +16,7 @@ use crate::error::Error;
 use crate::index::schema::{name, Fields};
 use crate::index::{columns, stored};
 use crate::ioc::extract::Kind;
+use crate::ioc::roles::Role;
 
 type Day = jiff::civil::Date;
 
@@ -24,6 +25,8 @@ type Day = jiff::civil::Date;
 pub struct Row {
     pub kind: Kind,
     pub value: String,
+    /// Decided now, from the warning lists (not stored in the index).
+    pub role: Role,
     /// Distinct articles (the same article saved twice counts once).
     pub articles: u64,
     pub first: Option<Day>,
@@ -246,6 +249,7 @@ fn finish(acc: HashMap<u32, Acc>, values: Interner, sources: &Interner) -> Vec<R
             src.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
             Some(Row {
                 kind,
+                role: super::roles::role(kind, value),
                 value: value.to_string(),
                 articles: a.articles,
                 first: a.first.and_then(day),

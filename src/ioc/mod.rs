@@ -4,11 +4,15 @@
 //! back per indicator or per article, and [`stix`] exports them.
 
 mod aggregate;
+mod article_file;
 pub mod extract;
 pub mod filter;
 mod report;
+pub mod roles;
 pub mod stix;
 pub mod terms;
 
 pub use aggregate::{aggregate, articles, of_path, Article, Row};
+pub use article_file::of_file;
 pub use report::*;
+pub use roles::{role, Role};

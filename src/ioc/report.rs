@@ -8,9 +8,35 @@
 //! (`filter`) and this aggregation both read those terms. The STIX export
 //! (`crate::ioc::stix`) takes the per-article view, [`articles`].
 
-use crate::ioc::{terms, Row};
-
+use crate::ioc::aggregate::Row;
 use crate::ioc::extract::Kind;
+use crate::ioc::roles::Role;
+use crate::ioc::terms;
+
+/// Which roles `--role` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RoleFilter {
+    /// What a platform should act on.
+    Observable,
+    /// Sources the articles cite.
+    Reference,
+    /// Infrastructure everybody uses, private and documentation ranges.
+    Benign,
+    /// Every indicator.
+    All,
+}
+
+impl RoleFilter {
+    /// The roles this filter keeps.
+    pub fn roles(self) -> &'static [Role] {
+        match self {
+            RoleFilter::Observable => &[Role::Observable],
+            RoleFilter::Reference => &[Role::Reference],
+            RoleFilter::Benign => &[Role::Benign],
+            RoleFilter::All => &[Role::Observable, Role::Reference, Role::Benign],
+        }
+    }
+}
 
 /// How `iocs` orders its rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -41,21 +67,26 @@ pub fn type_names() -> String {
     v.join(", ")
 }
 
-/// Orders rows: by article count (then newest, then value), or by last
+/// Orders rows: observables first, then references, then benign values;
+/// within a role by article count (then newest, then value), or by last
 /// mention (then count, then value). Deterministic, so output is stable.
 pub fn sort_rows(rows: &mut [Row], sort: Sort) {
     match sort {
         Sort::Count => rows.sort_by(|a, b| {
-            b.articles
-                .cmp(&a.articles)
-                .then(b.last.cmp(&a.last))
-                .then((a.kind, &a.value).cmp(&(b.kind, &b.value)))
+            a.role.cmp(&b.role).then(
+                b.articles
+                    .cmp(&a.articles)
+                    .then(b.last.cmp(&a.last))
+                    .then((a.kind, &a.value).cmp(&(b.kind, &b.value))),
+            )
         }),
         Sort::Date => rows.sort_by(|a, b| {
-            b.last
-                .cmp(&a.last)
-                .then(b.articles.cmp(&a.articles))
-                .then((a.kind, &a.value).cmp(&(b.kind, &b.value)))
+            a.role.cmp(&b.role).then(
+                b.last
+                    .cmp(&a.last)
+                    .then(b.articles.cmp(&a.articles))
+                    .then((a.kind, &a.value).cmp(&(b.kind, &b.value))),
+            )
         }),
     }
 }

@@ -5,6 +5,13 @@
 //! objects, which is how OpenCTI and MISP's STIX import expect them (a CVE
 //! has no observable to write a pattern over).
 //!
+//! Only what a platform should act on becomes an object: a value's role
+//! ([`crate::ioc::role`], from the warning lists) decides. Observables are
+//! `indicator`s ("unknown" type, as ever); a reference (a vendor's write-up
+//! the article cites) goes into the report's `external_references`; a
+//! benign value is left out, or, when asked for, is an `indicator` of type
+//! "benign" (STIX's own word for a known-good value).
+//!
 //! Every id is a UUIDv5 of what the object is (the pattern, the article's
 //! duplicate key), and every timestamp comes from the articles' dates, so
 //! exporting the same articles twice gives the same bundle, and a platform
@@ -15,8 +22,9 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use crate::ioc::aggregate::Article;
 use crate::ioc::extract::Kind;
-use crate::ioc::Article;
+use crate::ioc::roles::{role, Role};
 
 /// The namespace of secsearch's UUIDv5 ids (a random v4, fixed forever:
 /// changing it would change every exported id).
@@ -64,11 +72,16 @@ pub fn pattern(kind: Kind, value: &str) -> Option<String> {
 fn object(kind: Kind, value: &str, date: Option<jiff::civil::Date>) -> Value {
     let ts = timestamp(date);
     if let Some(p) = pattern(kind, value) {
+        let ty = if role(kind, value) == Role::Benign {
+            "benign"
+        } else {
+            "unknown"
+        };
         return json!({
             "type": "indicator", "spec_version": "2.1", "id": id("indicator", &p),
             "created": ts, "modified": ts, "name": value,
             "description": format!("{} named in a security article (secsearch export)", kind.name()),
-            "indicator_types": ["unknown"], "pattern": p, "pattern_type": "stix",
+            "indicator_types": [ty], "pattern": p, "pattern_type": "stix",
             "valid_from": ts,
         });
     }
@@ -96,8 +109,46 @@ fn object(kind: Kind, value: &str, date: Option<jiff::civil::Date>) -> Value {
     })
 }
 
-/// The report of one article, referring to `refs`.
-fn report(a: &Article, refs: Vec<String>) -> Value {
+/// Whether `s` is a URI as RFC 3986 spells one, which STIX's `url` must
+/// be: only its characters, every `%` a whole escape, one `#` at most. A
+/// link as written in an article can be neither (`…#2L8…#2y4…%4g…`); it is
+/// then cited in the description.
+fn uri(s: &str) -> bool {
+    let b = s.as_bytes();
+    let allowed = |c: u8| c.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&c);
+    b.iter().all(|&c| allowed(c))
+        && b.iter().filter(|&&c| c == b'#').count() <= 1
+        && b.iter().enumerate().all(|(i, &c)| {
+            c != b'%'
+                || b.get(i + 1..i + 3)
+                    .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+        })
+}
+
+/// The external reference of a cited source (a `reference` value): its
+/// host as the source name, the URL when there is one.
+fn cited(kind: Kind, value: &str) -> Value {
+    let host = match kind {
+        Kind::Url => value
+            .split_once("://")
+            .map_or(value, |(_, r)| r)
+            .split(['/', '?', '#', ':'])
+            .next()
+            .unwrap_or(value),
+        Kind::Email => value.rsplit_once('@').map_or(value, |(_, d)| d),
+        _ => value,
+    };
+    match kind {
+        Kind::Url if uri(value) => json!({ "source_name": host, "url": value }),
+        _ => json!({
+            "source_name": host,
+            "description": format!("{} cited by the article: {value}", kind.name()),
+        }),
+    }
+}
+
+/// The report of one article, referring to `refs` and citing `cites`.
+fn report(a: &Article, refs: Vec<String>, cites: &[(Kind, &str)]) -> Value {
     let ts = timestamp(a.date);
     // STIX wants an id, a URL or a description in every reference; an
     // article without a URL still has its title.
@@ -108,36 +159,61 @@ fn report(a: &Article, refs: Vec<String>) -> Value {
     if !a.url.is_empty() {
         reference["url"] = json!(a.url);
     }
+    let mut external = vec![reference];
+    external.extend(cites.iter().map(|(k, v)| cited(*k, v)));
     json!({
         "type": "report", "spec_version": "2.1", "id": id("report", &a.key),
         "created": ts, "modified": ts, "published": ts, "name": a.title,
         "report_types": ["threat-report"], "object_refs": refs,
-        "external_references": [reference],
+        "external_references": external,
     })
 }
 
-/// The bundle of `articles` (each with at least one indicator). Objects are
-/// ordered by id; an indicator's timestamps are the earliest date of the
-/// articles mentioning it.
-pub fn bundle(articles: &[Article]) -> Value {
-    let mut first: BTreeMap<(Kind, &str), Option<jiff::civil::Date>> = BTreeMap::new();
-    for a in articles {
+/// The bundle of `articles`: the values whose role is in `roles` become
+/// objects, and every reference one of its report's external references;
+/// an article left with no object is left out (a report must refer to
+/// one). Objects are ordered by id; an indicator's timestamps are the
+/// earliest date of the articles mentioning it.
+pub fn bundle(articles: &[Article], roles: &[Role]) -> Value {
+    /// An article's values to export as objects, and those it cites.
+    type Values<'a> = Vec<(Kind, &'a str)>;
+    fn split<'a>(a: &'a Article, roles: &[Role]) -> (Values<'a>, Values<'a>) {
+        let mut objects = Vec::new();
+        let mut cites = Vec::new();
         for (k, v) in &a.indicators {
-            let e = first.entry((*k, v.as_str())).or_insert(a.date);
+            match role(*k, v) {
+                Role::Reference => cites.push((*k, v.as_str())),
+                r if roles.contains(&r) => objects.push((*k, v.as_str())),
+                _ => {}
+            }
+        }
+        cites.sort();
+        cites.dedup();
+        (objects, cites)
+    }
+    let mut first: BTreeMap<(Kind, &str), Option<jiff::civil::Date>> = BTreeMap::new();
+    let mut reports = Vec::new();
+    for a in articles {
+        let (objects, cites) = split(a, roles);
+        if objects.is_empty() {
+            continue;
+        }
+        for &(k, v) in &objects {
+            let e = first.entry((k, v)).or_insert(a.date);
             *e = match (*e, a.date) {
                 (Some(x), Some(y)) => Some(x.min(y)),
                 (x, y) => x.or(y),
             };
         }
+        reports.push((a, objects, cites));
     }
     let mut objects: BTreeMap<String, Value> = BTreeMap::new();
     for ((k, v), date) in &first {
         let o = object(*k, v, *date);
         objects.insert(o["id"].as_str().unwrap_or_default().to_string(), o);
     }
-    for a in articles {
-        let mut refs: Vec<String> = a
-            .indicators
+    for (a, objs, cites) in &reports {
+        let mut refs: Vec<String> = objs
             .iter()
             .map(|(k, v)| {
                 object(*k, v, None)["id"]
@@ -148,7 +224,7 @@ pub fn bundle(articles: &[Article]) -> Value {
             .collect();
         refs.sort();
         refs.dedup();
-        let r = report(a, refs);
+        let r = report(a, refs, cites);
         objects.insert(r["id"].as_str().unwrap_or_default().to_string(), r);
     }
     let ids: Vec<&str> = objects.keys().map(String::as_str).collect();
@@ -157,6 +233,13 @@ pub fn bundle(articles: &[Article]) -> Value {
         "id": id("bundle", &ids.join(",")),
         "objects": objects.into_values().collect::<Vec<_>>(),
     })
+}
+
+/// The number of reports in a bundle [`bundle`] made.
+pub fn reports(bundle: &Value) -> usize {
+    bundle["objects"]
+        .as_array()
+        .map_or(0, |o| o.iter().filter(|x| x["type"] == "report").count())
 }
 
 #[cfg(test)]
@@ -173,6 +256,16 @@ mod tests {
             key: key.into(),
             indicators: ind.iter().map(|(k, v)| (*k, v.to_string())).collect(),
         }
+    }
+
+    #[test]
+    fn only_well_formed_urls_are_cited_as_urls() {
+        let ok = cited(Kind::Url, "https://www.bleepingcomputer.com/news/a%20b/");
+        assert_eq!(ok["url"], "https://www.bleepingcomputer.com/news/a%20b/");
+        let bad = cited(Kind::Url, "https://bbs.kanxue.com/elink@7#2L8#2y4%4g");
+        assert!(bad.get("url").is_none(), "{bad}");
+        assert_eq!(bad["source_name"], "bbs.kanxue.com");
+        assert!(bad["description"].as_str().unwrap().contains("elink@7#2L8"));
     }
 
     #[test]
@@ -197,8 +290,8 @@ mod tests {
             ),
             article("k2", &[(Kind::Domain, "evil.com")]),
         ];
-        let b1 = bundle(&a);
-        let b2 = bundle(&a);
+        let b1 = bundle(&a, &[Role::Observable]);
+        let b2 = bundle(&a, &[Role::Observable]);
         assert_eq!(b1, b2);
         let objs = b1["objects"].as_array().unwrap();
         // one indicator, one vulnerability, two reports

@@ -9,7 +9,8 @@ use std::ops::Range;
 use std::path::Path;
 
 use crate::article;
-use crate::error::Error;
+use crate::article::fsread::{self, Scope};
+use crate::error::{Error, SkipReason};
 use crate::output::snippet::marks;
 
 /// One line of a group.
@@ -31,14 +32,30 @@ impl Line {
 /// Consecutive lines shown together; groups are separated by `--`.
 pub type Group = Vec<Line>;
 
+/// The largest file shown: the indexer's default `--max-filesize`.
+const READ_LIMIT: u64 = 32 * 1024 * 1024;
+
 /// The text of an article file as lines, with control characters (an ESC
 /// sequence in a hostile article) dropped: they would act on the terminal.
-fn file_lines(path: &Path) -> Result<Vec<String>, Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        what: "cannot read",
-        source,
-    })?;
+/// Read through the one checked reader: a FIFO, a device, a huge file or
+/// a link out of `scope` is an error, never a hang or the outside file.
+fn file_lines(path: &Path, scope: &Scope) -> Result<Vec<String>, Error> {
+    let bytes = match fsread::read_within(path, READ_LIMIT, scope) {
+        Ok(b) => b,
+        Err(SkipReason::Io(source)) => {
+            return Err(Error::Io {
+                path: path.to_path_buf(),
+                what: "cannot read",
+                source,
+            })
+        }
+        Err(e) => {
+            return Err(Error::NotArticle {
+                path: path.to_path_buf(),
+                why: e.to_string(),
+            })
+        }
+    };
     let (text, _) = article::decode(&bytes).map_err(|why| Error::NotArticle {
         path: path.to_path_buf(),
         why: why.to_string(),
@@ -60,8 +77,9 @@ pub fn groups(
     needles: &[String],
     before: usize,
     after: usize,
+    scope: &Scope,
 ) -> Result<Vec<Group>, Error> {
-    let lines = file_lines(path)?;
+    let lines = file_lines(path, scope)?;
     let marked: Vec<Vec<Range<usize>>> = lines.iter().map(|l| marks::marks(l, needles)).collect();
     let mut out: Vec<Group> = Vec::new();
     let mut shown_to = 0; // lines [0, shown_to) are already in a group
@@ -95,8 +113,8 @@ pub fn groups(
 /// The 1-based number of the first line holding a match of the body (the
 /// front matter's title line counts too), for `$EDITOR +LINE`; 1 when no
 /// line matches (a match across lines).
-pub fn first_match_line(path: &Path, needles: &[String]) -> Result<usize, Error> {
-    let lines = file_lines(path)?;
+pub fn first_match_line(path: &Path, needles: &[String], scope: &Scope) -> Result<usize, Error> {
+    let lines = file_lines(path, scope)?;
     Ok(lines
         .iter()
         .position(|l| !marks::marks(l, needles).is_empty())
@@ -117,20 +135,23 @@ mod tests {
     fn groups_merge_touching_context_and_number_lines_from_one() {
         let f = file("a\nb\nX1\nc\nX2\nd\ne\nf\ng\nX3\nh\n");
         let n = vec!["x".to_string()];
-        let g = groups(f.path(), &n, 1, 1).expect("groups");
+        let g = groups(f.path(), &n, 1, 1, &Scope::anywhere()).expect("groups");
         let nums: Vec<Vec<usize>> = g
             .iter()
             .map(|g| g.iter().map(|l| l.number).collect())
             .collect();
         assert_eq!(nums, vec![vec![2, 3, 4, 5, 6], vec![9, 10, 11]]);
         assert!(g[0][1].is_match() && !g[0][0].is_match());
-        assert_eq!(first_match_line(f.path(), &n).expect("line"), 3);
+        assert_eq!(
+            first_match_line(f.path(), &n, &Scope::anywhere()).expect("line"),
+            3
+        );
     }
 
     #[test]
     fn control_characters_never_reach_the_terminal() {
         let f = file("evil \u{1b}]8;;x\u{7}X here\n");
-        let g = groups(f.path(), &["x".to_string()], 0, 0).expect("groups");
+        let g = groups(f.path(), &["x".to_string()], 0, 0, &Scope::anywhere()).expect("groups");
         assert!(!g[0][0].text.contains('\u{1b}'));
     }
 }

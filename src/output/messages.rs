@@ -78,6 +78,15 @@ pub fn also_searched(aliases: &[String]) {
     }
 }
 
+/// A search of an index that holds no document (a first run stopped
+/// before its first commit, or a folder with no article).
+pub fn empty_index(index: &Path) {
+    eprintln!(
+        "secsearch: the index {} holds no articles yet; fill it with `secsearch index DIR`",
+        crate::output::escape(&index.display().to_string())
+    );
+}
+
 /// Why a search found nothing: each word's count alone, then, for each word
 /// that matched nothing, the close alternatives the index has.
 pub fn zero_hits(counts: &[crate::search::TermCount]) {
@@ -170,8 +179,16 @@ pub fn interrupted(documents: u64) {
     );
 }
 
-/// A signal arrived while a commit or merge was still running and the
-/// grace time ran out: the index keeps its last commit.
+/// The first Ctrl-C of an index run: what is read is being committed,
+/// which can take a while; a second Ctrl-C gives up on it.
+pub fn committing_on_interrupt() {
+    eprintln!(
+        "\nsecsearch: Ctrl-C: committing what was read, then stopping (Ctrl-C again to stop at once and roll back)"
+    );
+}
+
+/// A second Ctrl-C, or SIGTERM's grace time running out, while a commit or
+/// merge was still running: the index keeps its last commit.
 pub fn rolled_back(signal: i32) {
     let name = if signal == 15 { "SIGTERM" } else { "SIGINT" };
     eprintln!(

@@ -13,6 +13,7 @@ use std::io::{self, IsTerminal, Write};
 use anstyle::{AnsiColor, Style};
 use rayon::prelude::*;
 
+use crate::article::fsread::Scope;
 use crate::output::context;
 use crate::output::show::ArticleView;
 use crate::output::snippet::{self, Snippet};
@@ -198,7 +199,7 @@ impl Printer {
                 }
             }
             Mode::Json => {
-                for (h, snip) in with_snippets(&r.hits, needles, (self.width, 0)) {
+                for (h, snip) in with_snippets(&r.hits, needles, (self.width, 0), &r.scope) {
                     writeln!(self.out, "{}", hit_json_with(r, h, snip))?;
                 }
                 if let Some(f) = &r.facets {
@@ -209,7 +210,7 @@ impl Printer {
             Mode::Text => {
                 let width = self.width.saturating_sub(2);
                 let markers = self.marker_cols();
-                for (h, snip) in with_snippets(&r.hits, needles, (width, markers)) {
+                for (h, snip) in with_snippets(&r.hits, needles, (width, markers), &r.scope) {
                     self.hit(h, needles, snip)?;
                 }
                 if let Some(f) = &r.facets {
@@ -410,7 +411,8 @@ fn day_or(d: Option<jiff::civil::Date>, none: &str) -> String {
 
 impl Printer {
     /// Prints `iocs` rows: an aligned table for people, JSON Lines
-    /// (`type`, `value`, `articles`, `first`, `last`, `sources`) or CSV.
+    /// (`type`, `value`, `role`, `articles`, `first`, `last`, `sources`) or
+    /// CSV (`role` last, so that scripts reading columns by place still work).
     pub fn iocs(&mut self, rows: &[crate::ioc::Row], format: IocFormat) -> io::Result<()> {
         match format {
             IocFormat::Json => {
@@ -421,7 +423,8 @@ impl Printer {
                         .map(|(s, n)| serde_json::json!({ "source": s, "articles": n }))
                         .collect();
                     let v = serde_json::json!({
-                        "type": r.kind.name(), "value": r.value, "articles": r.articles,
+                        "type": r.kind.name(), "value": r.value, "role": r.role.name(),
+                        "articles": r.articles,
                         "first": r.first.map(|d| d.to_string()),
                         "last": r.last.map(|d| d.to_string()), "sources": sources,
                     });
@@ -436,7 +439,15 @@ impl Printer {
 
     fn iocs_csv(&mut self, rows: &[crate::ioc::Row]) -> io::Result<()> {
         let mut w = csv::Writer::from_writer(&mut self.out);
-        w.write_record(["type", "value", "articles", "first", "last", "top_sources"])?;
+        w.write_record([
+            "type",
+            "value",
+            "articles",
+            "first",
+            "last",
+            "top_sources",
+            "role",
+        ])?;
         for r in rows {
             w.write_record([
                 r.kind.name(),
@@ -445,6 +456,7 @@ impl Printer {
                 &day_or(r.first, ""),
                 &day_or(r.last, ""),
                 &top_sources(r, "; "),
+                r.role.name(),
             ])?;
         }
         w.flush()
@@ -461,14 +473,15 @@ impl Printer {
             .clamp(5, 48);
         writeln!(
             self.out,
-            "{:<7} {:<width$} {:>8}  {:<10}  {:<10}  top sources",
-            "type", "value", "articles", "first", "last"
+            "{:<7} {:<10} {:<width$} {:>8}  {:<10}  {:<10}  top sources",
+            "type", "role", "value", "articles", "first", "last"
         )?;
         for r in rows {
             writeln!(
                 self.out,
-                "{:<7} {:<width$} {:>8}  {:<10}  {:<10}  {}",
+                "{:<7} {:<10} {:<width$} {:>8}  {:<10}  {:<10}  {}",
                 r.kind.name(),
+                r.role.name(),
                 r.value,
                 r.articles,
                 day_or(r.first, "-"),
@@ -586,12 +599,13 @@ fn with_snippets<'h>(
     hits: &'h [Hit],
     needles: &'h [String],
     (max_cols, marker_cols): (usize, usize),
+    scope: &'h Scope,
 ) -> impl Iterator<Item = (&'h Hit, Snippet)> + 'h {
     hits.chunks(SNIPPET_BATCH).flat_map(move |batch| {
         let snips: Vec<Snippet> = batch
             .par_iter()
             .map(|h| {
-                let body = snippet::Prepared::of_file(&h.path, &h.title);
+                let body = snippet::Prepared::of_file(&h.path, &h.title, scope);
                 snippet::fitted(|c| body.snippet(needles, c), max_cols, marker_cols)
             })
             .collect();

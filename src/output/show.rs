@@ -23,6 +23,9 @@ pub struct ArticleView {
     pub lines: Vec<(String, Vec<Range<usize>>)>,
 }
 
+/// The largest file shown: the indexer's default `--max-filesize`.
+const READ_LIMIT: u64 = 32 * 1024 * 1024;
+
 /// Reads the article at `path` and marks `needles` in it. A file that is
 /// not an article (a folder, binary, undecodable, empty) is an error that
 /// says so, not an empty page.
@@ -31,14 +34,21 @@ pub fn view(path: &Path, needles: &[String]) -> Result<ArticleView, Error> {
         path: path.to_path_buf(),
         why,
     };
-    if path.is_dir() {
-        return Err(not_article("a folder".into()));
-    }
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        what: "cannot read",
-        source,
-    })?;
+    // The user named the file, so a link is followed (as `cat` would);
+    // still checked on the handle and capped: a FIFO or `/dev/zero` is
+    // refused at once instead of hanging or filling memory.
+    let bytes = match crate::article::fsread::read_regular(path, READ_LIMIT) {
+        Ok(b) => b,
+        Err(crate::error::SkipReason::Io(source)) => {
+            return Err(Error::Io {
+                path: path.to_path_buf(),
+                what: "cannot read",
+                source,
+            })
+        }
+        Err(crate::error::SkipReason::Special(kind)) => return Err(not_article(kind.to_string())),
+        Err(e) => return Err(not_article(e.to_string())),
+    };
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

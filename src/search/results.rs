@@ -18,4 +18,10 @@ pub struct Results {
     pub match_terms: Vec<String>,
     /// The aliases the query was also searched with (`also searched:`).
     pub also_searched: Vec<String>,
+    /// Where the hits' files may be read from (snippets, `-C`, `--open`):
+    /// the index's roots.
+    pub scope: crate::article::fsread::Scope,
+    /// Documents in the index searched, when known ([`super::run`]): a
+    /// search of an empty index says so instead of suggesting other words.
+    pub indexed: Option<u64>,
 }

@@ -56,7 +56,11 @@ pub fn run(index_dir: &std::path::Path, opts: &Options) -> Result<Results, Error
     let reader = opened.reader()?;
     let searcher = reader.searcher();
     let vocab = Vocabulary::load(index_dir, opened.opstamp);
-    let results = run_with(&searcher, &opened.fields, vocab.as_ref(), opts);
+    let results = run_with(&searcher, &opened.fields, vocab.as_ref(), opts).map(|mut r| {
+        r.scope = opened.scope();
+        r.indexed = Some(searcher.num_docs());
+        r
+    });
     keep_open((opened, reader, searcher, vocab));
     results
 }
@@ -183,5 +187,7 @@ fn results(
         facets,
         match_terms,
         also_searched,
+        scope: Default::default(),
+        indexed: None,
     }
 }

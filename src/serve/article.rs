@@ -16,6 +16,9 @@ use crate::index::stored;
 use crate::output::snippet;
 use crate::{article, ioc, query};
 
+/// The largest article shown: the indexer's default `--max-filesize`.
+const READ_LIMIT: u64 = 32 * 1024 * 1024;
+
 /// Indicators shown at most: a dump of thousands of hashes is not reading.
 const MAX_INDICATORS: usize = 300;
 
@@ -41,10 +44,17 @@ pub fn json(st: &IndexState, path: &str, (q, word): (&str, bool)) -> Result<Valu
         .first()
         .ok_or_else(not_found)?;
     let doc = stored::doc(s, addr)?;
-    // The path is the index's own: only now is the file read.
-    let bytes = std::fs::read(path).map_err(|_| {
+    // The path is the index's own: only now is the file read, through the
+    // checked reader (a FIFO, a device, a huge file or a link out of the
+    // index's roots is refused, never waited on or read).
+    let bytes = crate::article::fsread::read_within(
+        std::path::Path::new(path),
+        READ_LIMIT,
+        &st.opened().scope(),
+    )
+    .map_err(|e| {
         ApiError::NotFound(format!(
-            "'{path}' is in the index but can no longer be read; re-run `secsearch index`"
+            "'{path}' is in the index but can no longer be read ({e}); re-run `secsearch index`"
         ))
     })?;
     let stem = std::path::Path::new(path)

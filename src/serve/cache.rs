@@ -14,44 +14,84 @@
 //! snippets (Solr's `documentCache`): the hits of a query and of the next
 //! one typed are mostly the same articles.
 
-use std::num::NonZeroUsize;
+use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
 use lru::LruCache;
 
 use super::params::SearchParams;
+use crate::article::fsread::Scope;
 use crate::output::snippet::Prepared;
 
 /// Entries kept by default: at ~10–16 KB an answer of 10 hits (measured
 /// on wechat-10k), about 4 MB.
 pub const DEFAULT_ENTRIES: usize = 256;
 
-/// The key of one answer: index generation and the request's parameters.
+/// The most `--cache` accepts: more answers than any page asks for again,
+/// and a number no allocation is sized from (the map grows as it fills).
+pub const MAX_ENTRIES: usize = 100_000;
+
+/// Bytes of answers kept at most, whatever `--cache` says: a page of 100
+/// long hits is ~150 KB, so this is still hundreds of answers.
+pub const ANSWER_BYTES: usize = 64 << 20;
+
+/// The key of one answer: index generation and every parameter of the
+/// request (trimmed, as the search reads them); see [`SearchParams::key`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Key {
     generation: u64,
-    params: [String; 10],
+    params: SearchParams,
 }
 
 impl Key {
-    /// The key of `p` on index generation `generation`; parameters are
-    /// trimmed, as the search reads them.
+    /// The key of `p` on index generation `generation`.
     pub fn new(generation: u64, p: &SearchParams) -> Key {
-        let t = |s: &String| s.trim().to_string();
         Key {
             generation,
-            params: [
-                t(&p.q),
-                t(&p.source),
-                t(&p.since),
-                t(&p.until),
-                t(&p.sort),
-                t(&p.limit),
-                t(&p.offset),
-                t(&p.sources),
-                t(&p.word),
-                t(&p.exact),
-            ],
+            params: p.key(),
+        }
+    }
+}
+
+/// A least-recently-used map bounded both in entries and in bytes.
+struct Bounded<K: Hash + Eq, V> {
+    lru: LruCache<K, (V, usize)>,
+    entries: usize,
+    bytes: usize,
+    max_bytes: usize,
+}
+
+impl<K: Hash + Eq, V: Clone> Bounded<K, V> {
+    fn new(entries: usize, max_bytes: usize) -> Option<Mutex<Self>> {
+        (entries > 0).then(|| {
+            Mutex::new(Bounded {
+                lru: LruCache::unbounded(),
+                entries,
+                bytes: 0,
+                max_bytes,
+            })
+        })
+    }
+
+    fn get(&mut self, k: &K) -> Option<V> {
+        self.lru.get(k).map(|(v, _)| v.clone())
+    }
+
+    /// Keeps `v` (of `size` bytes), dropping the least recently used until
+    /// both bounds hold; a value larger than the whole budget is not kept.
+    fn put(&mut self, k: K, v: V, size: usize) {
+        if size > self.max_bytes {
+            return;
+        }
+        if let Some((_, old)) = self.lru.put(k, (v, size)) {
+            self.bytes -= old;
+        }
+        self.bytes += size;
+        while self.lru.len() > self.entries || self.bytes > self.max_bytes {
+            match self.lru.pop_lru() {
+                Some((_, (_, n))) => self.bytes -= n,
+                None => break,
+            }
         }
     }
 }
@@ -59,35 +99,41 @@ impl Key {
 /// A bounded least-recently-used map from request to answer; `None` inside
 /// when caching is off (`serve --cache 0`).
 pub struct Answers {
-    lru: Option<Mutex<LruCache<Key, Arc<str>>>>,
+    lru: Option<Mutex<Bounded<Key, Arc<str>>>>,
 }
 
 impl Answers {
-    /// A cache of at most `entries` answers (0: no cache).
+    /// A cache of at most `entries` answers (0: no cache) and
+    /// [`ANSWER_BYTES`].
     pub fn new(entries: usize) -> Answers {
         Answers {
-            lru: NonZeroUsize::new(entries).map(|n| Mutex::new(LruCache::new(n))),
+            lru: Bounded::new(entries.min(MAX_ENTRIES), ANSWER_BYTES),
         }
     }
 
     /// The answer kept for `key`, if any.
     pub fn get(&self, key: &Key) -> Option<Arc<str>> {
         let mut lru = self.lru.as_ref()?.lock().ok()?;
-        lru.get(key).cloned()
+        lru.get(key)
     }
 
-    /// Keeps `answer` for `key`, dropping the least recently used answer
+    /// Keeps `answer` for `key`, dropping the least recently used answers
     /// when full. A poisoned lock only means nothing is kept.
     pub fn put(&self, key: Key, answer: Arc<str>) {
         if let Some(mut lru) = self.lru.as_ref().and_then(|m| m.lock().ok()) {
-            lru.put(key, answer);
+            let size = answer.len() + std::mem::size_of::<Key>();
+            lru.put(key, answer, size);
         }
     }
 }
 
-/// Bodies kept by default: ~25 KB each prepared (body, normalized copy,
+/// Bodies kept at most: ~25 KB each prepared (body, normalized copy,
 /// offset map; measured mean on wechat-10k), about 25 MB.
 pub const BODIES: usize = 1024;
+
+/// Bytes of prepared bodies kept at most: a few huge articles must not
+/// multiply the server's memory (a prepared body is ~8 times its text).
+pub const BODY_BYTES: usize = 64 << 20;
 
 /// mtime and length of a file: a body is reused only while its file is
 /// unchanged.
@@ -103,14 +149,18 @@ type KeptBody = (Stamp, Arc<Prepared>);
 
 /// Recently shown article bodies, prepared for snippets, by path.
 pub struct Bodies {
-    lru: Option<Mutex<LruCache<String, KeptBody>>>,
+    lru: Option<Mutex<Bounded<String, KeptBody>>>,
+    /// Where the index's articles may be read from.
+    scope: Scope,
 }
 
 impl Bodies {
-    /// At most `entries` bodies (0: none kept).
-    pub fn new(entries: usize) -> Bodies {
+    /// At most `entries` bodies (0: none kept) and [`BODY_BYTES`]; files
+    /// are read only under `scope`.
+    pub fn new(entries: usize, scope: Scope) -> Bodies {
         Bodies {
-            lru: NonZeroUsize::new(entries).map(|n| Mutex::new(LruCache::new(n))),
+            lru: Bounded::new(entries, BODY_BYTES),
+            scope,
         }
     }
 
@@ -120,17 +170,18 @@ impl Bodies {
         let now = stamp(path);
         let kept = self.lru.as_ref().and_then(|m| {
             let mut lru = m.lock().ok()?;
-            match lru.get(path) {
-                Some((s, p)) if Some(*s) == now => Some(Arc::clone(p)),
+            match lru.get(&path.to_string()) {
+                Some((s, p)) if Some(s) == now => Some(p),
                 _ => None,
             }
         });
         if let Some(p) = kept {
             return p;
         }
-        let fresh = Arc::new(Prepared::of_file(path, title));
+        let fresh = Arc::new(Prepared::of_file(path, title, &self.scope));
         if let (Some(s), Some(Ok(mut lru))) = (now, self.lru.as_ref().map(|m| m.lock())) {
-            lru.put(path.to_string(), (s, Arc::clone(&fresh)));
+            let size = fresh.heap_bytes() + path.len();
+            lru.put(path.to_string(), (s, Arc::clone(&fresh)), size);
         }
         fresh
     }
@@ -167,7 +218,7 @@ mod tests {
         let f = dir.path().join("a.md");
         std::fs::write(&f, "---\ntitle: t\n---\n\nfirst body text\n").unwrap();
         let path = f.to_str().unwrap();
-        let bodies = Bodies::new(4);
+        let bodies = Bodies::new(4, Scope::anywhere());
         let needles = vec!["body".to_string()];
         let one = bodies.get(path, "t");
         assert!(Arc::ptr_eq(&one, &bodies.get(path, "t")));
@@ -178,6 +229,30 @@ mod tests {
             .snippet(&needles, 80)
             .text
             .contains("second"));
+    }
+
+    #[test]
+    fn every_parameter_is_in_the_key() {
+        let exact = SearchParams {
+            q: "APT32".into(),
+            exact: "1".into(),
+            ..Default::default()
+        };
+        assert_ne!(Key::new(1, &params("APT32")), Key::new(1, &exact));
+    }
+
+    #[test]
+    fn answers_are_bounded_in_bytes_and_a_huge_count_allocates_nothing() {
+        let a = Answers::new(usize::MAX);
+        let big: Arc<str> = "x".repeat(ANSWER_BYTES / 3).into();
+        for q in ["a", "b", "c", "d"] {
+            a.put(Key::new(1, &params(q)), Arc::clone(&big));
+        }
+        assert!(a.get(&Key::new(1, &params("a"))).is_none());
+        assert!(a.get(&Key::new(1, &params("d"))).is_some());
+        let too_big: Arc<str> = "x".repeat(ANSWER_BYTES + 1).into();
+        a.put(Key::new(1, &params("e")), too_big);
+        assert!(a.get(&Key::new(1, &params("e"))).is_none());
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub enum ApiError {
     NotFound(String),
     /// The index could not answer: 500.
     Internal(Error),
+    /// The answer took too long (the server is overloaded): 503.
+    Busy(String),
 }
 
 impl From<Error> for ApiError {
@@ -35,6 +37,7 @@ impl IntoResponse for ApiError {
             ApiError::Bad(e) => (StatusCode::BAD_REQUEST, messages::chain(&e)),
             ApiError::NotFound(m) => (StatusCode::NOT_FOUND, m),
             ApiError::Internal(e) => (StatusCode::INTERNAL_SERVER_ERROR, messages::chain(&e)),
+            ApiError::Busy(m) => (StatusCode::SERVICE_UNAVAILABLE, m),
         };
         (status, Json(json!({ "error": msg }))).into_response()
     }

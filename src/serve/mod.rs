@@ -7,17 +7,22 @@
 //! there is no build step and nothing to install beside it.
 //!
 //! Safe by default: it listens on 127.0.0.1 unless `--bind` says otherwise;
-//! while it listens on loopback, a request naming another host (a web page
-//! elsewhere using DNS rebinding to reach it) is refused; the page builds
-//! every piece of article text as DOM text, never as HTML, and a
-//! Content-Security-Policy forbids inline and foreign scripts besides;
-//! only files the index lists are ever read.
+//! on every address, a request naming a host other than loopback, the
+//! address it reached or an `--allow-host` name (a web page elsewhere using
+//! DNS rebinding to reach it) is refused; no client can hold it up (see
+//! [`listen`]: header timeouts, a bound on connections, a deadline on
+//! shutdown, and on every search); the page builds every piece of article
+//! text as DOM text, never as HTML, and a Content-Security-Policy forbids
+//! inline and foreign scripts besides; only files the index lists, under
+//! the folders it was built from, are ever read.
 
 mod api;
 mod article;
 mod assets;
 mod cache;
 mod error;
+mod host;
+mod listen;
 mod params;
 mod render;
 mod state;
@@ -25,8 +30,9 @@ mod state;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -44,9 +50,15 @@ pub struct Options {
     pub addr: SocketAddr,
     /// Search answers kept for repeated requests (0: none).
     pub cache_entries: usize,
+    /// Host names besides loopback and the bound address (`--allow-host`).
+    pub allow_hosts: Vec<String>,
+    /// How long a client may take to send a request's headers, or stay
+    /// idle between requests.
+    pub timeout: Duration,
 }
 
-pub use cache::DEFAULT_ENTRIES as DEFAULT_CACHE_ENTRIES;
+pub use cache::{DEFAULT_ENTRIES as DEFAULT_CACHE_ENTRIES, MAX_ENTRIES as MAX_CACHE_ENTRIES};
+pub use listen::DEFAULT_TIMEOUT_SECS;
 
 /// Opens the index and serves until Ctrl-C / SIGTERM.
 pub fn run(opts: &Options) -> Result<(), Error> {
@@ -60,7 +72,11 @@ pub fn run(opts: &Options) -> Result<(), Error> {
             what: "cannot start the server runtime".into(),
             source: e,
         })?;
-    rt.block_on(serve(state, opts))
+    let served = rt.block_on(serve(state, opts));
+    // A search still running on the blocking pool is not waited for: the
+    // process is ending, and a stop must take at most 2 s.
+    rt.shutdown_timeout(Duration::from_millis(300));
+    served
 }
 
 async fn serve(state: api::Shared, opts: &Options) -> Result<(), Error> {
@@ -74,22 +90,21 @@ async fn serve(state: api::Shared, opts: &Options) -> Result<(), Error> {
         what: "cannot read the address listened on".into(),
         source: e,
     })?;
-    let loopback = local.ip().is_loopback();
-    if !loopback {
+    if !local.ip().is_loopback() {
         messages::serve_exposed(local);
     }
     messages::serving(local, &opts.index_dir);
-    axum::serve(listener, router(state, loopback))
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|e| Error::Serve {
-            what: "the server stopped".into(),
-            source: e,
-        })
+    let limits = listen::Limits {
+        header_timeout: opts.timeout,
+        connections: listen::DEFAULT_CONNECTIONS,
+    };
+    let allowed = host::Allowed::new(&opts.allow_hosts, Some(local.ip()));
+    listen::serve(listener, router(state, allowed), limits, shutdown()).await;
+    Ok(())
 }
 
-/// Resolves on Ctrl-C or SIGTERM: the server then finishes the requests in
-/// flight and returns.
+/// Resolves on Ctrl-C or SIGTERM: the server then stops accepting, lets
+/// the requests in flight finish for a moment, and returns.
 async fn shutdown() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
@@ -110,8 +125,8 @@ async fn shutdown() {
     }
 }
 
-fn router(state: api::Shared, loopback: bool) -> Router {
-    let r = Router::new()
+fn router(state: api::Shared, allowed: host::Allowed) -> Router {
+    Router::new()
         .route("/", get(assets::index))
         .route("/app.js", get(assets::script))
         .route("/style.css", get(assets::style))
@@ -119,50 +134,34 @@ fn router(state: api::Shared, loopback: bool) -> Router {
         .route("/api/stats", get(api::stats))
         .route("/api/article", get(api::article))
         .fallback(|| async { (StatusCode::NOT_FOUND, "not found\n") })
-        .with_state(state);
-    if loopback {
-        r.layer(middleware::from_fn(local_host_only))
-    } else {
-        r
-    }
-}
-
-/// Whether a `Host` header names this machine's loopback.
-fn is_local_host(host: &str) -> bool {
-    let name = match host.strip_prefix('[') {
-        Some(rest) => rest.split(']').next().unwrap_or(""),
-        None => host.split(':').next().unwrap_or(""),
-    };
-    matches!(name, "localhost" | "127.0.0.1" | "::1")
+        .with_state(state)
+        .layer(middleware::from_fn_with_state(
+            Arc::new(allowed),
+            known_host_only,
+        ))
 }
 
 /// Refuses requests for another host name: a site on the internet cannot
-/// point its own name at 127.0.0.1 (DNS rebinding) and read the index
+/// point its own name at this server (DNS rebinding) and read the index
 /// through the visitor's browser.
-async fn local_host_only(req: Request, next: Next) -> Response {
-    let ok = req
+async fn known_host_only(
+    State(allowed): State<Arc<host::Allowed>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let local = req.extensions().get::<listen::LocalAddr>().map(|a| a.0);
+    let host = req
         .headers()
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .is_some_and(is_local_host);
-    if ok {
+        .unwrap_or("");
+    if allowed.permits(host, local) {
         next.run(req).await
     } else {
-        (StatusCode::FORBIDDEN, "forbidden: not a local host name\n").into_response()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_loopback_host_names_are_local() {
-        for h in ["localhost:7700", "127.0.0.1:1", "[::1]:7700", "localhost"] {
-            assert!(is_local_host(h), "{h}");
-        }
-        for h in ["evil.com", "127.0.0.1.evil.com:7700", "[::2]:1", ""] {
-            assert!(!is_local_host(h), "{h}");
-        }
+        let msg = format!(
+            "forbidden: '{}' is not a host name of this server (start it with --allow-host NAME to allow one)\n",
+            host.escape_debug()
+        );
+        (StatusCode::FORBIDDEN, msg).into_response()
     }
 }

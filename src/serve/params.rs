@@ -19,7 +19,7 @@ pub const MAX_OFFSET: usize = 10_000;
 /// `GET /api/search?q=&source=&since=&until=&sort=&limit=&offset=`, as
 /// sent. Every field is text so that a bad value is reported by name
 /// instead of being a bare 400 from the extractor.
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
 pub struct SearchParams {
     #[serde(default)]
     pub q: String,
@@ -115,6 +115,37 @@ impl SearchParams {
             .map(str::to_string)
             .collect();
         Ok((parts, false))
+    }
+
+    /// Every parameter trimmed, as the search reads them: the cache key.
+    /// Listed field by field (no `..`), so a parameter added later cannot
+    /// be left out of the key without a compile error.
+    pub fn key(&self) -> SearchParams {
+        let t = |s: &String| s.trim().to_string();
+        let SearchParams {
+            q,
+            source,
+            since,
+            until,
+            sort,
+            limit,
+            offset,
+            sources,
+            word,
+            exact,
+        } = self;
+        SearchParams {
+            q: t(q),
+            source: t(source),
+            since: t(since),
+            until: t(until),
+            sort: t(sort),
+            limit: t(limit),
+            offset: t(offset),
+            sources: t(sources),
+            word: t(word),
+            exact: t(exact),
+        }
     }
 
     /// Whether the request asks for anything: words or a filter. Without

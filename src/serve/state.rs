@@ -17,6 +17,7 @@ use std::time::SystemTime;
 use tantivy::{IndexReader, Searcher};
 
 use crate::error::Error;
+use crate::index::integrity::Verified;
 use crate::index::layout::VOCABULARY_FILE;
 use crate::index::schema::{self, Fields};
 use crate::index::vocabulary::Vocabulary;
@@ -42,6 +43,8 @@ pub struct View {
 
 struct Current {
     stamps: (Stamp, Stamp),
+    /// Segment files verified, by identity (see [`Verified`]).
+    verified: Verified,
     vocab: Option<Arc<Vocabulary>>,
     generation: u64,
 }
@@ -66,6 +69,7 @@ impl IndexState {
             reader,
             current: Mutex::new(Current {
                 stamps: (None, None),
+                verified: Verified::load(dir),
                 vocab,
                 generation: 0,
             }),
@@ -117,6 +121,10 @@ impl IndexState {
             cur.stamps = now;
             cur.generation += 1;
         }
+        // Every answer: a segment file changed on disk since it was last
+        // verified (a flipped byte, a truncation) is verified again, and a
+        // failure is an error answer, not a wrong count.
+        cur.verified.recheck(&self.opened.index, &self.dir)?;
         Ok(View {
             searcher: self.reader.searcher(),
             fields: self.opened.fields.clone(),

@@ -38,6 +38,9 @@ pub(super) struct Session {
     /// The `--user-dict` to build jieba with, once there is text to
     /// segment: a run with nothing to read never pays jieba's build.
     pub user_dict: Option<UserDict>,
+    /// Where this run may read files: a file swapped for a link out of
+    /// the roots after the walk is not read.
+    pub scope: crate::article::fsread::Scope,
 }
 
 pub(super) fn open(
@@ -86,10 +89,11 @@ pub(super) fn open(
             all_roots.push(r.clone());
         }
     }
-    let info = IndexInfo::current(&spec, extra, all_roots);
+    let info = IndexInfo::current(&spec, extra, all_roots, opts.follow);
     let payload = serde_json::to_string(&info).map_err(Error::Payload)?;
     let prior_payload = opened.info.as_ref().map(serde_json::to_string);
     let payload_changed = !matches!(prior_payload, Some(Ok(p)) if p == payload);
+    let scope = crate::article::fsread::Scope::new(&roots, opts.follow);
     Ok(Session {
         opened,
         writer,
@@ -98,6 +102,7 @@ pub(super) fn open(
         payload,
         payload_changed,
         user_dict,
+        scope,
     })
 }
 

@@ -117,7 +117,10 @@ fn write_chunk(
     let fields = &session.opened.fields;
     let parsed: Vec<Parsed> = chunk
         .par_iter()
-        .map(|t| read_one(&t.entry, t.key(), t.known, fields, opts.max_filesize))
+        .map(|t| {
+            let max = opts.max_filesize;
+            read_one(&t.entry, t.key(), t.known, fields, max, &session.scope)
+        })
         .collect();
     jieba.ready()?;
     let delete = |w: &Writer, key: &str| w.delete_term(Term::from_field_text(fields.path, key));
@@ -205,6 +208,7 @@ pub(super) fn read_one(
     known: Option<Known>,
     fields: &Fields,
     max: u64,
+    scope: &crate::article::fsread::Scope,
 ) -> Parsed {
     if entry.size > max {
         return Parsed::Skip(SkipReason::TooLarge {
@@ -213,8 +217,9 @@ pub(super) fn read_one(
         });
     }
     // The file may have been replaced since the walk: type and size are
-    // checked again on the open handle.
-    let bytes = match crate::article::fsread::read_regular(&entry.path, max) {
+    // checked again on the open handle, and it must still lie under the
+    // roots: a file swapped for a link to `/etc/passwd` is not indexed.
+    let bytes = match crate::article::fsread::read_within(&entry.path, max, scope) {
         Ok(b) => b,
         Err(e) => return Parsed::Skip(e),
     };
@@ -375,11 +380,39 @@ mod tests {
         let (files, _, _) = walk::walk(dir.path(), walk::WalkOptions::default());
         assert_eq!(files.len(), 1);
         std::fs::remove_file(&p).unwrap();
-        match read_one(&files[0], "k", None, &fields(), 1 << 20) {
+        match read_one(
+            &files[0],
+            "k",
+            None,
+            &fields(),
+            1 << 20,
+            &Default::default(),
+        ) {
             Parsed::Skip(SkipReason::Io(e)) => {
                 assert_eq!(e.kind(), std::io::ErrorKind::NotFound)
             }
             _ => panic!("expected an I/O skip"),
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_swapped_for_a_link_out_of_the_root_after_the_walk_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("secret.md");
+        std::fs::write(&secret, "---\ntitle: outside\n---\nroot:x:0:0").unwrap();
+        let p = root.join("a.md");
+        std::fs::write(&p, "---\ntitle: x\n---\nbody").unwrap();
+        let (files, _, _) = walk::walk(&root, walk::WalkOptions::default());
+        assert_eq!(files.len(), 1);
+        std::fs::remove_file(&p).unwrap();
+        std::os::unix::fs::symlink(&secret, &p).unwrap();
+        let scope = crate::article::fsread::Scope::new(std::slice::from_ref(&root), false);
+        match read_one(&files[0], "k", None, &fields(), 1 << 20, &scope) {
+            Parsed::Skip(SkipReason::LinkOutside(target)) => assert!(target.ends_with("secret.md")),
+            _ => panic!("the outside file was read"),
         }
     }
 

@@ -39,11 +39,19 @@ const VERSION_BEFORE: &[&str] = &[
 ];
 
 /// Words right after a dotted quad that make it a version: `11.1.1.9版本`,
-/// `1.5.0.0 Beta`, `0.3.4.1-4及以下`, `14.1.4.6到14.1.5`, `2.2.2.6部分`.
+/// `1.5.0.0 Beta`, `2.2.2.6部分`.
 const VERSION_AFTER: &[&str] = &[
-    "版本", "版", "及", "以上", "以下", "之前", "以前", "beta", "<", "≤", "到", "至", "章", "部分",
-    "节",
+    "版本", "版", "之前", "以前", "beta", "<", "≤", "章", "部分", "节",
 ];
+
+/// Words after a dotted quad that join it to more (`及`, `到`, `至`,
+/// `以上`, `以下`): a version only when a version word follows within the
+/// line (`14.1.4.6到14.1.5版本`, `1.0.2.60及以上版本`); an address list
+/// otherwise (`C2地址为45.77.12.34及45.77.12.35`).
+const JOINERS: &[&str] = &["及", "到", "至", "以上", "以下"];
+
+/// The version words a joiner needs after it.
+const VERSION_WORDS: &[&str] = &["版本", "版", "version", "beta", "release", "build"];
 
 /// The text of the line around `r`, at most `n` bytes each side, on char
 /// boundaries.
@@ -91,9 +99,11 @@ pub(crate) fn version_like(t: &str, r: &Range<usize>) -> bool {
 /// The dotted quad after a list separator right at `at`, if any.
 fn next_in_list(t: &str, at: usize) -> Option<Range<usize>> {
     let rest = &t[at..];
-    let sep = ["、", "，", ", ", ",", " 和 ", "和", " and ", "/ ", " / "]
-        .iter()
-        .find(|s| rest.starts_with(*s))?;
+    let sep = [
+        "、", "，", ", ", ",", " 和 ", "和", " and ", "/ ", " / ", "及", "到", "至",
+    ]
+    .iter()
+    .find(|s| rest.starts_with(*s))?;
     let start = at + sep.len();
     let len = t[start..]
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -124,8 +134,22 @@ fn version_here(t: &str, r: &Range<usize>) -> bool {
         // Short, common words only count right before the number.
         let hay = if w.len() <= 4 { near_before } else { &before };
         has_word(hay, w)
-    }) || VERSION_AFTER.iter().any(|w| after.starts_with(w));
+    }) || VERSION_AFTER.iter().any(|w| after.starts_with(w))
+        || joined_version(&after);
     revision || worded || (small_quad(quad) && !address_context(&before, after_raw))
+}
+
+/// `after` starts with a joiner and a version word follows it.
+fn joined_version(after: &str) -> bool {
+    JOINERS.iter().any(|j| {
+        after.strip_prefix(j).is_some_and(|rest| {
+            let mut end = rest.len().min(30);
+            while !rest.is_char_boundary(end) {
+                end -= 1;
+            }
+            VERSION_WORDS.iter().any(|w| rest[..end].contains(w))
+        })
+    })
 }
 
 /// All octets ≤ 30 and not all equal: `6.3.0.2`, `2.2.1.1` (a section),
@@ -242,8 +266,24 @@ pub(crate) fn not_a_host(t: &str, r: &Range<usize>) -> bool {
         && !OLD_GTLDS.contains(&tld);
     // `xiawei.bj@ccbft.com`: the local part of an e-mail address.
     let local_part = after.first() == Some(&b'@');
+    // `ASP.NET`, `Microsoft.NET`, `VB.NET`: the framework, not a host.
+    let dotnet = two_labels && tld == "NET";
     let ticker = two_labels
         && !word.bytes().any(|b| b.is_ascii_lowercase())
         && TICKER_SUFFIXES.contains(&tld.to_ascii_lowercase().as_str());
-    code || numbered || ticker || member || local_part
+    code || numbered || ticker || member || local_part || dotnet || spelled_marker(word)
+}
+
+/// `fooATbar.com`, `fooDOTcom.cn`: a defang word run into the labels
+/// (`AT`, `DOT` in capitals between lower-case letters). Not a host as it
+/// stands, and too ambiguous to refang (`fooATbar` could be a name).
+fn spelled_marker(word: &str) -> bool {
+    let b = word.as_bytes();
+    ["AT", "DOT"].iter().any(|m| {
+        b.windows(m.len() + 2).any(|w| {
+            w[0].is_ascii_lowercase()
+                && &w[1..=m.len()] == m.as_bytes()
+                && w[m.len() + 1].is_ascii_lowercase()
+        })
+    })
 }

@@ -30,6 +30,7 @@
 //! Chinese character is always a boundary.
 
 mod context;
+mod defang_forms;
 mod files;
 mod found;
 mod indicator;
@@ -51,9 +52,17 @@ pub(crate) use refang::refang_mapped;
 /// Every occurrence of every indicator, in text order (by span start, then
 /// kind). A URL also yields its host as a Domain/Ipv4 with the host's span.
 pub fn extract_all(text: &str) -> Vec<Indicator> {
+    extract_marked(text, false)
+}
+
+/// [`extract_all`]; with `all_marked`, as if every value had been written
+/// defanged (an analyst's deliberate marking, which outweighs the context
+/// rules): what the peers' test cases mean by their plain forms.
+fn extract_marked(text: &str, all_marked: bool) -> Vec<Indicator> {
     let r = refang::refang_mapped(text);
     let found = scan::scan(&r.text, &|range| {
-        r.original(range.clone()).len() != range.len()
+        // Rewritten, whatever the length: `1,2,3,4` → `1.2.3.4` too.
+        all_marked || text.get(r.original(range.clone())) != r.text.get(range.clone())
     });
     let mut out: Vec<Indicator> = found
         .found
@@ -121,3 +130,15 @@ pub fn defanged_spans(text: &str) -> Vec<(Range<usize>, String)> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod fang_cases;
+
+/// Every distinct (kind, value) of `text` read as if written defanged.
+#[cfg(test)]
+pub(crate) fn extract_as_marked(text: &str) -> std::collections::BTreeSet<(Kind, String)> {
+    extract_marked(text, true)
+        .into_iter()
+        .map(|i| (i.kind, i.value))
+        .collect()
+}

@@ -7,6 +7,8 @@
 
 use std::borrow::Cow;
 
+use super::defang_forms::{self, Rewrite};
+
 /// Text with defanging undone, and where each of its bytes came from.
 pub(crate) struct Refanged<'a> {
     pub text: Cow<'a, str>,
@@ -26,38 +28,19 @@ impl Refanged<'_> {
     }
 }
 
-/// Markers whose replacement is a single byte, with what must surround them.
-/// Lowercase; matched ASCII case-insensitively.
+/// Full-width and CJK markers (`evil。com`, `evil．com`, `admin＠evil.com`)
+/// and the port colon `1.2.3.4[:]80`, whose replacement is one byte; every
+/// other form is a rule of [`defang_forms`]. Lowercase; matched ASCII
+/// case-insensitively.
 const MARKERS: &[(&str, u8, Around)] = &[
-    ("[.]", b'.', Around::Label),
-    ("(.)", b'.', Around::Label),
-    ("{.}", b'.', Around::Label),
-    ("[dot]", b'.', Around::Label),
-    ("(dot)", b'.', Around::Label),
-    ("{dot}", b'.', Around::Label),
-    ("[。]", b'.', Around::Label),
     ("。", b'.', Around::Label),
     ("．", b'.', Around::Label),
-    ("[@]", b'@', Around::Label),
-    ("(@)", b'@', Around::Label),
-    ("{@}", b'@', Around::Label),
-    ("[at]", b'@', Around::Label),
-    ("(at)", b'@', Around::Label),
-    ("{at}", b'@', Around::Label),
+    ("＠", b'@', Around::Label),
     ("[:]", b':', Around::Colon),
 ];
 
-/// Defanged URL schemes and their plain form; only rewritten before `://`.
-const SCHEMES: &[(&str, &str)] = &[
-    ("hxxps", "https"),
-    ("hxxp", "http"),
-    ("hxtps", "https"),
-    ("hxtp", "http"),
-    ("fxp", "ftp"),
-];
-
 /// What the neighbours of a marker must be for it to be a defang and not
-/// prose: `a[.]b` is; `(.)` in a regex or `[at]` in a sentence is not.
+/// prose: `a。b` is; a Chinese sentence end is not.
 #[derive(Clone, Copy)]
 enum Around {
     /// ASCII letter/digit/`-`/`_` before, ASCII letter/digit after.
@@ -83,47 +66,36 @@ fn neighbours_ok(bytes: &[u8], start: usize, end: usize, around: Around) -> bool
     }
 }
 
-/// The marker at `i`, if any: its length in the original and its replacement.
-fn marker_at(bytes: &[u8], i: usize) -> Option<(usize, &'static [u8])> {
-    let b = bytes[i];
-    if matches!(b, b'h' | b'H' | b'f' | b'F') {
-        let word_start = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
-        if !word_start {
-            return None;
-        }
-        for (bad, good) in SCHEMES {
-            let end = i + bad.len();
-            if starts_with_ci(&bytes[i..], bad) && is_scheme_sep(&bytes[end..]) {
-                return Some((bad.len(), good.as_bytes()));
-            }
-        }
-        return None;
+/// The rewrite at `i`, if any: a rule of [`defang_forms`] or a marker.
+fn rewrite_at(bytes: &[u8], i: usize, floor: usize) -> Option<Rewrite> {
+    if let Some(r) = defang_forms::rewrite_at(bytes, i, floor) {
+        return Some(r);
     }
-    if !matches!(b, b'[' | b'(' | b'{' | 0xE3 | 0xEF) {
+    if !matches!(bytes[i], b'[' | 0xE3 | 0xEF) {
         return None;
     }
     MARKERS.iter().find_map(|(m, with, around)| {
         let end = i + m.len();
-        (starts_with_ci(&bytes[i..], m) && neighbours_ok(bytes, i, end, *around))
-            .then_some((m.len(), std::slice::from_ref(with)))
+        (starts_with_ci(&bytes[i..], m) && neighbours_ok(bytes, i, end, *around)).then(|| Rewrite {
+            back: 0,
+            len: m.len(),
+            with: std::borrow::Cow::Borrowed(std::slice::from_ref(with)),
+        })
     })
 }
 
-/// `://` or a defanged form of it right after a scheme.
-fn is_scheme_sep(rest: &[u8]) -> bool {
-    rest.starts_with(b"://") || rest.starts_with(b"[:]//") || rest.starts_with(b"[://]")
-}
-
-/// The bytes a defang marker or a defanged scheme can start with (see
-/// [`marker_at`]): `[ ( {`, the lead bytes of `。` and `．`, and `h f`.
+/// The bytes a rewrite can start with: [`defang_forms::STARTS`] and the
+/// lead bytes of `。`, `．` and `＠`.
 const MARKER_START: [bool; 256] = {
     let mut t = [false; 256];
-    let starts = *b"[({\xE3\xEFhHfF";
+    let starts = defang_forms::STARTS;
     let mut k = 0;
     while k < starts.len() {
         t[starts[k] as usize] = true;
         k += 1;
     }
+    t[0xE3] = true;
+    t[0xEF] = true;
     t
 };
 
@@ -141,7 +113,7 @@ fn next_marker_start(bytes: &[u8], mut from: usize) -> Option<usize> {
         let whole = |c: &str| bytes[i..].starts_with(c.as_bytes());
         match bytes[i] {
             0xE3 if !whole("。") => from = i + 1,
-            0xEF if !whole("．") => from = i + 1,
+            0xEF if !whole("．") && !whole("＠") => from = i + 1,
             _ => return Some(i),
         }
     }
@@ -152,6 +124,7 @@ pub(crate) fn refang_mapped(text: &str) -> Refanged<'_> {
     let bytes = text.as_bytes();
     let mut out: Option<(Vec<u8>, Vec<usize>)> = None;
     let mut i = 0;
+    let mut floor = 0;
     while i < bytes.len() {
         if out.is_none() {
             // Nothing copied yet (nearly every text): jump to the next byte
@@ -162,23 +135,19 @@ pub(crate) fn refang_mapped(text: &str) -> Refanged<'_> {
                 None => break,
             }
         }
-        // "[://]" is the one multi-byte replacement; handled as `[` `:` `//` `]`.
-        if bytes[i..].starts_with(b"[://]") && i > 0 && bytes[i - 1].is_ascii_alphabetic() {
+        if let Some(rw) = rewrite_at(bytes, i, floor) {
             let (o, m) = out.get_or_insert_with(|| copy_prefix(bytes, i));
-            for (k, &c) in b"://".iter().enumerate() {
+            // The rules take back only bytes copied verbatim (after `floor`).
+            let start = i - rw.back;
+            o.truncate(o.len() - rw.back);
+            m.truncate(m.len() - rw.back);
+            let same = rw.with.len() == rw.back + rw.len;
+            for (k, &c) in rw.with.iter().enumerate() {
                 o.push(c);
-                m.push(i + if k == 0 { 0 } else { k + 1 });
+                m.push(if same { start + k } else { start });
             }
-            i += 5;
-            continue;
-        }
-        if let Some((len, with)) = marker_at(bytes, i) {
-            let (o, m) = out.get_or_insert_with(|| copy_prefix(bytes, i));
-            for (k, &c) in with.iter().enumerate() {
-                o.push(c);
-                m.push(if with.len() == len { i + k } else { i });
-            }
-            i += len;
+            i += rw.len;
+            floor = i;
             continue;
         }
         if let Some((o, m)) = out.as_mut() {

@@ -272,7 +272,9 @@ fn url_byte(b: u8) -> bool {
 fn url_at(t: &str, start: usize, host_start: usize, scheme: String, s: &mut Scan) {
     let bytes = t.as_bytes();
     let mut end = host_start;
-    while end < bytes.len() && url_byte(bytes[end]) {
+    // `[https://a.com/x](https://a.com/x)`: a Markdown link's text and
+    // target are two URLs, not one.
+    while end < bytes.len() && url_byte(bytes[end]) && !bytes[end..].starts_with(b"](") {
         end += 1;
     }
     let end = url_end(bytes, start, end);
@@ -431,7 +433,10 @@ fn id_parts(
     b: (usize, usize),
 ) -> Option<(String, String, usize)> {
     let bytes = t.as_bytes();
-    let a0 = i + prefix + sep(t, i + prefix)?;
+    // `CVE 2017-11882`: one space after the prefix, as prose writes it.
+    let first =
+        sep(t, i + prefix).or_else(|| (bytes.get(i + prefix) == Some(&b' ')).then_some(1))?;
+    let a0 = i + prefix + first;
     let a1 = digits(bytes, a0, a.0, a.1)?;
     let b0 = a1 + sep(t, a1)?;
     let b1 = digits(bytes, b0, b.0, b.1)?;

@@ -495,3 +495,67 @@ fn chinese_file_names_need_enclosing_marks() {
     }
     assert!(values("**2.PDF文档** 与 6.LNK文件", Kind::File).is_empty());
 }
+
+#[test]
+fn prose_forms_of_ids_mail_and_address_lists() {
+    assert!(has(
+        "漏洞 CVE 2017-11882 被利用",
+        Kind::Cve,
+        "CVE-2017-11882"
+    ));
+    assert!(has(
+        "漏洞CVE－2017－11882被利用",
+        Kind::Cve,
+        "CVE-2017-11882"
+    ));
+    assert!(has(
+        "邮箱 attacker＠evil.com 发信",
+        Kind::Email,
+        "attacker@evil.com"
+    ));
+    let both = values("C2地址为45.77.12.34及45.77.12.35", Kind::Ipv4);
+    assert_eq!(both, ["45.77.12.34", "45.77.12.35"]);
+    for joiner in ["到", "至", "、"] {
+        let text = format!("回连 45.77.12.34{joiner}45.77.12.35");
+        assert_eq!(values(&text, Kind::Ipv4).len(), 2, "{text}");
+    }
+    // A joiner followed by a version word is still a version range.
+    assert!(values("影响 14.1.4.6到14.1.5.2版本", Kind::Ipv4).is_empty());
+    assert!(values("1.0.2.60及以上版本受影响", Kind::Ipv4).is_empty());
+    for dotnet in ["基于 Microsoft.NET 开发", "ASP.NET 应用", "VB.NET 代码"] {
+        assert!(values(dotnet, Kind::Domain).is_empty(), "{dotnet}");
+    }
+    assert!(has("访问 example.net 页面", Kind::Domain, "example.net"));
+}
+
+#[test]
+fn wrong_refangs_of_the_past_are_right() {
+    assert!(has("见 foo[-]bar.com", Kind::Domain, "foo-bar.com"));
+    assert!(!has("见 foo[-]bar.com", Kind::Domain, "bar.com"));
+    assert!(has("见 [www].example.com", Kind::Domain, "www.example.com"));
+    assert!(has(
+        "见 http://example.com[/]path",
+        Kind::Url,
+        "http://example.com/path"
+    ));
+    assert!(values("fooATbar.com", Kind::Domain).is_empty());
+    assert!(values("fooATbar.com", Kind::Email).is_empty());
+    assert!(has(
+        "联系 contact [at] evil.com",
+        Kind::Email,
+        "contact@evil.com"
+    ));
+}
+
+#[test]
+fn defang_rules_keep_to_indicators() {
+    // Numbers in code and a bracketed label are not defanged values.
+    assert!(values("uint32_t const k[4] = { 2,2,3,4 };", Kind::Ipv4).is_empty());
+    assert_eq!(values(" 1,2,3,4 ", Kind::Ipv4), ["1.2.3.4"]);
+    let mail = values("以zip.id[number].[hudsonL@cock.li].Devos命名", Kind::Email);
+    assert_eq!(mail, ["hudsonl@cock.li"]);
+    assert_eq!(
+        values("DDoS 目标 2[.20.81.128", Kind::Ipv4),
+        ["2.20.81.128"]
+    );
+}

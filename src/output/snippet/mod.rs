@@ -14,6 +14,7 @@ pub use cut::{char_width, is_boundary, width};
 pub use matches::{find_matches, Snippet};
 
 use crate::analysis;
+use crate::article::fsread::Scope;
 
 /// The snippet of the article file at `path`, for a hit about to be
 /// printed. The body is read again from the file here, not carried in the
@@ -21,8 +22,14 @@ use crate::analysis;
 /// archive itself is the store, and only printed hits need one. A file gone
 /// or unreadable since indexing gives an empty snippet, not an error: the
 /// hit itself is still right.
-pub fn for_file(path: &str, title: &str, needles: &[String], max_cols: usize) -> Snippet {
-    Prepared::of_file(path, title).snippet(needles, max_cols)
+pub fn for_file(
+    path: &str,
+    title: &str,
+    needles: &[String],
+    max_cols: usize,
+    scope: &Scope,
+) -> Snippet {
+    Prepared::of_file(path, title, scope).snippet(needles, max_cols)
 }
 
 /// The snippet `make(cols)` gives, narrowed until it fits `max_cols`
@@ -63,10 +70,16 @@ pub struct Prepared {
 
 impl Prepared {
     /// The body of the article file at `path` ("" when unreadable).
-    pub fn of_file(path: &str, title: &str) -> Prepared {
-        let body = without_title_lines(&current_body(path), title);
+    /// Only a file under `scope` is read (see `fsread::read_within`).
+    pub fn of_file(path: &str, title: &str, scope: &Scope) -> Prepared {
+        let body = without_title_lines(&current_body(path, scope), title);
         let (norm, map) = analysis::normalize_with_map(&body);
         Prepared { body, norm, map }
+    }
+
+    /// The memory it holds, for a cache bounded in bytes.
+    pub fn heap_bytes(&self) -> usize {
+        self.body.capacity() + self.norm.capacity() + self.map.capacity() * 4
     }
 
     /// The snippet for `needles`, at most `max_cols` columns wide.
@@ -81,15 +94,17 @@ impl Prepared {
 const SNIPPET_READ_LIMIT: u64 = 32 * 1024 * 1024;
 
 /// The cleaned body of the article file at `path` ("" when unreadable).
-fn current_body(path: &str) -> String {
+fn current_body(path: &str, scope: &Scope) -> String {
     let stem = std::path::Path::new(path)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     // Checked and capped: the file may now be a FIFO, a device or huge.
-    let bytes = match crate::article::fsread::read_regular(
+    // It must also still lie under the index's roots.
+    let bytes = match crate::article::fsread::read_within(
         std::path::Path::new(path),
         SNIPPET_READ_LIMIT,
+        scope,
     ) {
         Ok(b) => Some(b),
         Err(crate::error::SkipReason::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -228,6 +243,7 @@ mod tests {
             "t",
             &needles(["a"].into_iter()),
             80,
+            &Scope::anywhere(),
         );
         assert_eq!(s, Snippet::default());
     }
