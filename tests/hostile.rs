@@ -399,7 +399,11 @@ fn a_read_only_index_answers_searches_and_stats() {
 fn unknown_options_are_errors_naming_the_flag_meant() {
     let (_tmp, _corpus, index) = indexed();
     let cases: &[(&[&str], &str)] = &[
-        (&["search", "-i", "log4j", "-c"], "already case-insensitive"),
+        (&["search", "-v", "log4j", "-c"], "NOT word"),
+        (&["search", "log4j", "-vc"], "NOT word"),
+        (&["search", "log4j", "-o"], "only-matching"),
+        (&["search", "log4j", "-r"], "whole index"),
+        (&["search", "log4j", "-t", "md"], "no file types"),
         (&["search", "log4j", "--max-count", "5", "-c"], "-n/--limit"),
         (&["search", "漏洞", "--limt", "5", "-c"], "--limit"),
         (&["search", "log4j", "--colour", "never", "-c"], "--color"),

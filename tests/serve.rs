@@ -427,6 +427,108 @@ fn kept_answers_equal_fresh_ones_and_follow_an_edited_article() {
     assert_eq!(after, hit(&fresh));
 }
 
+#[test]
+fn ticked_sources_are_exact_names_and_may_hold_commas() {
+    let c = TestCorpus::new();
+    let s = Server::start(&c.index, &[]);
+    let total = |params: &[(&str, &str)]| {
+        let (code, v) = get(&s, "/api/search", params);
+        assert_eq!(code, 200, "{params:?}: {v}");
+        v["total"].as_u64().unwrap_or(u64::MAX)
+    };
+    // `source` takes part of a name, as --source does; `sources` exact names.
+    assert_eq!(
+        total(&[("q", "漏洞 OR 勒索软件"), ("source", "测试来源")]),
+        3
+    );
+    assert_eq!(
+        total(&[("q", "漏洞 OR 勒索软件"), ("sources", r#"["测试来源"]"#)]),
+        0
+    );
+    assert_eq!(
+        total(&[("q", "漏洞 OR 勒索软件"), ("sources", r#"["测试来源乙"]"#)]),
+        2
+    );
+    assert_eq!(
+        total(&[
+            ("q", "漏洞 OR 勒索软件"),
+            ("sources", r#"["测试来源甲","a, b"]"#)
+        ]),
+        1
+    );
+    let (code, v) = get(
+        &s,
+        "/api/search",
+        &[("q", "漏洞"), ("sources", "测试来源乙")],
+    );
+    assert_eq!(code, 400, "{v}");
+    assert!(v.to_string().contains("JSON array"), "{v}");
+}
+
+#[test]
+fn zero_hits_carry_each_terms_count_and_whole_words_narrow() {
+    let c = TestCorpus::new();
+    let s = Server::start(&c.index, &[]);
+    let (code, v) = get(&s, "/api/search", &[("q", "勒索软件 漏洞周报")]);
+    assert_eq!(code, 200);
+    assert_eq!(v["total"], 0);
+    let zero = v["zero_hits"].as_array().expect("zero_hits");
+    let counts: Vec<(String, u64)> = zero
+        .iter()
+        .map(|z| {
+            (
+                z["term"].as_str().unwrap_or("").to_string(),
+                z["hits"].as_u64().unwrap_or(9),
+            )
+        })
+        .collect();
+    assert_eq!(
+        counts,
+        [("勒索软件".to_string(), 2), ("漏洞周报".to_string(), 1)]
+    );
+    let (_, v) = get(&s, "/api/search", &[("q", "勒索软件")]);
+    assert_eq!(v["zero_hits"].as_array().map(Vec::len), Some(0));
+    assert!(v["also_searched"].is_array(), "{v}");
+    // `word=1` is -w: `CVE-2024-000` is inside a longer number, not a word.
+    let (_, v) = get(&s, "/api/search", &[("q", "CVE-2024-000"), ("exact", "1")]);
+    assert_eq!(v["total"], 1);
+    let (_, v) = get(
+        &s,
+        "/api/search",
+        &[("q", "CVE-2024-000"), ("exact", "1"), ("word", "1")],
+    );
+    assert_eq!(v["total"], 0);
+    let (_, v) = get(
+        &s,
+        "/api/search",
+        &[("q", "CVE-2024-0001"), ("exact", "1"), ("word", "1")],
+    );
+    assert_eq!(v["total"], 1);
+}
+
+#[test]
+fn the_article_comes_as_blocks_of_text_with_marks() {
+    let c = TestCorpus::new();
+    let s = Server::start(&c.index, &[]);
+    let path = c.indexed_path("hostile.md");
+    let (code, v) = get(&s, "/api/article", &[("path", &path), ("q", "勒索软件")]);
+    assert_eq!(code, 200, "{v}");
+    let blocks = v["blocks"].as_array().expect("blocks");
+    assert!(!blocks.is_empty());
+    let text: String = blocks
+        .iter()
+        .flat_map(|b| b["spans"].as_array().cloned().unwrap_or_default())
+        .map(|s| s["text"].as_str().unwrap_or("").to_string())
+        .collect();
+    // Raw HTML is reduced to its text: no tag reaches the page.
+    assert!(!text.contains('<') && text.contains("粗体"), "{text}");
+    let marked = blocks
+        .iter()
+        .flat_map(|b| b["spans"].as_array().cloned().unwrap_or_default())
+        .any(|s| s["marks"].as_array().is_some_and(|m| !m.is_empty()));
+    assert!(marked, "{v}");
+}
+
 /// The API reads a query within the command line's limits
 /// (`query::LIMITS`): 16 terms are searched, 17 are a 400 naming the cap.
 #[test]

@@ -192,7 +192,7 @@ fn type_see_highlights_filter_by_source_and_open_an_article() {
         .eval("location.hash")
         .as_str()
         .unwrap_or("")
-        .contains("source="));
+        .contains("sources="));
 
     page.eval("document.querySelector('.hit-title').click()");
     page.wait_for("!document.getElementById('article').hidden && !!document.querySelector('#article-body mark')");
@@ -209,4 +209,130 @@ fn type_see_highlights_filter_by_source_and_open_an_article() {
         0
     );
     assert_eq!(page.eval("window.__alerts.length"), 0);
+}
+
+impl Page {
+    /// Presses one key (keyDown + keyUp) as a keyboard would.
+    fn key(&mut self, key: &str, code: &str, vk: u32, text: Option<&str>) {
+        let mut down =
+            json!({ "type": "keyDown", "key": key, "code": code, "windowsVirtualKeyCode": vk });
+        if let Some(t) = text {
+            down["text"] = json!(t);
+        }
+        self.call("Input.dispatchKeyEvent", down);
+        self.call(
+            "Input.dispatchKeyEvent",
+            json!({ "type": "keyUp", "key": key, "code": code, "windowsVirtualKeyCode": vk }),
+        );
+    }
+
+    fn viewport(&mut self, width: u32, height: u32) {
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 800 }),
+        );
+    }
+
+    fn active(&mut self) -> Value {
+        self.eval("(document.activeElement.id || document.activeElement.className || '') + ''")
+    }
+}
+
+#[test]
+#[ignore = "needs chromium"]
+fn the_keyboard_reaches_searches_and_opens_hits_and_returns() {
+    let c = TestCorpus::new();
+    let server = Server::start(&c.index, &[]);
+    let browser = Browser::start();
+    let mut page = browser.page();
+    page.viewport(1400, 900);
+    page.call("Page.navigate", json!({ "url": server.url("/") }));
+    page.wait_for(
+        "document.readyState === 'complete' && !!document.getElementById('status').textContent",
+    );
+    // `/` focuses the box from anywhere on the page.
+    page.eval("document.activeElement.blur(); true");
+    page.key("/", "Slash", 191, Some("/"));
+    assert_eq!(page.active(), "q");
+    page.call("Input.insertText", json!({ "text": "勒索软件" }));
+    page.key("Enter", "Enter", 13, Some("\r"));
+    page.wait_for("document.querySelectorAll('.hit').length === 2");
+    // ↓ from the box to the first hit, j to the next, k back.
+    page.key("ArrowDown", "ArrowDown", 40, None);
+    assert_eq!(page.active(), "hit-title");
+    let first = page.eval("document.activeElement.dataset.path");
+    page.key("j", "KeyJ", 74, Some("j"));
+    let second = page.eval("document.activeElement.dataset.path");
+    assert_ne!(first, second);
+    page.key("k", "KeyK", 75, Some("k"));
+    assert_eq!(page.eval("document.activeElement.dataset.path"), first);
+    // o opens, Esc returns to the same hit.
+    page.key("o", "KeyO", 79, Some("o"));
+    page.wait_for("!document.getElementById('article').hidden && document.getElementById('article-title').textContent !== '…'");
+    page.key("Escape", "Escape", 27, None);
+    page.wait_for("document.getElementById('article').hidden");
+    assert_eq!(page.eval("document.activeElement.dataset.path"), first);
+    // A visible focus ring on the focused hit.
+    let outline = page.eval("getComputedStyle(document.activeElement).outlineStyle");
+    assert_ne!(outline, "none");
+
+    // From the top of the page, a few Tab presses reach the first hit.
+    page.eval("document.activeElement.blur(); window.scrollTo(0, 0); true");
+    let mut stops = 0;
+    while stops < 40 && page.active() != "hit-title" {
+        page.key("Tab", "Tab", 9, None);
+        stops += 1;
+    }
+    assert!(stops <= 12, "{stops} tab stops before the first hit");
+
+    // A month picked by click keeps every month in view, and the months
+    // are buttons a keyboard reaches.
+    let bars = page.eval("document.querySelectorAll('#histogram button.bar').length");
+    assert!(bars.as_u64().unwrap_or(0) > 1, "{bars}");
+    page.eval("[...document.querySelectorAll('#histogram button.bar')].find(b => b.title.startsWith('2024-03')).click(); true");
+    page.wait_for("document.querySelector('#histogram button.bar.on') !== null && document.querySelectorAll('.hit').length === 1");
+    assert_eq!(
+        page.eval("document.querySelectorAll('#histogram button.bar').length"),
+        bars
+    );
+}
+
+#[test]
+#[ignore = "needs chromium"]
+fn at_400_pixels_nothing_overflows_and_the_first_hit_is_on_the_first_screen() {
+    let c = TestCorpus::new();
+    let server = Server::start(&c.index, &[]);
+    let browser = Browser::start();
+    let mut page = browser.page();
+    page.viewport(400, 800);
+    page.call(
+        "Page.navigate",
+        json!({ "url": server.url("/#q=勒索软件") }),
+    );
+    page.wait_for("document.querySelectorAll('.hit').length === 2");
+    assert_eq!(
+        page.eval("document.documentElement.scrollWidth <= window.innerWidth"),
+        true,
+        "{} > 400",
+        page.eval("document.documentElement.scrollWidth")
+    );
+    let top = page.eval("document.querySelector('.hit').getBoundingClientRect().top");
+    let top = top.as_f64().unwrap_or(f64::MAX);
+    assert!(top < 800.0 - 60.0, "first hit at y = {top}");
+    assert_eq!(
+        page.eval("document.getElementById('filters-box').open"),
+        false
+    );
+    // Every header control is on screen.
+    let off = page.eval(
+        "[...document.querySelectorAll('header *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5).length",
+    );
+    assert_eq!(off, 0);
+    // The article reads as rendered Markdown, within the width too.
+    page.eval("document.querySelector('.hit-title').click(); true");
+    page.wait_for("!document.getElementById('article').hidden && document.querySelectorAll('#article-body p').length > 0");
+    assert_eq!(
+        page.eval("document.getElementById('article').scrollWidth <= window.innerWidth"),
+        true
+    );
 }

@@ -58,7 +58,7 @@ pub enum Command {
     /// Search the index
     #[command(
         visible_alias = "q",
-        after_help = "Query language:\n  勒索软件 医院          both must occur (AND)\n  \"remote code\"         a phrase (the exact string, spaces included)\n  -测试                  exclude (an ASCII word goes after --: `secsearch search 攻击 -- -log4j`)\n  (LockBit OR BlackCat) 医院   group alternatives\n  LockBit OR BlackCat    either\n  title:漏洞 source:CNCERT body:sshd   restrict a term to a field\n  cve:CVE-2024-3094 ip:10.0.0.0/8 domain:example.com hash:<md5|sha1|sha256> email:a@b.c\n                         typed filters: the article's extracted indicators (see `iocs`)\n  link:github.com url:mp.weixin   the targets of the article's links; its own URL\nEvery term matches wherever that string occurs, case-insensitively, as `grep -F -i` would; indicators also refanged (evil.com finds evil[.]com; --exact: only grep's set).\n\nExamples:\n  secsearch search 勒索软件 医院\n  secsearch search CVE-2024-3094 --json\n  secsearch search APT29 --source 奇安信威胁情报中心 --since 2022-01-01 --sort date\n  secsearch search 漏洞 -c\n  secsearch search log4j -l | xargs wc -c\n  secsearch search --source 奇安信 --since 2024-01   # filters alone: by date\n  secsearch search CVE-2024-3094 -C 2                # matching lines with context\n  secsearch search 勒索软件 --open 1                  # the first hit in $EDITOR"
+        after_help = "Query language:\n  勒索软件 医院          both must occur (AND; `勒索软件 AND 医院` is the same)\n  \"remote code\"         a phrase (the exact string, spaces included)\n  -测试  NOT 测试        exclude (an ASCII word after -: `secsearch search 攻击 -- -log4j`)\n  LockBit OR BlackCat    either; also LockBit|BlackCat (every part a plain word)\n  (LockBit OR BlackCat) 医院   groups, nested as deep as needed: ((漏洞)) is 漏洞\n  title:漏洞 source:CNCERT body:sshd   restrict a term to a field; title:(漏洞 OR 勒索) a group\n  cve:CVE-2024-3094 ip:10.0.0.0/8 domain:example.com hash:<md5|sha1|sha256> email:a@b.c\n                         typed filters: the article's extracted indicators (see `iocs`)\n  link:github.com url:mp.weixin   the targets of the article's links; its own URL\nAND, OR and NOT are operators in capitals only: lower-case and/or/not are words. Every term\nmatches wherever that string occurs, case-insensitively, as `grep -F -i` would: terms are\nliteral, not regular expressions (log4.* is searched as written). Indicators are also refanged\n(evil.com finds evil[.]com; --exact: only grep's set). -w: a Latin word or identifier at a\nterm's ends must be whole (a Chinese character or any non-letter, non-digit is a boundary);\nin Chinese every character is a boundary, so Chinese terms match as without -w.\n-i, -F and -S are accepted and change nothing: matching is always caseless and literal.\n\nExamples:\n  secsearch search 勒索软件 医院\n  secsearch search CVE-2024-3094 --json\n  secsearch search APT29 --source 奇安信威胁情报中心 --since 2022-01-01 --sort date\n  secsearch search 漏洞 -c\n  secsearch search -w RCE -c                        # whole words: not source, RCEs\n  secsearch search -e log4j -e log4shell            # either pattern, as grep -e\n  secsearch search log4j -l -0 | xargs -0 wc -c     # paths safe with spaces\n  secsearch search --source 奇安信 --since 2024-01   # filters alone: by date\n  secsearch search CVE-2024-3094 -C 2                # matching lines with context\n  secsearch search 勒索软件 --open 1                  # the first hit in $EDITOR\n  secsearch show 1                                  # hit 1 of the last search"
     )]
     Search(SearchArgs),
     /// List the indicators (IPs, domains, URLs, hashes, CVEs, ...) of the matching articles
@@ -68,7 +68,7 @@ pub enum Command {
     Iocs(IocsArgs),
     /// Show an article as a reader sees it, matches highlighted
     #[command(
-        after_help = "Examples:\n  secsearch show ~/articles/2024/some-article.md --query 勒索软件\n  secsearch show a.md --no-pager | less -R\nOn a terminal the article goes through $PAGER (default: less -R)."
+        after_help = "Examples:\n  secsearch show ~/articles/2024/some-article.md --query 勒索软件\n  secsearch search 勒索软件 医院 && secsearch show 2   # the second hit, its matches marked\n  secsearch show a.md --no-pager | less -R\nOn a terminal the article goes through $PAGER (default: less -R)."
     )]
     Show(ShowArgs),
     /// Show how text is segmented: the recall units and the jieba words
@@ -249,6 +249,31 @@ pub struct SearchArgs {
     /// `evil[.]com`), synonym or alias expansion
     #[arg(long)]
     pub exact: bool,
+    /// Whole words: a term's Latin letters and digits at either end must
+    /// not continue in the text (`-w RCE` finds `RCE漏洞` and `（RCE）`, not
+    /// `source` or `RCEs`). A Chinese character is always a word boundary:
+    /// Chinese terms match as without -w
+    #[arg(short = 'w', long)]
+    pub word_regexp: bool,
+    /// A search term (repeatable): each one is an alternative, as in grep
+    /// and rg (`-e log4j -e log4shell`), taken literally, a leading `-` too;
+    /// ANDed with any QUERY words
+    #[arg(
+        short = 'e',
+        long = "regexp",
+        value_name = "PATTERN",
+        allow_hyphen_values = true
+    )]
+    pub patterns: Vec<String>,
+    /// Accepted for grep's habit: matching is always case-insensitive
+    #[arg(short = 'i', long)]
+    pub ignore_case: bool,
+    /// Accepted for grep's habit: every term is always a fixed string
+    #[arg(short = 'F', long)]
+    pub fixed_strings: bool,
+    /// Accepted for rg's habit: matching is always case-insensitive
+    #[arg(short = 'S', long)]
+    pub smart_case: bool,
     /// Also search each word's synonyms and threat-actor aliases
     /// (index-schema/synonyms.txt: 海莲花 also finds OceanLotus, APT32), below
     /// the word itself; the default (--exact turns it off)
@@ -351,8 +376,8 @@ pub struct IocsArgs {
 /// What `secsearch show` reads.
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// The article file
-    #[arg(value_name = "PATH")]
+    /// The article file, or N: hit N (1 = first) of the last search
+    #[arg(value_name = "PATH|N")]
     pub path: PathBuf,
     /// Highlight the matches of this query [default: the words of the last search]
     #[arg(long, short = 'q', value_name = "Q")]
@@ -515,7 +540,8 @@ mod tests {
         );
         let same = args(&["s", "index", "search", "-测试"]);
         assert_eq!(rewrite_args(same.clone()), same);
-        assert!(check_args(&args(&["s", "--index", "i", "q", "a", "-i"])).is_err());
+        assert!(check_args(&args(&["s", "--index", "i", "q", "a", "-v"])).is_err());
+        assert!(check_args(&args(&["s", "--index", "i", "q", "a", "-i"])).is_ok());
         assert!(check_args(&args(&["s", "q", "a", "-lc0n5"])).is_ok());
         assert!(check_args(&args(&["s", "q", "a", "--", "-i"])).is_ok());
     }
@@ -556,20 +582,49 @@ struct SearchOptions {
     shorts: Vec<(char, bool)>,
 }
 
-/// Options of other tools a user may reach for, and what to use instead.
+/// Options of grep and ripgrep a user may reach for that mean nothing
+/// here, and what to use instead.
 const HINTS: &[(&str, &str)] = &[
-    ("-i", "matching is already case-insensitive"),
-    ("--ignore-case", "matching is already case-insensitive"),
     ("-m", "did you mean -n/--limit?"),
     ("--max-count", "did you mean -n/--limit?"),
     ("--colour", "did you mean --color?"),
-    ("-F", "every term is already a fixed string, as grep -F"),
-    (
-        "--fixed-strings",
-        "every term is already a fixed string, as grep -F",
-    ),
     ("--null-data", "did you mean -0/--null?"),
+    ("-v", INVERT),
+    ("--invert-match", INVERT),
+    ("-o", ONLY),
+    ("--only-matching", ONLY),
+    ("-r", RECURSIVE),
+    ("-R", RECURSIVE),
+    ("--recursive", RECURSIVE),
+    ("-t", TYPES),
+    ("--type", TYPES),
+    ("-T", TYPES),
+    ("-g", TYPES),
+    ("--glob", TYPES),
+    ("-E", REGEX),
+    ("-P", REGEX),
+    ("--extended-regexp", REGEX),
+    ("--perl-regexp", REGEX),
+    ("-x", LINE),
+    ("--line-regexp", LINE),
+    ("-L", MISSING),
+    ("--files-without-match", MISSING),
+    ("-q", QUIET),
+    ("--quiet", QUIET),
 ];
+
+const INVERT: &str = "grep's inverted match has no meaning here (hits are articles, not lines); exclude a word with NOT word";
+const ONLY: &str =
+    "there is no only-matching output; hits show their matches highlighted, -C N the matching lines";
+const RECURSIVE: &str =
+    "a search always covers the whole index; add folders with `secsearch index DIR`";
+const TYPES: &str =
+    "there are no file types or globs here; narrow with --source, --since, --until or title:/body:";
+const REGEX: &str =
+    "terms are fixed strings, not regular expressions; write alternatives as a|b or a OR b";
+const LINE: &str = "there is no whole-line match; use -w for whole words or \"…\" for a phrase";
+const MISSING: &str = "to list articles without a word, search NOT word with -l";
+const QUIET: &str = "use -c, or -l > /dev/null and the exit code (0 hit, 1 none)";
 
 impl SearchOptions {
     fn new() -> SearchOptions {
@@ -623,12 +678,26 @@ impl SearchOptions {
                 match self.shorts.iter().find(|(x, _)| *x == c) {
                     Some((_, true)) => return None,
                     Some(_) => continue,
-                    None => return Some(self.hint(name)),
+                    None => return Some(self.cluster_hint(name, c)),
                 }
             }
             return None;
         }
         Some(self.hint(name))
+    }
+
+    /// The hint for cluster `name` whose flag `c` is unknown: the grep
+    /// flag's own line when the cluster is flags (`-vl`), else the
+    /// exclusion advice for a word (`-log4j`).
+    fn cluster_hint(&self, name: &str, c: char) -> String {
+        let known = |x: char| {
+            self.shorts.iter().any(|(s, _)| *s == x)
+                || HINTS.iter().any(|(o, _)| *o == format!("-{x}"))
+        };
+        if name.chars().skip(1).all(known) {
+            return self.hint(&format!("-{c}"));
+        }
+        self.hint(name)
     }
 
     fn hint(&self, name: &str) -> String {

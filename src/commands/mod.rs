@@ -193,9 +193,29 @@ pub(crate) fn index(args: IndexArgs) -> Outcome {
     Ok(ExitCode::Success)
 }
 
+/// The query text of `search`: its QUERY words, and its `-e PATTERN`s as
+/// one group of alternatives, each a literal phrase (a leading `-` too),
+/// as grep and rg read them.
+fn query_words(words: &[String], patterns: &[String]) -> Result<String, Error> {
+    let mut text = words.join(" ");
+    let mut alternatives = Vec::new();
+    for p in patterns.iter().filter(|p| !p.trim().is_empty()) {
+        if p.contains('"') {
+            return Err(Error::BadQuery(format!(
+                "-e '{p}': a pattern cannot hold a double quote; give it as a QUERY word"
+            )));
+        }
+        alternatives.push(format!("\"{p}\""));
+    }
+    if !alternatives.is_empty() {
+        text = format!("{text} ({})", alternatives.join(" OR "));
+    }
+    Ok(text)
+}
+
 pub(crate) fn search(args: SearchArgs) -> Outcome {
     let dir = index_dir(&args.index)?;
-    let words = args.query.join(" ");
+    let words = query_words(&args.query, &args.patterns)?;
     let filtered = args.filters.any();
     if words.trim().is_empty() && !filtered {
         return Err(Error::BadQuery(
@@ -203,11 +223,12 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
         )
         .into());
     }
-    let query = if words.trim().is_empty() {
+    let mut query = if words.trim().is_empty() {
         query::Query::default()
     } else {
         query::parse(&words)?
     };
+    query.whole_words = args.word_regexp;
     for n in query::notes(&words) {
         messages::note(n);
     }
@@ -232,6 +253,7 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
         limit,
         offset: args.offset,
         sources: args.filters.source.clone(),
+        sources_exact: false,
         since,
         until,
         sort,
@@ -358,6 +380,7 @@ pub(crate) fn iocs(args: IocsArgs) -> Outcome {
         limit: None,
         offset: 0,
         sources: args.filters.source.clone(),
+        sources_exact: false,
         since,
         until,
         sort: search::Sort::Relevance,

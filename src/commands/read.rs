@@ -154,10 +154,37 @@ fn show_needles(args: &ShowArgs) -> Result<Vec<String>, Error> {
     Ok(query::parse(&words)?.match_terms())
 }
 
+/// The file `show` reads: PATH, or for a number that names no file, that
+/// hit of the last search.
+fn show_path(args: &ShowArgs) -> Result<std::path::PathBuf, Error> {
+    let arg = args.path.to_string_lossy();
+    let n = match arg.parse::<usize>() {
+        Ok(n) if !args.path.exists() => n,
+        _ => return Ok(args.path.clone()),
+    };
+    let hits = args
+        .index
+        .dir()
+        .ok()
+        .and_then(|d| super::last::load(&d))
+        .map(|l| l.hits)
+        .unwrap_or_default();
+    match n.checked_sub(1).and_then(|i| hits.get(i)) {
+        Some(p) => Ok(p.into()),
+        None if hits.is_empty() => Err(Error::Other(format!(
+            "no file '{n}', and no hits of an earlier search to take hit {n} from: run `secsearch search WORDS` first"
+        ))),
+        None => Err(Error::Other(format!(
+            "no file '{n}', and the last search showed hits 1 to {}",
+            hits.len()
+        ))),
+    }
+}
+
 /// `secsearch show PATH [--query Q]`.
 pub(super) fn show(args: ShowArgs) -> Outcome {
     let needles = show_needles(&args)?;
-    let view = show::view(&args.path, &needles)?;
+    let view = show::view(&show_path(&args)?, &needles)?;
     let color = output::use_color(args.color.choice());
     let text = output::render_article(&view, color, color && hyperlinks()?);
     let pager = if io::stdout().is_terminal() && !args.no_pager {

@@ -395,13 +395,18 @@ fn spinner_style() -> ProgressStyle {
         .unwrap_or_else(|_| ProgressStyle::default_spinner())
 }
 
+/// The reading bar fits an 80-column terminal at a million files: a line
+/// wider than the terminal wraps, and the redraw then clears only its last
+/// row, leaving fragments. Widest: 14 (phase) + 16 (bar) + 15 (counts) +
+/// 15 (rate, capped) + 14 (eta) + 6 between = 80 at most; see the test.
 fn bar_style() -> ProgressStyle {
-    ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} files  {rate}  eta {eta}")
+    ProgressStyle::with_template("{msg} {bar:16} {pos}/{len} {rate} eta {eta}")
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .with_key(
             "rate",
             |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                let _ = write!(w, "{} files/s", thousands(s.per_sec()));
+                let rate = s.per_sec().min(999_999.0);
+                let _ = write!(w, "{} files/s", thousands(rate));
             },
         )
 }
@@ -498,6 +503,101 @@ impl writer::Progress for IndexProgress {
 mod tests {
     use super::*;
     use crate::index::writer::Skipped;
+
+    /// A terminal that keeps what is drawn on it.
+    #[derive(Debug, Default)]
+    struct Screen(std::sync::Mutex<Vec<String>>);
+
+    impl indicatif::TermLike for Screen {
+        fn width(&self) -> u16 {
+            200
+        }
+        fn move_cursor_up(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_down(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn write_line(&self, s: &str) -> std::io::Result<()> {
+            self.write_str(s)
+        }
+        fn write_str(&self, s: &str) -> std::io::Result<()> {
+            if let Ok(mut v) = self.0.lock() {
+                v.push(s.to_string());
+            }
+            Ok(())
+        }
+        fn clear_line(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn flush(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_reading_bar_fits_80_columns_at_a_million_files() {
+        let screen = std::sync::Arc::new(Screen::default());
+        let target = indicatif::ProgressDrawTarget::term_like(Box::new(SharedScreen(
+            std::sync::Arc::clone(&screen),
+        )));
+        let bar = ProgressBar::with_draw_target(Some(1_000_000), target);
+        bar.set_style(bar_style());
+        bar.set_message(PHASE_READ);
+        bar.set_position(1);
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        bar.tick();
+        bar.set_position(999_999);
+        bar.tick();
+        bar.finish_and_clear();
+        let drawn = screen.0.lock().unwrap().clone();
+        let lines: Vec<&String> = drawn.iter().filter(|l| l.contains("files/s")).collect();
+        assert!(!lines.is_empty(), "{drawn:?}");
+        for l in lines {
+            let w = unicode_width::UnicodeWidthStr::width(l.as_str());
+            assert!(w < 80, "{w} columns: {l}");
+        }
+    }
+
+    /// [`Screen`] behind an `Arc`, so the test reads it after drawing.
+    #[derive(Debug)]
+    struct SharedScreen(std::sync::Arc<Screen>);
+
+    impl indicatif::TermLike for SharedScreen {
+        fn width(&self) -> u16 {
+            self.0.width()
+        }
+        fn move_cursor_up(&self, n: usize) -> std::io::Result<()> {
+            self.0.move_cursor_up(n)
+        }
+        fn move_cursor_down(&self, n: usize) -> std::io::Result<()> {
+            self.0.move_cursor_down(n)
+        }
+        fn move_cursor_right(&self, n: usize) -> std::io::Result<()> {
+            self.0.move_cursor_right(n)
+        }
+        fn move_cursor_left(&self, n: usize) -> std::io::Result<()> {
+            self.0.move_cursor_left(n)
+        }
+        fn write_line(&self, s: &str) -> std::io::Result<()> {
+            self.0.write_line(s)
+        }
+        fn write_str(&self, s: &str) -> std::io::Result<()> {
+            self.0.write_str(s)
+        }
+        fn clear_line(&self) -> std::io::Result<()> {
+            self.0.clear_line()
+        }
+        fn flush(&self) -> std::io::Result<()> {
+            self.0.flush()
+        }
+    }
 
     #[derive(Debug, thiserror::Error)]
     #[error("outer")]

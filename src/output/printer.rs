@@ -164,6 +164,16 @@ impl Printer {
         self.out.write_all(escape(&s.text[at..]).as_bytes())
     }
 
+    /// Columns each highlight adds to a line: the two `**` pairs of plain
+    /// output; none in colour.
+    fn marker_cols(&self) -> usize {
+        if self.color {
+            0
+        } else {
+            4
+        }
+    }
+
     /// One path of `-l`: escaped, a line; raw and NUL-terminated with `-0`.
     fn path_line(&mut self, path: &str, nul: bool) -> io::Result<()> {
         if nul {
@@ -194,7 +204,7 @@ impl Printer {
                 }
             }
             Mode::Json => {
-                for (h, snip) in with_snippets(&r.hits, needles, self.width, &r.scope) {
+                for (h, snip) in with_snippets(&r.hits, needles, (self.width, 0), &r.scope) {
                     writeln!(self.out, "{}", hit_json_with(r, h, snip))?;
                 }
                 if let Some(f) = &r.facets {
@@ -204,7 +214,8 @@ impl Printer {
             }
             Mode::Text => {
                 let width = self.width.saturating_sub(2);
-                for (h, snip) in with_snippets(&r.hits, needles, width, &r.scope) {
+                let markers = self.marker_cols();
+                for (h, snip) in with_snippets(&r.hits, needles, (width, markers), &r.scope) {
                     self.hit(h, needles, snip)?;
                 }
                 if let Some(f) = &r.facets {
@@ -217,7 +228,11 @@ impl Printer {
 
     /// A hit's first two lines: the title (marked), then source, date, path.
     fn hit_header(&mut self, h: &Hit, needles: &[String]) -> io::Result<()> {
-        let title_snip = snippet::make(&h.title, needles, self.width);
+        let title_snip = snippet::fitted(
+            |cols| snippet::make(&h.title, needles, cols),
+            self.width,
+            self.marker_cols(),
+        );
         if self.color {
             write!(self.out, "{TITLE}")?;
         }
@@ -338,13 +353,20 @@ impl Printer {
             st.schema_version, st.analyzer_version, st.dict_hash
         )?;
         writeln!(out, "roots:      {}", escape(&st.roots.join(", ")))?;
-        writeln!(out, "sources ({}):", st.source_count)?;
-        for (s, n) in st.sources.iter().take(15) {
+        let shown = st.sources.len().min(STATS_SOURCES);
+        if st.source_count > shown {
+            writeln!(out, "sources (top {shown} of {}):", st.source_count)?;
+        } else {
+            writeln!(out, "sources ({}):", st.source_count)?;
+        }
+        for (s, n) in st.sources.iter().take(shown) {
             let s = if s.is_empty() { "(none)" } else { s };
             writeln!(out, "  {n:>7}  {}", escape(s))?;
         }
-        writeln!(out, "months:")?;
-        for (m, n) in st.months.iter().take(24) {
+        // Every month: an archive's months are a few dozen lines, and a
+        // cut list would hide the oldest articles without saying so.
+        writeln!(out, "months ({}):", st.months.len())?;
+        for (m, n) in &st.months {
             writeln!(out, "  {n:>7}  {}", escape(m))?;
         }
         writeln!(out, "indicators (distinct values, mentions in articles):")?;
@@ -363,6 +385,9 @@ impl Printer {
         }
     }
 }
+
+/// Sources `stats` lists, the largest first (`--json` has them all).
+const STATS_SOURCES: usize = 15;
 
 /// How `iocs` prints its rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -583,20 +608,24 @@ fn reprints_note(h: &Hit) -> Option<String> {
 /// Hits made into snippets this many at a time (see [`with_snippets`]).
 const SNIPPET_BATCH: usize = 32;
 
-/// Each hit with its snippet, `max_cols` wide, in order. A snippet reads,
+/// Each hit with its snippet, `max_cols` wide counting `marker_cols` for
+/// each highlight, in order. A snippet reads,
 /// cleans and normalizes its article's file (~0.2 ms each, the most of
 /// printing ten hits at a million articles): a batch of hits is made on
 /// every core, then printed, so that `-n 0` still prints as it goes.
 fn with_snippets<'h>(
     hits: &'h [Hit],
     needles: &'h [String],
-    max_cols: usize,
+    (max_cols, marker_cols): (usize, usize),
     scope: &'h Scope,
 ) -> impl Iterator<Item = (&'h Hit, Snippet)> + 'h {
     hits.chunks(SNIPPET_BATCH).flat_map(move |batch| {
         let snips: Vec<Snippet> = batch
             .par_iter()
-            .map(|h| snippet::for_file(&h.path, &h.title, needles, max_cols, scope))
+            .map(|h| {
+                let body = snippet::Prepared::of_file(&h.path, &h.title, scope);
+                snippet::fitted(|c| body.snippet(needles, c), max_cols, marker_cols)
+            })
             .collect();
         batch.iter().zip(snips)
     })

@@ -1,44 +1,20 @@
-//! The query language (README, "Query language"): terms separated by spaces must all
-//! match; `"..."` is a phrase (a string with spaces); `-term` excludes; `OR`
-//! between terms; `title:`, `source:`, `body:` restrict a term to a field,
-//! `url:` searches the article's own URL and `link:` its link targets.
+//! The query language (README, "Query language"): terms separated by spaces (or
+//! `AND`) must all match; `"..."` is a phrase (a string with spaces);
+//! `-term` or `NOT term` excludes; `OR` or `|` between terms; `( … )`
+//! groups, nested as deep as wanted; `title:`, `source:`, `body:` restrict
+//! a term or a group to a field, `url:` searches the article's own URL and
+//! `link:` its link targets. The operators are case-sensitive: lower-case
+//! `and`, `or`, `not` are words.
 //!
 //! Every term, phrase or not, means "this exact string occurs", as
 //! `grep -F -i` would find it; the parser only decides which strings and how
 //! they combine.
 
+use super::fields::{FieldSel, FIELD_NAMES};
+use super::lex::{lex, Lexeme};
 use super::limits::LIMITS;
 use crate::analysis;
 use crate::error::Error;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldSel {
-    /// Title or body.
-    Any,
-    Title,
-    Body,
-    Source,
-    /// A typed indicator filter (`cve:`, `ip:`, `domain:`, `hash:`,
-    /// `email:`): matches the article's extracted indicators, not its text.
-    Ioc(Typed),
-    /// The article's own URL (front matter `url`).
-    Url,
-    /// The targets of the body's links.
-    Link,
-}
-
-/// The kinds of typed indicator filter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Typed {
-    Cve,
-    /// IPv4 or IPv6 address, or a CIDR network.
-    Ip,
-    /// The domain or any subdomain of it.
-    Domain,
-    /// md5, sha1 or sha256.
-    Hash,
-    Email,
-}
 
 /// One string to find.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +33,9 @@ pub struct Clause {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Query {
     pub clauses: Vec<Clause>,
+    /// `-w`: a term's Latin letters and digits at its ends must not
+    /// continue in the text (see [`whole_word_needle`]).
+    pub whole_words: bool,
 }
 
 impl Query {
@@ -79,14 +58,51 @@ impl Query {
             .collect();
         v.sort();
         v.dedup();
+        if self.whole_words {
+            v = v.iter().map(|n| whole_word_needle(n)).collect();
+        }
         v
     }
 }
 
-/// The fields a `name:` prefix can name (the colon rule: anything else with a colon is text).
-pub const FIELD_NAMES: &[&str] = &[
-    "title", "source", "body", "url", "link", "cve", "ip", "domain", "hash", "email",
-];
+/// Marks a highlight needle as whole-word (`-w`): every highlighter takes
+/// its needles as plain strings (terminal, `-C`, `show`, the web page), so
+/// the mode travels with each needle instead of through each of them. A
+/// control character cannot occur in a normalized term.
+const WHOLE_WORD: char = '\u{1}';
+
+/// The needle for `n` that matches only where its Latin letters and digits
+/// at either end do not continue in the text.
+pub fn whole_word_needle(n: &str) -> String {
+    format!("{WHOLE_WORD}{n}")
+}
+
+/// A needle's text, and whether it matches whole words only.
+pub fn split_needle(n: &str) -> (bool, &str) {
+    match n.strip_prefix(WHOLE_WORD) {
+        Some(rest) => (true, rest),
+        None => (false, n),
+    }
+}
+
+/// Whether a term looks like a regular expression (`log4.*`, `\d+`,
+/// `[0-9]`): it is searched literally, and the user should hear so. A
+/// Windows path (`C:\windows`) or a defanged `[.]` is not one.
+fn looks_like_regex(w: &str) -> bool {
+    let b = w.as_bytes();
+    let class = |i: usize| {
+        b.get(i + 4) == Some(&b']') && b[i + 2] == b'-' && b[i + 1].is_ascii_alphanumeric()
+    };
+    (0..b.len()).any(|i| match b[i] {
+        b'.' => matches!(b.get(i + 1), Some(b'*' | b'+')),
+        b'\\' => {
+            matches!(b.get(i + 1), Some(b'd' | b'w' | b's' | b'b'))
+                && !b.get(i + 2).is_some_and(|c| c.is_ascii_alphanumeric())
+        }
+        b'[' => i + 4 < b.len() && class(i),
+        _ => false,
+    })
+}
 
 /// Notes about how the query was read, for stderr: a word that looks like
 /// a field filter (`foo:bar`, letters then a colon) but names no field is
@@ -96,6 +112,12 @@ pub fn notes(input: &str) -> Vec<String> {
     let mut out = Vec::new();
     for w in input.split_whitespace() {
         let w = w.trim_start_matches(['-', '(']).trim_end_matches(')');
+        if looks_like_regex(w) {
+            out.push(format!(
+                "'{w}' was searched as literal text: terms are fixed strings, not regular expressions; for alternatives write a|b or a OR b"
+            ));
+            continue;
+        }
         let Some((name, rest)) = w.split_once(':') else {
             continue;
         };
@@ -113,148 +135,11 @@ pub fn notes(input: &str) -> Vec<String> {
     out
 }
 
-#[derive(Debug, PartialEq, Eq)]
-enum Lexeme {
-    Or,
-    /// `(` opening a group; `-(` excludes the group.
-    Open {
-        negated: bool,
-    },
-    Close,
-    Term {
-        text: String,
-        negated: bool,
-        field: FieldSel,
-    },
-}
-
-fn split_field(word: &str) -> (FieldSel, &str) {
-    for (prefix, sel) in [
-        ("title:", FieldSel::Title),
-        ("body:", FieldSel::Body),
-        ("source:", FieldSel::Source),
-        ("cve:", FieldSel::Ioc(Typed::Cve)),
-        ("ip:", FieldSel::Ioc(Typed::Ip)),
-        ("domain:", FieldSel::Ioc(Typed::Domain)),
-        ("hash:", FieldSel::Ioc(Typed::Hash)),
-        ("email:", FieldSel::Ioc(Typed::Email)),
-        ("url:", FieldSel::Url),
-        ("link:", FieldSel::Link),
-    ] {
-        if word.len() > prefix.len()
-            && word.is_char_boundary(prefix.len())
-            && word[..prefix.len()].eq_ignore_ascii_case(prefix)
-        {
-            return (sel, &word[prefix.len()..]);
-        }
-    }
-    (FieldSel::Any, word)
-}
-
-fn lex(input: &str) -> Vec<Lexeme> {
-    let mut out = Vec::new();
-    let mut depth = 0usize;
-    let chars: Vec<char> = input.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i].is_whitespace() {
-            i += 1;
-            continue;
-        }
-        let mut negated = false;
-        if chars[i] == '-' && i + 1 < chars.len() && !chars[i + 1].is_whitespace() {
-            negated = true;
-            i += 1;
-        }
-        // `(` opens a group when a `)` follows somewhere; else it is text.
-        if chars[i] == '(' && depth == 0 && chars[i + 1..].contains(&')') {
-            out.push(Lexeme::Open { negated });
-            depth += 1;
-            i += 1;
-            continue;
-        }
-        if chars[i] == ')' && depth > 0 {
-            out.push(Lexeme::Close);
-            depth -= 1;
-            i += 1;
-            continue;
-        }
-        // A field prefix, then either a quoted phrase or a bare word.
-        let start = i;
-        while i < chars.len()
-            && !chars[i].is_whitespace()
-            && chars[i] != '"'
-            && !(depth > 0 && chars[i] == ')')
-        {
-            i += 1;
-        }
-        let head: String = chars[start..i].iter().collect();
-        let (mut field, rest) = split_field(&head);
-        let at_quote = i < chars.len() && chars[i] == '"';
-        let probe = format!("{head}x");
-        let bare_prefix = match split_field(&probe) {
-            (f, "x") if at_quote && f != FieldSel::Any => Some(f),
-            _ => None,
-        };
-        if let Some(f) = bare_prefix {
-            field = f;
-        }
-        let text = if at_quote && (head.is_empty() || bare_prefix.is_some()) {
-            // "phrase" (unterminated: to the end)
-            i += 1;
-            let s = i;
-            while i < chars.len() && chars[i] != '"' {
-                i += 1;
-            }
-            let phrase: String = chars[s..i].iter().collect();
-            i += 1;
-            phrase
-        } else if at_quote {
-            // a quote inside a word is literal: `abc"def`
-            let s = start;
-            while i < chars.len() && !chars[i].is_whitespace() {
-                i += 1;
-            }
-            let w: String = chars[s..i].iter().collect();
-            let (_, r) = split_field(&w);
-            r.to_string()
-        } else {
-            rest.to_string()
-        };
-        if !negated && field == FieldSel::Any && text == "OR" && head == "OR" {
-            out.push(Lexeme::Or);
-            continue;
-        }
-        if text.trim().is_empty() {
-            continue;
-        }
-        out.push(Lexeme::Term {
-            text,
-            negated,
-            field,
-        });
-    }
-    out
-}
-
 /// Parses a query string.
 pub fn parse(input: &str) -> Result<Query, Error> {
     LIMITS.check_query(input)?;
-    let mut units = Vec::new();
     let mut lexemes = lex(input).into_iter();
-    while let Some(lx) = lexemes.next() {
-        match lx {
-            Lexeme::Open { negated } => {
-                let inner: Vec<Lexeme> = lexemes
-                    .by_ref()
-                    .take_while(|l| *l != Lexeme::Close)
-                    .collect();
-                units.push(group(inner, negated)?);
-            }
-            Lexeme::Close => {}
-            other => units.push(Unit::Lexeme(other)),
-        }
-    }
+    let units = units(&mut lexemes)?;
     let mut clauses = combine(units)?;
     // `a a` means `a`: a repeated clause would only repeat the work.
     let mut seen = Vec::new();
@@ -274,7 +159,10 @@ pub fn parse(input: &str) -> Result<Query, Error> {
             "the query only excludes (-term); add a term to search for".into(),
         ));
     }
-    Ok(Query { clauses })
+    Ok(Query {
+        clauses,
+        whole_words: false,
+    })
 }
 
 /// A piece of the query between the lexer and the clauses.
@@ -284,10 +172,37 @@ enum Unit {
     Group(Vec<Clause>),
 }
 
+/// The units up to the `)` closing the current group (or the end), groups
+/// inside read whole: `((a))` is `a`. The depth is bounded by the query's
+/// length cap.
+fn units(lexemes: &mut impl Iterator<Item = Lexeme>) -> Result<Vec<Unit>, Error> {
+    let mut out = Vec::new();
+    while let Some(lx) = lexemes.next() {
+        match lx {
+            Lexeme::Open { negated, field } => {
+                let inner = units(lexemes)?;
+                out.push(group(inner, negated, field)?);
+            }
+            Lexeme::Close => break,
+            other => out.push(Unit::Lexeme(other)),
+        }
+    }
+    Ok(out)
+}
+
 /// `( … )`: alternatives (`(a OR b)`) become one clause that can be
 /// excluded or OR-ed further; several terms (`(a b)`) are simply ANDed.
-fn group(inner: Vec<Lexeme>, negated: bool) -> Result<Unit, Error> {
-    let mut clauses = combine(inner.into_iter().map(Unit::Lexeme).collect())?;
+/// A field prefix (`title:(a OR b)`) applies to every term inside that
+/// names no field of its own.
+fn group(inner: Vec<Unit>, negated: bool, field: FieldSel) -> Result<Unit, Error> {
+    let mut clauses = combine(inner)?;
+    if field != FieldSel::Any {
+        for t in clauses.iter_mut().flat_map(|c| c.any_of.iter_mut()) {
+            if t.field == FieldSel::Any {
+                t.field = field;
+            }
+        }
+    }
     match clauses.len() {
         0 => Ok(Unit::Group(Vec::new())),
         1 => {
@@ -370,6 +285,7 @@ fn check_caps(clauses: &[Clause]) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::query::Typed;
 
     fn t(text: &str, field: FieldSel) -> Term {
         Term {
@@ -443,6 +359,82 @@ mod tests {
         assert!(parse("c OR (a b)").is_err());
         // a lone parenthesis is text
         assert_eq!(parse("foo(").unwrap().clauses[0].any_of[0].text, "foo(");
+    }
+
+    #[test]
+    fn operators_as_typed() {
+        let alt = vec![t("log4j", FieldSel::Any), t("log4shell", FieldSel::Any)];
+        for q in ["log4j|log4shell", "log4j | log4shell", "log4j OR log4shell"] {
+            let p = parse(q).unwrap();
+            assert_eq!(p.clauses.len(), 1, "{q}");
+            assert_eq!(p.clauses[0].any_of, alt, "{q}");
+        }
+        let p = parse("LockBit AND 医院").unwrap();
+        assert_eq!(p.clauses.len(), 2);
+        assert_eq!(p.clauses[1].any_of, vec![t("医院", FieldSel::Any)]);
+        let p = parse("LockBit NOT 医院").unwrap();
+        assert!(p.clauses[1].negated);
+        let p = parse("rock and roll or not").unwrap();
+        let words: Vec<&str> = p
+            .clauses
+            .iter()
+            .map(|c| c.any_of[0].text.as_str())
+            .collect();
+        assert_eq!(words, ["rock", "and", "roll", "or", "not"]);
+        // a quoted bar, an empty alternative and a trailing NOT are text
+        assert_eq!(parse(r#""a|b""#).unwrap().clauses[0].any_of[0].text, "a|b");
+        assert_eq!(parse("a||b").unwrap().clauses[0].any_of[0].text, "a||b");
+        assert_eq!(parse("x NOT").unwrap().clauses[1].any_of[0].text, "NOT");
+        let p = parse("-a|b c").unwrap();
+        assert!(p.clauses[0].negated);
+        assert_eq!(p.clauses[0].any_of.len(), 2);
+    }
+
+    #[test]
+    fn nested_groups_and_field_groups() {
+        let plain = parse("漏洞").unwrap();
+        for q in ["(漏洞)", "((漏洞))", "(((漏洞)))", "((( 漏洞 )))"] {
+            assert_eq!(parse(q).unwrap(), plain, "{q}");
+        }
+        let p = parse("title:(漏洞 OR 勒索)").unwrap();
+        assert_eq!(
+            p.clauses[0].any_of,
+            vec![t("漏洞", FieldSel::Title), t("勒索", FieldSel::Title)]
+        );
+        let p = parse("-source:(a OR body:b) ((c OR (d))) e").unwrap();
+        assert!(p.clauses[0].negated);
+        assert_eq!(
+            p.clauses[0].any_of,
+            vec![t("a", FieldSel::Source), t("b", FieldSel::Body)]
+        );
+        assert_eq!(p.clauses[1].any_of.len(), 2);
+        assert_eq!(p.clauses.len(), 3);
+        // unbalanced parentheses stay text
+        assert_eq!(
+            parse("((漏洞)").unwrap().clauses[0].any_of[0].text,
+            "((漏洞)"
+        );
+    }
+
+    #[test]
+    fn regex_looking_terms_get_a_note_and_paths_do_not() {
+        for q in [r"log4.*", r"\d+", r"CVE-\d{4}", "[0-9]", "a.+b"] {
+            assert_eq!(notes(q).len(), 1, "{q}");
+            assert!(notes(q)[0].contains("a|b"), "{q}");
+        }
+        for q in [r"C:\windows\system32", "evil[.]com", "1.2.3.4", "log4j"] {
+            assert!(notes(q).is_empty(), "{q}");
+        }
+    }
+
+    #[test]
+    fn whole_word_needles_carry_their_mode() {
+        let mut q = parse("RCE 漏洞").unwrap();
+        assert!(q.match_terms().iter().all(|n| !split_needle(n).0));
+        q.whole_words = true;
+        let m = q.match_terms();
+        assert!(m.iter().all(|n| split_needle(n).0));
+        assert_eq!(split_needle(&m[0]).1, analysis::normalize("RCE"));
     }
 
     #[test]

@@ -3,8 +3,11 @@
 
 pub mod dates;
 pub mod expand;
+mod fields;
 mod language;
+mod lex;
 pub mod limits;
 
+pub use fields::{split_field, FieldSel, Typed, FIELD_NAMES};
 pub use language::*;
 pub use limits::{Limits, LIMITS};

@@ -219,13 +219,33 @@ pub(crate) fn string_query(
     vocab: Option<&Words>,
     runs: Option<&[&str]>,
     f: &Fields,
-    norm: &str,
+    (norm, whole): (&str, bool),
     field: Field,
 ) -> Result<Box<dyn TQuery>, Error> {
+    if whole {
+        return recall_query(vocab, &whole_word_units(norm), field);
+    }
     if let (Some(runs), Some(ident)) = (runs, ident_field(f, field)) {
         return Ok(Box::new(ListQuery::new(ident, runs.iter().copied())));
     }
     recall_query(vocab, &analysis::query_units(norm), field)
+}
+
+/// The recall units of a string matched as whole words (`-w`): its Latin
+/// and digit words are indexed as whole lowercase tokens, so a word at
+/// either end must be that whole token, not a piece of a longer one
+/// (`rce` is not in `source` or `rces`). A CJK character at an end stays
+/// open: in Chinese every character is a boundary, and a lone one is half
+/// of a bigram.
+fn whole_word_units(norm: &str) -> Vec<QueryUnit> {
+    let mut units = analysis::query_units(norm);
+    for u in &mut units {
+        if u.unit.kind == UnitKind::Word {
+            u.open_left = false;
+            u.open_right = false;
+        }
+    }
+    units
 }
 
 /// The identifier runs a (normalized) string can only occur inside, when it
@@ -465,7 +485,7 @@ fn clause_queries(
     f: &Fields,
     clause: &Clause,
     aliases: impl Fn(usize) -> Vec<String>,
-    (exact, ranks): (bool, bool),
+    (exact, ranks, whole): (bool, bool, bool),
 ) -> Result<Clauses, Error> {
     let mut out: Clauses = Vec::new();
     let mut alternatives: Clauses = Vec::new();
@@ -488,7 +508,7 @@ fn clause_queries(
                 // `writer::finish`): their words come from the term
                 // dictionary.
                 let vocab = vocab.filter(|_| field != f.url && field != f.link);
-                let q = string_query(vocab, runs.as_deref(), f, &norm, field)?;
+                let q = string_query(vocab, runs.as_deref(), f, (&norm, whole), field)?;
                 alternatives.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
             }
         }
@@ -542,7 +562,11 @@ fn filters(searcher: &Searcher, f: &Fields, opts: &Options) -> Result<Clauses, E
     let unscored =
         |q: Box<dyn TQuery>| -> Box<dyn TQuery> { Box::new(ConstScoreQuery::new(q, 0.0)) };
     if !opts.sources.is_empty() {
-        let names = super::sources::resolve(searcher, f, &opts.sources)?;
+        let names = if opts.sources_exact {
+            opts.sources.clone()
+        } else {
+            super::sources::resolve(searcher, f, &opts.sources)?
+        };
         let terms = names
             .iter()
             .map(|s| Term::from_field_text(f.source_exact, s));
@@ -591,7 +615,8 @@ fn all_in_title(
             let norm = analysis::normalize(&term.text);
             if !analysis::query_units(&norm).is_empty() {
                 let runs = ident_runs(vocab, &norm);
-                let q = string_query(vocab, runs.as_deref(), f, &norm, f.title)?;
+                let whole = opts.query.whole_words;
+                let q = string_query(vocab, runs.as_deref(), f, (&norm, whole), f.title)?;
                 alts.push((Occur::Should, q));
             }
             let aliases = expansion
@@ -635,7 +660,7 @@ pub(crate) fn build_query(
             f,
             clause,
             aliases,
-            (opts.exact, opts.ranks()),
+            (opts.exact, opts.ranks(), opts.query.whole_words),
         )?);
     }
     // No words: the filters alone decide (`search --source X --since D`).

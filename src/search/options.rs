@@ -15,6 +15,9 @@ pub struct Options {
     pub limit: Option<usize>,
     pub offset: usize,
     pub sources: Vec<String>,
+    /// `sources` are exact publisher names (the web page's ticks), not
+    /// parts of names as `--source` takes them.
+    pub sources_exact: bool,
     pub since: Option<jiff::civil::Date>,
     pub until: Option<jiff::civil::Date>,
     pub sort: Sort,

@@ -66,10 +66,12 @@ fn count_alone(index_dir: &std::path::Path, opts: &Options, clause: &Clause) -> 
     let one = Options {
         query: Query {
             clauses: vec![clause.clone()],
+            whole_words: opts.query.whole_words,
         },
         limit: Some(0),
         offset: 0,
         sources: opts.sources.clone(),
+        sources_exact: opts.sources_exact,
         since: opts.since,
         until: opts.until,
         sort: Sort::Relevance,

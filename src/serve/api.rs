@@ -18,6 +18,7 @@ use super::error::ApiError;
 use super::params::SearchParams;
 use super::state::{IndexState, View};
 use crate::error::Error;
+use crate::query;
 use crate::search::{self, stats};
 
 /// Columns of a snippet on the page: wider than a terminal line, since the
@@ -109,7 +110,7 @@ fn search_answer(app: &App, p: &SearchParams) -> Result<Arc<str>, ApiError> {
     if let Some(answer) = app.answers.get(&key) {
         return Ok(answer);
     }
-    let value = search_json(&view, &app.bodies, p)?;
+    let value = search_json(&view, &app.bodies, p, &app.index.opened().dir)?;
     let answer: Arc<str> = serde_json::to_string(&value)
         .map_err(|e| ApiError::Internal(Error::Other(e.to_string())))?
         .into();
@@ -119,13 +120,19 @@ fn search_answer(app: &App, p: &SearchParams) -> Result<Arc<str>, ApiError> {
 
 /// One page of hits as JSON: the fields of `search --json` a hit, plus the
 /// title's highlights, the total and the facets of every match.
-fn search_json(view: &View, bodies: &Bodies, p: &SearchParams) -> Result<Value, ApiError> {
+fn search_json(
+    view: &View,
+    bodies: &Bodies,
+    p: &SearchParams,
+    dir: &std::path::Path,
+) -> Result<Value, ApiError> {
     if p.is_empty() {
         return Ok(json!({ "query": "", "total": 0, "hits": [], "facets": null }));
     }
     let opts = p.to_options().map_err(ApiError::Bad)?;
     let r = search::run_with(&view.searcher, &view.fields, view.vocab.as_deref(), &opts)?;
     let needles = &r.match_terms;
+    let zero_hits = zero_hits_json(dir, &opts, r.total)?;
     let hits: Vec<Value> = r
         .hits
         .iter()
@@ -141,10 +148,29 @@ fn search_json(view: &View, bodies: &Bodies, p: &SearchParams) -> Result<Value, 
         "total": r.total,
         "offset": opts.offset,
         "limit": opts.limit,
-        "match_terms": needles,
+        "match_terms": needles.iter().map(|n| query::split_needle(n).1).collect::<Vec<_>>(),
+        "also_searched": r.also_searched,
+        "zero_hits": zero_hits,
         "hits": hits,
         "facets": r.facets,
     }))
+}
+
+/// For a query that found nothing, what the terminal says on stderr: each
+/// term's count alone, and close words for a term that matches nothing
+/// (`search::zero_hit_help`). Empty when there are hits or no words.
+fn zero_hits_json(
+    dir: &std::path::Path,
+    opts: &search::Options,
+    total: u64,
+) -> Result<Vec<Value>, ApiError> {
+    if total > 0 || opts.query.clauses.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(search::zero_hit_help(dir, opts)?
+        .into_iter()
+        .map(|c| json!({ "term": c.term, "hits": c.hits, "suggestions": c.suggestions }))
+        .collect())
 }
 
 pub async fn stats(State(app): State<Shared>) -> Result<Json<Value>, ApiError> {
@@ -164,13 +190,16 @@ pub struct ArticleParams {
     /// The query whose matches are highlighted.
     #[serde(default)]
     pub q: String,
+    /// `1`: the query's whole words only, as `search`'s `word=1`.
+    #[serde(default)]
+    pub word: String,
 }
 
 pub async fn article(
     State(app): State<Shared>,
     Query(p): Query<ArticleParams>,
 ) -> Result<Json<Value>, ApiError> {
-    app.blocking(move |app| article::json(&app.index, &p.path, &p.q))
+    app.blocking(move |app| article::json(&app.index, &p.path, (&p.q, p.word == "1")))
         .await
         .map(Json)
 }

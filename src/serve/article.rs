@@ -33,7 +33,7 @@ pub fn marks(text: &str, needles: &[String]) -> Vec<(usize, usize)> {
 }
 
 /// The article at `path` as JSON, if the index holds it.
-pub fn json(st: &IndexState, path: &str, q: &str) -> Result<Value, ApiError> {
+pub fn json(st: &IndexState, path: &str, (q, word): (&str, bool)) -> Result<Value, ApiError> {
     let not_found = || ApiError::NotFound(format!("no article with path '{path}' in the index"));
     if path.is_empty() {
         return Err(not_found());
@@ -63,7 +63,12 @@ pub fn json(st: &IndexState, path: &str, q: &str) -> Result<Value, ApiError> {
         .unwrap_or_default();
     let art = article::read(&bytes, &stem)
         .map_err(|e| ApiError::NotFound(format!("'{path}' can no longer be read: {e}")))?;
-    let needles = query::parse(q).map(|q| q.match_terms()).unwrap_or_default();
+    let needles = query::parse(q)
+        .map(|mut q| {
+            q.whole_words = word;
+            q.match_terms()
+        })
+        .unwrap_or_default();
     let mut duplicates = Vec::new();
     let key = stored::text(&doc, f.dup_key);
     for a in stored::with_term(s, Term::from_field_text(f.dup_key, &key))? {
@@ -88,6 +93,7 @@ pub fn json(st: &IndexState, path: &str, q: &str) -> Result<Value, ApiError> {
         "url": art.url,
         "body": art.body,
         "highlights": marks(&art.body, &needles),
+        "blocks": super::render::blocks(&art.body, &art.title, &needles),
         "duplicates": duplicates,
         "indicators": indicators,
     }))

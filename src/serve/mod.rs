@@ -24,6 +24,7 @@ mod error;
 mod host;
 mod listen;
 mod params;
+mod render;
 mod state;
 
 use std::net::SocketAddr;

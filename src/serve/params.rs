@@ -36,6 +36,14 @@ pub struct SearchParams {
     pub limit: String,
     #[serde(default)]
     pub offset: String,
+    /// Exact publisher names, as a JSON array (`["a","b, c"]`): what the
+    /// page's source ticks send, so that a name holding a comma, or one
+    /// that is part of another's name, selects that publisher alone.
+    #[serde(default)]
+    pub sources: String,
+    /// `1`/`true`: whole words, as the CLI's `-w`.
+    #[serde(default)]
+    pub word: String,
     /// `1`/`true`: exactly grep's set, as the CLI's `--exact`.
     #[serde(default)]
     pub exact: String,
@@ -73,7 +81,42 @@ fn date(
     read(s).map(Some)
 }
 
+/// A yes/no parameter: `1`/`true` or `0`/`false`/empty.
+fn flag(name: &str, s: &str) -> Result<bool, Error> {
+    match s {
+        "" | "0" | "false" => Ok(false),
+        "1" | "true" => Ok(true),
+        other => Err(bad(format!("{name} must be 1 or 0, not '{other}'"))),
+    }
+}
+
+/// The most exact source names one request may tick.
+const MAX_SOURCES: usize = 100;
+
 impl SearchParams {
+    /// The source filter and whether its names are exact: `sources` (a
+    /// JSON array of exact names) when given, else `source` (parts of
+    /// names, comma-separated, as `--source`).
+    fn sources(&self) -> Result<(Vec<String>, bool), Error> {
+        if !self.sources.trim().is_empty() {
+            let names: Vec<String> = serde_json::from_str(&self.sources).map_err(|_| {
+                bad("sources must be a JSON array of source names, e.g. [\"a\",\"b\"]".into())
+            })?;
+            if names.len() > MAX_SOURCES {
+                return Err(bad(format!("at most {MAX_SOURCES} sources")));
+            }
+            return Ok((names, true));
+        }
+        let parts = self
+            .source
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        Ok((parts, false))
+    }
+
     /// Every parameter trimmed, as the search reads them: the cache key.
     /// Listed field by field (no `..`), so a parameter added later cannot
     /// be left out of the key without a compile error.
@@ -87,6 +130,8 @@ impl SearchParams {
             sort,
             limit,
             offset,
+            sources,
+            word,
             exact,
         } = self;
         SearchParams {
@@ -97,6 +142,8 @@ impl SearchParams {
             sort: t(sort),
             limit: t(limit),
             offset: t(offset),
+            sources: t(sources),
+            word: t(word),
             exact: t(exact),
         }
     }
@@ -104,16 +151,22 @@ impl SearchParams {
     /// Whether the request asks for anything: words or a filter. Without
     /// either the page shows the index overview instead of searching.
     pub fn is_empty(&self) -> bool {
-        [&self.q, &self.source, &self.since, &self.until]
-            .iter()
-            .all(|s| s.trim().is_empty())
+        [
+            &self.q,
+            &self.source,
+            &self.sources,
+            &self.since,
+            &self.until,
+        ]
+        .iter()
+        .all(|s| s.trim().is_empty())
     }
 
     /// The search options, or why the request is refused. Filters without
     /// words are a search, as on the command line: newest first.
     pub fn to_options(&self) -> Result<Options, Error> {
         let text = self.q.trim();
-        let query = if text.is_empty() {
+        let mut query = if text.is_empty() {
             query::Query::default()
         } else {
             query::parse(text)?
@@ -125,22 +178,15 @@ impl SearchParams {
             other => return Err(bad(format!("sort is relevance or date, not '{other}'"))),
         };
         let limit = number("limit", &self.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
-        let exact = match self.exact.as_str() {
-            "" | "0" | "false" => false,
-            "1" | "true" => true,
-            other => return Err(bad(format!("exact must be 1 or 0, not '{other}'"))),
-        };
+        let exact = flag("exact", &self.exact)?;
+        query.whole_words = flag("word", &self.word)?;
+        let (sources, sources_exact) = self.sources()?;
         Ok(Options {
             query,
             limit: Some(limit),
             offset: number("offset", &self.offset, 0, MAX_OFFSET)?,
-            sources: self
-                .source
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect(),
+            sources,
+            sources_exact,
             since: date(&self.since, crate::query::dates::since_date)?,
             until: date(&self.until, crate::query::dates::until_date)?,
             sort,

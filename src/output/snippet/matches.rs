@@ -15,13 +15,29 @@ pub struct Snippet {
 pub fn find_matches(norm: &str, needles: &[String]) -> Vec<(usize, usize, usize)> {
     let mut out = Vec::new();
     for (i, n) in needles.iter().enumerate() {
+        let (whole, n) = crate::query::split_needle(n);
         if n.is_empty() {
             continue;
         }
-        for s in memmem::find_iter(norm.as_bytes(), n.as_bytes()).take(2000) {
+        let found = memmem::find_iter(norm.as_bytes(), n.as_bytes())
+            .filter(|&s| !whole || whole_word_at(norm, n, s))
+            .take(2000);
+        for s in found {
             out.push((s, s + n.len(), i));
         }
     }
     out.sort_unstable();
     out
+}
+
+/// Whether the match of `n` at byte `s` of `norm` is a whole word (`-w`):
+/// a Latin letter or digit at either end of the needle is not continued by
+/// another in the text, as the index's whole-word tokens decide it for
+/// the search.
+fn whole_word_at(norm: &str, n: &str, s: usize) -> bool {
+    use crate::analysis::{class, Class};
+    let is_word = |c: Option<char>| c.is_some_and(|c| class(c) == Class::Word);
+    let left = is_word(n.chars().next()) && is_word(norm[..s].chars().next_back());
+    let right = is_word(n.chars().next_back()) && is_word(norm[s + n.len()..].chars().next());
+    !left && !right
 }

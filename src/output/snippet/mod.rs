@@ -32,6 +32,30 @@ pub fn for_file(
     Prepared::of_file(path, title, scope).snippet(needles, max_cols)
 }
 
+/// The snippet `make(cols)` gives, narrowed until it fits `max_cols`
+/// columns with `marker_cols` more for each highlight: plain output wraps
+/// every match in `**`, which the reader's terminal counts too. At most a
+/// few tries, each narrower by what the last one was too wide.
+pub fn fitted(make: impl Fn(usize) -> Snippet, max_cols: usize, marker_cols: usize) -> Snippet {
+    const MIN_COLS: usize = 20;
+    let mut cols = max_cols;
+    let mut s = make(cols);
+    for _ in 0..4 {
+        let width: usize = s
+            .text
+            .chars()
+            .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
+            .sum::<usize>()
+            + marker_cols * s.highlights.len();
+        if width <= max_cols || cols <= MIN_COLS {
+            break;
+        }
+        cols = cols.saturating_sub(width - max_cols).max(MIN_COLS);
+        s = make(cols);
+    }
+    s
+}
+
 /// An article body ready for snippets: read from its file, cleaned, the
 /// title lines left out, normalized with its offset map. Kept by the web
 /// server for recently shown articles (reading, cleaning and normalizing
