@@ -629,7 +629,10 @@ impl SearchOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum SortArg {
     Relevance,
+    /// Newest first; undated articles last.
     Date,
+    /// Oldest first; undated articles last.
+    DateAsc,
 }
 
 impl From<SortArg> for Sort {
@@ -637,6 +640,7 @@ impl From<SortArg> for Sort {
         match a {
             SortArg::Relevance => Sort::Relevance,
             SortArg::Date => Sort::Date,
+            SortArg::DateAsc => Sort::DateAsc,
         }
     }
 }

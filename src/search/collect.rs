@@ -6,10 +6,9 @@
 use rayon::prelude::*;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::query::Query as TQuery;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
-use super::rank::{ranked, ranked_with};
+use super::rank::{ranked, ranked_with, Ranking};
 use super::search_failed;
 use super::{Hit, Options, Reprint, Sort};
 use crate::error::Error;
@@ -317,7 +316,7 @@ impl SegmentCollector for SegmentDocsChild {
 /// pass ([`top_distinct`]).
 pub(super) fn matches(
     searcher: &Searcher,
-    q: &dyn TQuery,
+    q: &Ranking,
     opts: &Options,
 ) -> Result<(Vec<DocsOfSegment>, Option<Candidates>), Error> {
     match opts.limit.filter(|_| opts.ranks()) {
@@ -327,7 +326,7 @@ pub(super) fn matches(
             Ok((docs, Some(Candidates { n, top })))
         }
         None => Ok((
-            searcher.search(q, &SegmentDocs).map_err(search_failed)?,
+            searcher.search(q.q, &SegmentDocs).map_err(search_failed)?,
             None,
         )),
     }
@@ -352,7 +351,7 @@ fn candidates(want: usize) -> usize {
 /// `first` when it holds enough.
 fn top_distinct(
     searcher: &Searcher,
-    q: &dyn TQuery,
+    q: &Ranking,
     (sort, want, matching): (Sort, usize, usize),
     keys: &DupKeys,
     first: Option<Candidates>,
@@ -382,7 +381,7 @@ fn top_distinct(
 pub(super) fn hits(
     searcher: &Searcher,
     f: &Fields,
-    q: &dyn TQuery,
+    q: &Ranking,
     (matching, first): (usize, Option<Candidates>),
     keys: &DupKeys,
     opts: &Options,
@@ -435,7 +434,12 @@ fn stored_hit(
         score,
         duplicates: Vec::new(),
         reprints: Vec::new(),
+        substance: super::facts::substance(searcher, a),
+        stale: None,
+        via_alias: false,
+        addr: Some(a),
     };
+    hit.stale = super::facts::stale(searcher, a, &hit.path);
     if let Some(groups) = fold.groups() {
         let mut others = paths_with_key(searcher, f, &stored::text(&doc, f.dup_key))?;
         others.retain(|p| p != &hit.path);

@@ -15,6 +15,7 @@
 mod alias;
 mod build;
 mod collect;
+mod facts;
 mod proximity;
 mod rank;
 mod sorted_paths;
@@ -26,6 +27,7 @@ use tantivy::collector::DocSetCollector;
 use tantivy::Searcher;
 
 pub use alias::Expansion;
+pub use facts::Stale;
 pub use sorted_paths::SortedPaths;
 pub use zero::{help as zero_hit_help, TermCount};
 
@@ -39,7 +41,10 @@ use stats::Facets;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sort {
     Relevance,
+    /// Newest first, undated last.
     Date,
+    /// Oldest first, undated last.
+    DateAsc,
 }
 
 pub struct Options {
@@ -96,6 +101,17 @@ pub struct Hit {
     /// The same story reposted by other accounts (same normalized title),
     /// oldest first; empty with `--no-fold`.
     pub reprints: Vec<Reprint>,
+    /// The article has a body of its own (see `rank::SUBSTANCE_CHARS`);
+    /// `false` for a thin page: title only, a saved error page, page UI.
+    pub substance: bool,
+    /// The file is gone or changed since it was indexed.
+    pub stale: Option<Stale>,
+    /// Found only through an alias the query was expanded with, not the
+    /// words as typed.
+    pub via_alias: bool,
+    /// Where the hit is in the index (for the facts read after ranking).
+    #[serde(skip)]
+    addr: Option<tantivy::DocAddress>,
 }
 
 /// One repost of a hit's story.
@@ -134,6 +150,10 @@ impl Hit {
             score,
             duplicates: Vec::new(),
             reprints: Vec::new(),
+            substance: true,
+            stale: None,
+            via_alias: false,
+            addr: None,
         }
     }
 }
@@ -253,7 +273,13 @@ pub fn run_with(
 
     // All matching documents (the total counts articles, not files) and,
     // in the same pass, the first ranking candidates.
-    let (all, first) = collect::matches(searcher, q.as_ref(), opts)?;
+    let title = if opts.ranks() && opts.sort == Sort::Relevance {
+        build::title_holds_all(searcher, vocab, f, opts, &expansion)?
+    } else {
+        None
+    };
+    let ranking = rank::Ranking::new(searcher, q.as_ref(), title)?;
+    let (all, first) = collect::matches(searcher, &ranking, opts)?;
     let matching = collect::count(&all);
     let keys = collect::DupKeys::new(searcher, opts.fold_duplicates)?;
     let total = keys.distinct(&all);
@@ -262,7 +288,10 @@ pub fn run_with(
     } else {
         None
     };
-    let hits = collect::hits(searcher, f, q.as_ref(), (matching, first), &keys, opts)?;
+    let mut hits = collect::hits(searcher, f, &ranking, (matching, first), &keys, opts)?;
+    if !expansion.is_empty() && !hits.is_empty() {
+        mark_alias_only(searcher, f, vocab, opts, &mut hits)?;
+    }
     // `-l --facets`: every path as well as the counts.
     let paths = if !opts.lists_every_path() {
         None
@@ -271,6 +300,25 @@ pub fn run_with(
         Some(SortedPaths::of_segments(searcher, &all, list)?)
     };
     Ok(results(opts, hits, paths, total, facets, expansion))
+}
+
+/// Marks the hits the query as typed does not match: found only through an
+/// alias. The typed query is built and checked against the shown hits only.
+fn mark_alias_only(
+    searcher: &Searcher,
+    f: &schema::Fields,
+    vocab: Option<&Vocabulary>,
+    opts: &Options,
+    hits: &mut [Hit],
+) -> Result<(), Error> {
+    let typed = build::build_query(searcher, vocab, f, opts, &Expansion::default())?;
+    let typed = facts::Typed::new(searcher, typed.as_ref())?;
+    for h in hits.iter_mut() {
+        if let Some(a) = h.addr {
+            h.via_alias = !typed.matches(searcher, a)?;
+        }
+    }
+    Ok(())
 }
 
 /// `-l` without ranking: every matching path, in path order, each file

@@ -97,11 +97,15 @@ fn search_answer(app: &App, p: &SearchParams) -> Result<Arc<str>, ApiError> {
     Ok(answer)
 }
 
-/// One page of hits as JSON: the fields of `search --json` a hit, plus the
-/// title's highlights, the total and the facets of every match.
+/// One page of hits as JSON: the fields of `search --json` a hit (with
+/// `substance`, `via_alias`, `stale`), plus the title's highlights, the
+/// total, the aliases also searched (once, for the page to say) and the
+/// facets of every match.
 fn search_json(view: &View, bodies: &Bodies, p: &SearchParams) -> Result<Value, ApiError> {
     if p.is_empty() {
-        return Ok(json!({ "query": "", "total": 0, "hits": [], "facets": null }));
+        return Ok(
+            json!({ "query": "", "total": 0, "also_searched": [], "hits": [], "facets": null }),
+        );
     }
     let opts = p.to_options().map_err(ApiError::Bad)?;
     let r = search::run_with(&view.searcher, &view.fields, view.vocab.as_deref(), &opts)?;
@@ -122,6 +126,7 @@ fn search_json(view: &View, bodies: &Bodies, p: &SearchParams) -> Result<Value, 
         "offset": opts.offset,
         "limit": opts.limit,
         "match_terms": needles,
+        "also_searched": r.also_searched,
         "hits": hits,
         "facets": r.facets,
     }))
