@@ -301,3 +301,29 @@ fn taiwan_and_hong_kong_terms_meet_the_mainland_terms() {
         );
     }
 }
+
+#[test]
+fn a_thin_page_whose_title_alone_holds_the_words_is_still_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A person remembers the title of a page that saved no body.
+    article(d, "named", "蓝牙耳机固件漏洞通告", "2024-01-01", "");
+    article(
+        d,
+        "a",
+        "外设安全周报",
+        "2024-01-02",
+        &substance("蓝牙耳机与固件漏洞的通告汇总"),
+    );
+    article(
+        d,
+        "b",
+        "无线安全月报",
+        "2024-01-03",
+        &substance("蓝牙耳机固件漏洞的通告"),
+    );
+    let idx = build_index(d);
+    let hits = search_json(&idx.path, &["蓝牙耳机", "固件", "通告", "--exact"]);
+    assert_eq!(names(&hits)[0], "named", "{:?}", names(&hits));
+    assert_eq!(hits[0]["substance"], false);
+}

@@ -413,7 +413,8 @@ mod tests {
         // parse() refuses a term in two groups, so this also checks that.
         let s = Synonyms::parse(BUILTIN, "builtin").unwrap();
         assert!(s.len() >= 300, "{} groups", s.len());
-        assert_eq!(Synonyms::builtin().len(), s.len());
+        // The regional vocabulary adds groups (or joins existing ones).
+        assert!(Synonyms::builtin().len() > s.len());
     }
 
     #[test]

@@ -436,8 +436,11 @@ const WORD_NOT_SEAM: f32 = 4.0;
 
 /// Scoring-only clauses for each Chinese run of 2+ characters of a term:
 /// a constant bonus for the documents whose body (`body_words`) or title
-/// (`title_words`) has a jieba word containing the run. A seam never makes
-/// such a word, so it gets no bonus; recall is untouched.
+/// (`title_words`) has a jieba word that is the run or starts with it
+/// (`护网`, `护网行动`). A seam never makes such a word, so it gets no
+/// bonus; recall is untouched. A word that holds the run elsewhere
+/// (`攻防护网`) gets none either: finding those would walk the whole
+/// dictionary.
 fn word_not_seam(f: &Fields, sel: FieldSel, norm: &str) -> Result<Clauses, Error> {
     let fields = match sel {
         FieldSel::Any => vec![f.body_words, f.title_words],
@@ -451,7 +454,11 @@ fn word_not_seam(f: &Fields, sel: FieldSel, norm: &str) -> Result<Clauses, Error
             continue;
         }
         for &field in &fields {
-            let pattern = format!(".*{}.*", escape(run));
+            // Words starting with the run: a prefix walk of the term
+            // dictionary. `.*run.*` (inside a word anywhere) walks the whole
+            // dictionary: measured 150–300 ms a Chinese query on wechat-10k,
+            // against 10 ms for the whole search without it.
+            let pattern = format!("{}.*", escape(run));
             let q = RegexQuery::from_pattern(&pattern, field)
                 .map_err(|e| Error::Other(format!("search failed: {e}")))?;
             out.push((
