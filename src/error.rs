@@ -204,6 +204,14 @@ pub enum Error {
     Other(String),
 }
 
+impl Error {
+    /// A search tantivy could not run (a damaged index that passed the
+    /// checks, a query it refused).
+    pub fn search_failed(e: tantivy::TantivyError) -> Error {
+        Error::Other(format!("search failed: {e}"))
+    }
+}
+
 /// `; did you mean 'a' or 'b'?`, or nothing without suggestions.
 fn did_you_mean(s: &[String]) -> String {
     if s.is_empty() {

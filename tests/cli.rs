@@ -1,4 +1,4 @@
-//! The command-line contract (DESIGN.md), end to end through the binary, on
+//! The command-line contract, end to end through the binary, on
 //! the project's own `corpus/` (a few example articles; always present).
 
 mod common;
@@ -650,4 +650,24 @@ fn a_closed_pipe_ends_quietly() {
             );
         }
     }
+}
+
+/// The query limits (`query::LIMITS`: 1,000 characters, 16 terms, 200
+/// characters a term) hold at their bound and refuse one more, in one line.
+#[test]
+fn query_limits_hold_at_the_bound_and_refuse_one_more() {
+    let words = |n: usize| (0..n).map(|i| format!("w{i}")).collect::<Vec<_>>();
+    let at = words(16);
+    let at: Vec<&str> = at.iter().map(String::as_str).collect();
+    assert_eq!(search(&at).status.code(), Some(1), "16 terms: searched");
+    let over = words(17);
+    let over: Vec<&str> = over.iter().map(String::as_str).collect();
+    let err = one_line_error(&search(&over), "17 terms");
+    assert!(err.contains("at most 16"), "{err}");
+    let long = "漏".repeat(1000);
+    let err = one_line_error(&search(&[&format!("{long}洞")]), "1,001 characters");
+    assert!(err.contains("at most 1000"), "{err}");
+    let term = "a".repeat(201);
+    let err = one_line_error(&search(&[&term]), "a term of 201 characters");
+    assert!(err.contains("at most 200"), "{err}");
 }

@@ -5,7 +5,7 @@
 //! the YAML a YAML document, fields as the engines' documented examples have
 //! them (`tests/export_golden.rs` checks the writers' details), `_id` the
 //! hash of the article file, a re-export byte for byte the same, and the
-//! refusals and exit codes of DESIGN.md.
+//! refusals and exit codes of the command-line contract.
 
 mod common;
 

@@ -453,66 +453,6 @@ fn real_articles_round_trip_through_ndjson() {
     }
 }
 
-/// Throughput and memory on a real archive; run by hand:
-/// `SECSEARCH_EXPORT_BENCH=/path/to/articles cargo test --test export_golden -- --ignored --nocapture`.
-/// The articles are read one at a time and exported whole (raw file text as
-/// the body), so peak memory must stay near one article, whatever the count.
-#[test]
-#[ignore = "benchmark, run by hand with SECSEARCH_EXPORT_BENCH=DIR (the command itself: bench/EXPORT.md, Measured)"]
-fn measure_export_of_a_real_archive() {
-    let Some(root) = std::env::var_os("SECSEARCH_EXPORT_BENCH").map(PathBuf::from) else {
-        eprintln!("skipped: set SECSEARCH_EXPORT_BENCH to a folder of articles");
-        return;
-    };
-    let hwm = || {
-        read(Path::new("/proc/self/status"))
-            .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:").map(|v| v.trim().to_string()))
-            .unwrap_or_default()
-    };
-    for target in [Target::Quickwit, Target::OpenSearch] {
-        let tmp = tempfile::tempdir().expect("tempdir");
-        let start = std::time::Instant::now();
-        let mut exporter = Exporter::create(target, tmp.path(), INDEX).expect("create");
-        let (mut read_bytes, mut count) = (0u64, 0u64);
-        for entry in walkdir::WalkDir::new(&root)
-            .into_iter()
-            .filter_map(Result::ok)
-        {
-            let Ok(bytes) = fs::read(entry.path()) else {
-                continue;
-            };
-            let Ok(text) = String::from_utf8(bytes) else {
-                continue;
-            };
-            read_bytes += text.len() as u64;
-            count += 1;
-            exporter
-                .write(&ExportDoc {
-                    id: ExportDoc::content_id(text.as_bytes()),
-                    path: entry.path().display().to_string(),
-                    title: text.lines().next().unwrap_or_default().to_string(),
-                    source: "bench".into(),
-                    date: Some(jiff::civil::date(2024, 1, 1)),
-                    url: String::new(),
-                    body: text,
-                    indicators: vec![],
-                })
-                .expect("write");
-        }
-        let summary = exporter.finish().expect("finish");
-        let secs = start.elapsed().as_secs_f64();
-        eprintln!(
-            "{}: {count} articles, {:.1} MB in, {:.1} MB out, {secs:.2} s ({:.0} MB/s), peak RSS so far {}",
-            target.name(),
-            read_bytes as f64 / 1e6,
-            summary.data_bytes as f64 / 1e6,
-            read_bytes as f64 / 1e6 / secs,
-            hwm()
-        );
-    }
-}
-
 /// A stand-in for `curl` / `quickwit` that logs its arguments (and, for
 /// `_bulk` calls, the body it was given) and answers like the engine would.
 #[cfg(unix)]

@@ -37,8 +37,8 @@ fn wechat_boilerplate_matches_no_article_and_stays_out_of_snippets() {
     assert!(hits.len() >= 20);
     for h in &hits {
         let s = h["snippet"].as_str().unwrap_or_default();
-        // Bare URLs are visible text and may be shown (issue #11); how a
-        // snippet shortens them is the snippet's business (issue #14).
+        // Bare URLs are visible text and may be shown; how a
+        // snippet shortens them is the snippet's business.
         for ui in ["微信扫一扫", "预览时标签不可点", "!["] {
             assert!(!s.contains(ui), "snippet shows {ui:?}: {s}");
         }

@@ -1,5 +1,5 @@
-//! Every reproduction of issue #16 ("never delete a user's file, never
-//! hang, never a silent wrong answer"), kept as a test: the binary on real
+//! Hostile input ("never delete a user's file, never hang, never a
+//! silent wrong answer"), every reproduction kept as a test: the binary on real
 //! files, as a hostile user would run it.
 
 mod common;

@@ -1,4 +1,4 @@
-//! Reading what a search found (issue #14, terminal half): `show`, the
+//! Reading what a search found (terminal side): `show`, the
 //! context view (`-C/-A/-B`), `--open`, width-true snippets, filters alone
 //! as a search, `--source` by substring, partial dates — through the binary.
 //!
@@ -361,7 +361,7 @@ fn real_snippets_are_never_wider_than_100_columns_when_piped() {
     assert!(checked > 100, "only {checked} hits checked");
 }
 
-/// Issue #11's snippet half, end to end: a refanged match highlights the
+/// Refanging in snippets, end to end: a refanged match highlights the
 /// defanged text the article shows, and a match inside a long URL shows the
 /// URL cut around it, not whole.
 #[test]

@@ -166,7 +166,7 @@ fn cases() -> Vec<Case> {
         term("ip", "8.8.8.8"),
         term("ip", "192.168."),
         term("ip", ".0.1"),
-        // Indicators: visible text, found as grep finds it (issue #11).
+        // Indicators: visible text, found as grep finds it.
         term("url", "https://github.com/"),
         term("url", "https://www."),
         term("url", "http://"),

@@ -155,7 +155,8 @@ fn filters_sort_and_paging_narrow_the_answer() {
 fn query_limits_are_refused_with_a_reason() {
     let c = TestCorpus::new();
     let s = Server::start(&c.index, &[]);
-    let long = "勒".repeat(600);
+    // One more than the query limits (`query::LIMITS`, the CLI's too).
+    let long = "勒".repeat(1001);
     let many: Vec<String> = (0..40).map(|i| format!("w{i}")).collect();
     let many = many.join(" ");
     for (params, why) in [
@@ -164,7 +165,7 @@ fn query_limits_are_refused_with_a_reason() {
         (vec![("q", "漏洞"), ("offset", "-1")], "offset"),
         (vec![("q", "漏洞"), ("since", "2024-02-30")], "date"),
         (vec![("q", "漏洞"), ("sort", "random")], "sort"),
-        (vec![("q", long.as_str())], "longer"),
+        (vec![("q", long.as_str())], "at most 1000"),
         (vec![("q", many.as_str())], "terms"),
         (vec![("q", "-漏洞")], "excludes"),
     ] {
@@ -435,4 +436,33 @@ fn kept_answers_equal_fresh_ones_and_follow_an_edited_article() {
         "{after}"
     );
     assert_eq!(after, hit(&fresh));
+}
+
+/// The API reads a query within the command line's limits
+/// (`query::LIMITS`): 16 terms are searched, 17 are a 400 naming the cap.
+#[test]
+fn api_query_limits_are_the_command_lines() {
+    let c = TestCorpus::new();
+    let s = Server::start(&c.index, &[]);
+    let words = |n: usize| {
+        (0..n)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (status, r) = get(&s, "/api/search", &[("q", &words(16))]);
+    assert_eq!(status, 200, "{r}");
+    let (status, r) = get(&s, "/api/search", &[("q", &words(17))]);
+    assert_eq!(status, 400, "{r}");
+    assert!(
+        r["error"].as_str().unwrap_or("").contains("at most 16"),
+        "{r}"
+    );
+    let long = format!("{}洞", "漏".repeat(1000));
+    let (status, r) = get(&s, "/api/search", &[("q", &long)]);
+    assert_eq!(status, 400, "{r}");
+    assert!(
+        r["error"].as_str().unwrap_or("").contains("at most 1000"),
+        "{r}"
+    );
 }

@@ -14,7 +14,8 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use secsearch::{article, ioc};
+use secsearch::article;
+use secsearch::ioc::extract as ioc;
 
 /// splitmix64: a fixed, dependency-free generator so the sample is the same
 /// on every run and machine.

@@ -12,8 +12,8 @@
 
 use std::collections::BTreeMap;
 
+use secsearch::index::reprints::Groups;
 use secsearch::index::schema;
-use secsearch::index::writer::reprint::Groups;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
@@ -125,7 +125,7 @@ fn sketch_cost(root: &std::path::Path) -> Result<(), Box<dyn std::error::Error>>
             continue;
         };
         let t = std::time::Instant::now();
-        let sig = secsearch::index::writer::reprint::signature(a.ranking_text());
+        let sig = secsearch::index::reprints::signature(a.ranking_text());
         spent += t.elapsed();
         chars += a.ranking_text().chars().count();
         sketched += usize::from(!sig.is_empty());

@@ -19,7 +19,17 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use super::synonyms::fold;
+use super::normalize::normalize;
+
+/// A term as the synonym groups look it up (`synonyms::fold`: normalised,
+/// white space squeezed), written here because `synonyms` reads this
+/// module's groups and imports point one way.
+fn fold(term: &str) -> String {
+    normalize(term.trim())
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 
 const PHRASES: &str = include_str!("../../data/regional/tw-hk-phrases.txt");
 

@@ -38,11 +38,6 @@ pub const LINK_TOKENIZER: &str = "secsearch_recall_link";
 /// [`ident_runs`].
 pub const IDENT_TOKENIZER: &str = "secsearch_ident";
 
-/// Words longer than this (in bytes) are cut into consecutive chunks: tantivy
-/// drops terms over 65,530 bytes, and hex blobs this long are never searched
-/// for by a person.
-pub(super) const MAX_WORD_BYTES: usize = 240;
-
 /// Which representation a [`FieldTokenizer`] produces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Representation {

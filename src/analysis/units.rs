@@ -4,7 +4,11 @@
 //! query string, and identifier runs (`CVE-2024-3094`, `Log4j2`).
 
 use super::normalize::{class, Class};
-use super::tokenizer::MAX_WORD_BYTES;
+
+/// Words longer than this (in bytes) are cut into consecutive chunks: tantivy
+/// drops terms over 65,530 bytes, and hex blobs this long are never searched
+/// for by a person.
+pub(super) const MAX_WORD_BYTES: usize = 240;
 
 /// One unit of the recall representation.
 #[derive(Debug, Clone, PartialEq, Eq)]

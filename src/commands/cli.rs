@@ -1,5 +1,5 @@
-//! Command-line definitions (clap derive). Names follow DESIGN.md's
-//! contract: extend, never rename.
+//! Command-line definitions (clap derive). Names are a contract with
+//! users and scripts: extend, never rename.
 
 use std::path::PathBuf;
 
@@ -96,7 +96,7 @@ pub enum Command {
     Serve(ServeArgs),
     /// Write the archive for Quickwit or OpenSearch: index config or mapping, NDJSON documents, load script
     #[command(
-        after_help = "Every indexed article becomes one document: path, title, source, date, url, body (the visible\ntext, read from the article file) and indicators; its id is a hash of the file's content, so\nOpenSearch replaces documents when a re-export is loaded (Quickwit appends: clear the index first). DIR is created if missing;\nsecsearch refuses a folder holding files it did not write (an earlier export to the same engine\nis replaced). See bench/EXPORT.md for loading and searching.\n\nExamples:\n  secsearch export --to quickwit ~/export/qw && ~/export/qw/load.sh\n  secsearch export --to opensearch ~/export/os --index-name threat-intel\n  OPENSEARCH_URL=https://host:9200 ~/export/os/load.sh"
+        after_help = "Every indexed article becomes one document: path, title, source, date, url, body (the visible\ntext, read from the article file) and indicators; its id is a hash of the file's content, so\nOpenSearch replaces documents when a re-export is loaded (Quickwit appends: clear the index first). DIR is created if missing;\nsecsearch refuses a folder holding files it did not write (an earlier export to the same engine\nis replaced). See docs/export.md for loading and searching.\n\nExamples:\n  secsearch export --to quickwit ~/export/qw && ~/export/qw/load.sh\n  secsearch export --to opensearch ~/export/os --index-name threat-intel\n  OPENSEARCH_URL=https://host:9200 ~/export/os/load.sh"
     )]
     Export(ExportArgs),
     /// Print a shell completion script
@@ -369,9 +369,11 @@ pub enum ExportTo {
     Opensearch,
 }
 
-impl From<ExportTo> for crate::export::Target {
-    fn from(t: ExportTo) -> Self {
-        match t {
+impl ExportTo {
+    /// The export's own type. (A method, not `From`: an impl for a type of
+    /// a lower module would make that module depend on this one.)
+    pub fn target(self) -> crate::export::Target {
+        match self {
             ExportTo::Quickwit => crate::export::Target::Quickwit,
             ExportTo::Opensearch => crate::export::Target::OpenSearch,
         }
@@ -635,9 +637,11 @@ pub enum SortArg {
     DateAsc,
 }
 
-impl From<SortArg> for Sort {
-    fn from(a: SortArg) -> Sort {
-        match a {
+impl SortArg {
+    /// The search's own type (a method, not `From`, for the reason at
+    /// [`ExportTo::target`]).
+    pub fn sort(self) -> Sort {
+        match self {
             SortArg::Relevance => Sort::Relevance,
             SortArg::Date => Sort::Date,
             SortArg::DateAsc => Sort::DateAsc,
@@ -653,9 +657,11 @@ pub enum ColorArg {
     Never,
 }
 
-impl From<ColorArg> for ColorChoice {
-    fn from(a: ColorArg) -> ColorChoice {
-        match a {
+impl ColorArg {
+    /// The output's own type (a method, not `From`, for the reason at
+    /// [`ExportTo::target`]).
+    pub fn choice(self) -> ColorChoice {
+        match self {
             ColorArg::Auto => ColorChoice::Auto,
             ColorArg::Always => ColorChoice::Always,
             ColorArg::Never => ColorChoice::Never,

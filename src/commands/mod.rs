@@ -23,6 +23,16 @@ pub mod cli;
 mod read;
 pub mod signals;
 
+/// The whole program behind `main`: grep habits checked and rewritten
+/// (see [`cli::check_args`]), the command line parsed, the command run.
+pub fn main(args: Vec<std::ffi::OsString>) -> ExitCode {
+    if let Err(e) = cli::check_args(&args) {
+        messages::error(&e);
+        return ExitCode::Error;
+    }
+    run(<Cli as clap::Parser>::parse_from(cli::rewrite_args(args)))
+}
+
 /// Runs the command and maps its outcome to the exit code, printing an
 /// error as one line on stderr; a closed pipe (`| head`) ends quietly.
 pub fn run(cli: Cli) -> ExitCode {
@@ -191,7 +201,7 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
     let sort = if query.clauses.is_empty() {
         search::Sort::Date
     } else {
-        args.sort.into()
+        args.sort.sort()
     };
     let (since, until) = filter_dates(&args.filters)?;
     let opts = search::Options {
@@ -224,7 +234,7 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
         messages::undated_last(undated);
     }
     read::remember_query(&dir, &words);
-    let mut p = Printer::new(args.color.into());
+    let mut p = Printer::new(args.color.choice());
     p.width = crate::output::snippet_width(args.width);
     match read::context_wanted(&args) {
         Some((before, after)) if mode == Mode::Text => {
@@ -401,7 +411,7 @@ pub(crate) fn serve(args: ServeArgs) -> Outcome {
 pub(crate) fn export(args: ExportArgs) -> Outcome {
     let opts = crate::export::Options {
         index_dir: index_dir(&args.index)?,
-        target: args.to.into(),
+        target: args.to.target(),
         out_dir: args.dir,
         index_name: args.index_name,
     };

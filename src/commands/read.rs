@@ -143,7 +143,7 @@ fn show_needles(args: &ShowArgs) -> Result<Vec<String>, Error> {
 pub(super) fn show(args: ShowArgs) -> Outcome {
     let needles = show_needles(&args)?;
     let view = show::view(&args.path, &needles)?;
-    let color = output::use_color(args.color.into());
+    let color = output::use_color(args.color.choice());
     let text = output::render_article(&view, color, color && hyperlinks()?);
     let pager = if io::stdout().is_terminal() && !args.no_pager {
         program_from_env(&["PAGER"])?.or_else(|| Some(vec!["less".into(), "-R".into()]))

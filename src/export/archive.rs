@@ -27,7 +27,8 @@ use tantivy::columnar::{Column, StrColumn};
 use tantivy::store::StoreReader;
 use tantivy::{DocId, SegmentReader, TantivyDocument};
 
-use super::{ExportDoc, Exporter, Summary, Target};
+use super::doc::ExportDoc;
+use super::exporter::{Exporter, Summary, Target};
 use crate::article;
 use crate::error::{Error, SkipReason};
 use crate::index::schema::{self, name, Fields};

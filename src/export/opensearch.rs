@@ -30,7 +30,7 @@ use std::io::Write;
 use serde::Serialize;
 use serde_json::json;
 
-use super::{date_ymd, write_json_line, ExportDoc};
+use super::doc::{date_ymd, write_json_line, ExportDoc};
 
 pub(super) const MAPPING_FILE: &str = "mapping.json";
 pub(super) const DATA_FILE: &str = "bulk.ndjson";

@@ -29,7 +29,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{date_ymd, write_json_line, ExportDoc};
+use super::doc::{date_ymd, write_json_line, ExportDoc};
 
 pub(super) const CONFIG_FILE: &str = "index-config.yaml";
 pub(super) const DATA_FILE: &str = "docs.ndjson";

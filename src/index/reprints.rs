@@ -28,7 +28,7 @@ const LANE_MASK: u64 = (1 << LANE_BITS) - 1;
 /// Shingle length in characters (letters and digits only).
 const SHINGLE: usize = 5;
 /// Bodies with fewer letters and digits than this get no sketch: short
-/// bodies are mostly shared boilerplate (see README, "Reprints").
+/// bodies are mostly shared boilerplate (docs/ranking.md, "Reprints").
 pub(crate) const MIN_BODY_CHARS: usize = 200;
 /// Lanes that must agree for two bodies to be one story: 51 of 56, an
 /// estimated Jaccard similarity of 0.90 (a lane agrees with probability

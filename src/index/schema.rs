@@ -222,7 +222,7 @@ pub struct Fields {
     pub size: Field,
     pub mtime: Field,
     pub hash: Field,
-    /// Indicators as `kind:value` terms (issue #13).
+    /// Indicators as `kind:value` terms.
     pub ioc: Field,
     /// Query-time boosts from the spec.
     pub boost_title: f32,

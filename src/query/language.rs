@@ -1,4 +1,4 @@
-//! The query language (see DESIGN.md): terms separated by spaces must all
+//! The query language (README, "Query language"): terms separated by spaces must all
 //! match; `"..."` is a phrase (a string with spaces); `-term` excludes; `OR`
 //! between terms; `title:`, `source:`, `body:` restrict a term to a field,
 //! `url:` searches the article's own URL and `link:` its link targets.
@@ -7,6 +7,7 @@
 //! `grep -F -i` would find it; the parser only decides which strings and how
 //! they combine.
 
+use super::limits::LIMITS;
 use crate::analysis;
 use crate::error::Error;
 
@@ -26,7 +27,7 @@ pub enum FieldSel {
     Link,
 }
 
-/// The kinds of typed indicator filter (issue #13).
+/// The kinds of typed indicator filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Typed {
     Cve,
@@ -82,17 +83,7 @@ impl Query {
     }
 }
 
-/// Query caps: a query costs time and memory in proportion to its terms
-/// and their length (each term is a phrase of recall units expanded through
-/// the term dictionary), so any query must stay bounded. Measured before
-/// the caps: 1,000 × `a` took 11.8 s and 625 MB; a 40,000-character
-/// Chinese string 38 s. Real queries are far below: the longest of the
-/// 508 development queries has 77 characters and 4 terms.
-pub const MAX_QUERY_CHARS: usize = 1000;
-pub const MAX_TERMS: usize = 16;
-pub const MAX_TERM_CHARS: usize = 200;
-
-/// The fields a `name:` prefix can name (DESIGN.md's colon rule).
+/// The fields a `name:` prefix can name (the colon rule: anything else with a colon is text).
 pub const FIELD_NAMES: &[&str] = &[
     "title", "source", "body", "url", "link", "cve", "ip", "domain", "hash", "email",
 ];
@@ -248,12 +239,7 @@ fn lex(input: &str) -> Vec<Lexeme> {
 
 /// Parses a query string.
 pub fn parse(input: &str) -> Result<Query, Error> {
-    if input.chars().count() > MAX_QUERY_CHARS {
-        return Err(Error::BadQuery(format!(
-            "{} characters; a query can have at most {MAX_QUERY_CHARS}",
-            input.chars().count()
-        )));
-    }
+    LIMITS.check_query(input)?;
     let mut units = Vec::new();
     let mut lexemes = lex(input).into_iter();
     while let Some(lx) = lexemes.next() {
@@ -373,23 +359,12 @@ fn and_in_or() -> Error {
 }
 
 fn check_caps(clauses: &[Clause]) -> Result<(), Error> {
-    let terms: Vec<&Term> = clauses.iter().flat_map(|c| c.any_of.iter()).collect();
-    if terms.len() > MAX_TERMS {
-        return Err(Error::BadQuery(format!(
-            "{} terms; a query can have at most {MAX_TERMS}",
-            terms.len()
-        )));
-    }
-    if let Some(t) = terms
-        .iter()
-        .find(|t| t.text.chars().count() > MAX_TERM_CHARS)
-    {
-        return Err(Error::BadQuery(format!(
-            "a term of {} characters; a term can have at most {MAX_TERM_CHARS}",
-            t.text.chars().count()
-        )));
-    }
-    Ok(())
+    LIMITS.check_terms(
+        clauses
+            .iter()
+            .flat_map(|c| c.any_of.iter())
+            .map(|t| t.text.as_str()),
+    )
 }
 
 #[cfg(test)]

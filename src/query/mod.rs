@@ -4,5 +4,7 @@
 pub mod dates;
 pub mod expand;
 mod language;
+pub mod limits;
 
 pub use language::*;
+pub use limits::{Limits, LIMITS};

@@ -11,7 +11,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
-use super::Options;
+use super::options::Options;
 use crate::analysis::{self, Class, QueryUnit, UnitKind};
 use crate::error::Error;
 use crate::index::columns;
@@ -375,7 +375,7 @@ fn word_fields(f: &Fields, sel: FieldSel) -> Vec<(Field, f32)> {
 /// and its recall clause already scores by phrase frequency; a Latin word
 /// (`log4j`) is matched as a substring (a constant score), so its
 /// frequency in the body counts through this clause. 0.25: the weight the
-/// jieba words of the body had (best MRR on tests/quality, see README).
+/// jieba words of the body had (best MRR on tests/quality, see docs/ranking.md).
 const BODY_WORD_BOOST: f32 = 0.25;
 
 /// Scoring-only clauses for one normalized term: each of its candidate
@@ -611,7 +611,7 @@ fn all_in_title(
     vocab: Option<&Words>,
     f: &Fields,
     opts: &Options,
-    expansion: &super::Expansion,
+    expansion: &super::alias::Expansion,
 ) -> Result<Option<Box<dyn TQuery>>, Error> {
     let Some(musts) = title_musts(vocab, f, opts, expansion, 2)? else {
         return Ok(None);
@@ -699,7 +699,7 @@ pub(crate) fn build_query(
     vocab: Option<&Vocabulary>,
     f: &Fields,
     opts: &Options,
-    expansion: &super::Expansion,
+    expansion: &super::alias::Expansion,
 ) -> Result<Box<dyn TQuery>, Error> {
     let words = vocab.map(Words::new);
     let vocab = words.as_ref();

@@ -8,9 +8,9 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
+use super::hit::{Hit, Reprint};
+use super::options::{Options, Sort};
 use super::rank::{ranked, ranked_with, Ranking};
-use super::search_failed;
-use super::{Hit, Options, Reprint, Sort};
 use crate::error::Error;
 use crate::index::reprints::Groups;
 use crate::index::schema::{name, Fields};
@@ -326,7 +326,9 @@ pub(super) fn matches(
             Ok((docs, Some(Candidates { n, top })))
         }
         None => Ok((
-            searcher.search(q.q, &SegmentDocs).map_err(search_failed)?,
+            searcher
+                .search(q.q, &SegmentDocs)
+                .map_err(Error::search_failed)?,
             None,
         )),
     }

@@ -7,7 +7,6 @@ use tantivy::query::{EnableScoring, Query as TQuery};
 use tantivy::{DocAddress, DocSet, Searcher};
 
 use super::rank::has_substance;
-use super::search_failed;
 use crate::error::Error;
 use crate::index::schema::name;
 
@@ -75,14 +74,14 @@ impl Typed {
     pub(super) fn new(searcher: &Searcher, q: &dyn TQuery) -> Result<Self, Error> {
         let w = q
             .weight(EnableScoring::disabled_from_searcher(searcher))
-            .map_err(search_failed)?;
+            .map_err(Error::search_failed)?;
         Ok(Typed(w))
     }
 
     /// Whether the typed query matches the document.
     pub(super) fn matches(&self, searcher: &Searcher, a: DocAddress) -> Result<bool, Error> {
         let seg = searcher.segment_reader(a.segment_ord);
-        let mut docs = self.0.scorer(seg, 1.0).map_err(search_failed)?;
+        let mut docs = self.0.scorer(seg, 1.0).map_err(Error::search_failed)?;
         if docs.doc() > a.doc_id {
             return Ok(false);
         }

@@ -11,7 +11,7 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TQue
 use tantivy::schema::Field;
 use tantivy::Term;
 
-use super::Options;
+use super::options::Options;
 use crate::analysis::{self, UnitKind};
 use crate::index::schema::Fields;
 use crate::query::FieldSel;

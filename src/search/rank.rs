@@ -17,7 +17,7 @@ use tantivy::columnar::Column;
 use tantivy::query::{EnableScoring, Query as TQuery, Weight};
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
 
-use super::{search_failed, Sort};
+use super::options::Sort;
 use crate::error::Error;
 use crate::index::schema::name;
 
@@ -102,13 +102,18 @@ impl<'q> Ranking<'q> {
         // page among them is what was meant. Where many titles hold the
         // words (a topic: `护网`, `网安`), substance decides first.
         let named = match &title {
-            Some(t) => searcher.search(t.as_ref(), &Count).map_err(search_failed)? <= TITLE_SCREEN,
+            Some(t) => {
+                searcher
+                    .search(t.as_ref(), &Count)
+                    .map_err(Error::search_failed)?
+                    <= TITLE_SCREEN
+            }
             None => false,
         };
         let title = match title.filter(|_| named) {
             Some(t) => Some(Arc::from(
                 t.weight(EnableScoring::disabled_from_searcher(searcher))
-                    .map_err(search_failed)?,
+                    .map_err(Error::search_failed)?,
             )),
             None => None,
         };
@@ -178,7 +183,7 @@ pub(super) fn ranked_with<C: Collector>(
             });
             let (fruit, top) = searcher
                 .search(r.q, &(also, by_score))
-                .map_err(search_failed)?;
+                .map_err(Error::search_failed)?;
             let top = top.into_iter().map(|((_, s, _, _), a)| (s, a)).collect();
             (fruit, top)
         }
@@ -204,7 +209,7 @@ pub(super) fn ranked_with<C: Collector>(
             });
             let (fruit, top) = searcher
                 .search(r.q, &(also, by_date))
-                .map_err(search_failed)?;
+                .map_err(Error::search_failed)?;
             (fruit, top.into_iter().map(|(_, a)| (0.0, a)).collect())
         }
     })

@@ -82,7 +82,7 @@ pub struct Stats {
     pub analyzer_version: u32,
     pub dict_hash: String,
     pub roots: Vec<String>,
-    /// Indicators by type (issue #13), in `ioc::Kind` order.
+    /// Indicators by type, in `ioc::Kind` order.
     pub indicators: Vec<IocCount>,
 }
 

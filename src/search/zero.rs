@@ -9,7 +9,8 @@
 
 use tantivy::Searcher;
 
-use super::{run, Options, Sort};
+use super::options::{Options, Sort};
+use super::run::run;
 use crate::analysis::Class;
 use crate::error::Error;
 use crate::index::columns;

@@ -35,7 +35,7 @@ use axum::Router;
 use crate::error::Error;
 use crate::output::messages;
 
-pub use params::{MAX_LIMIT, MAX_QUERY_CHARS, MAX_QUERY_TERMS};
+pub use params::MAX_LIMIT;
 
 /// What `secsearch serve` was asked for.
 pub struct Options {

@@ -1,16 +1,13 @@
 //! The query string of `/api/search`, checked and turned into search
 //! options. The web page is reachable by anything on the machine, so every
-//! request is bounded: the query length, its number of terms and the page
-//! size are capped here, before any search runs.
+//! request is bounded: the page size is capped here, the query by the
+//! same [`crate::query::LIMITS`] as on the command line, before any
+//! search runs.
 
 use crate::error::Error;
 use crate::query;
 use crate::search::{Options, Sort};
 
-/// The longest query accepted, in characters.
-pub const MAX_QUERY_CHARS: usize = 512;
-/// The most terms (clauses) a query may have.
-pub const MAX_QUERY_TERMS: usize = 32;
 /// The most hits one page may ask for.
 pub const MAX_LIMIT: usize = 100;
 /// Hits a page when `limit` is not given: the CLI's default.
@@ -89,21 +86,11 @@ impl SearchParams {
     /// words are a search, as on the command line: newest first.
     pub fn to_options(&self) -> Result<Options, Error> {
         let text = self.q.trim();
-        if text.chars().count() > MAX_QUERY_CHARS {
-            return Err(bad(format!(
-                "the query is longer than {MAX_QUERY_CHARS} characters"
-            )));
-        }
         let query = if text.is_empty() {
             query::Query::default()
         } else {
             query::parse(text)?
         };
-        if query.clauses.len() > MAX_QUERY_TERMS {
-            return Err(bad(format!(
-                "the query has more than {MAX_QUERY_TERMS} terms"
-            )));
-        }
         let sort = match self.sort.trim() {
             _ if query.clauses.is_empty() => Sort::Date,
             "" | "relevance" => Sort::Relevance,
@@ -176,11 +163,18 @@ mod tests {
         r.offset = "x".into();
         let e = r.to_options().err().unwrap().to_string();
         assert!(e.contains("offset"), "{e}");
-        assert!(p(&"a".repeat(MAX_QUERY_CHARS + 1)).to_options().is_err());
-        let many = (0..=MAX_QUERY_TERMS)
-            .map(|i| format!("w{i}"))
-            .collect::<Vec<_>>();
-        assert!(p(&many.join(" ")).to_options().is_err());
+        // The query's own bounds are the command line's (`query::LIMITS`).
+        let limits = crate::query::LIMITS;
+        let words = |n: usize| {
+            (0..n)
+                .map(|i| format!("w{i}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert!(p(&words(limits.terms)).to_options().is_ok());
+        assert!(p(&words(limits.terms + 1)).to_options().is_err());
+        let at = "字".repeat(limits.query_chars);
+        assert!(p(&format!("{at}字")).to_options().is_err());
     }
 
     #[test]

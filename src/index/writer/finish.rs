@@ -7,8 +7,8 @@ use std::path::Path;
 use tantivy::schema::TantivyDocument;
 
 use super::open::Session;
+use super::options::{Options, Progress, Summary};
 use super::write::commit_reporting as commit;
-use super::{Options, Progress, Summary};
 use crate::error::Error;
 use crate::index::vocabulary;
 

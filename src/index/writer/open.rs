@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use tantivy::indexer::{IndexWriterOptions, LogMergePolicy};
 
+use super::options::{Options, Progress, Summary};
 use super::queue::Writer;
-use super::{Options, Progress, Summary};
 use crate::analysis::{self, UserDict};
 use crate::error::Error;
 use crate::index::columns;

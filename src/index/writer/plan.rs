@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use super::open::Known;
-use super::{Progress, Summary};
+use super::options::{Progress, Summary};
 use crate::article::walk::{self, FileEntry};
 use crate::error::SkipReason;
 

@@ -12,9 +12,9 @@ use tantivy::schema::TantivyDocument;
 use tantivy::Term;
 
 use super::open::{Known, Session};
+use super::options::{Options, Progress, Summary};
 use super::plan::{Plan, Todo};
 use super::queue::{Backlog, Writer};
-use super::{Options, Progress, Summary};
 use crate::article::walk::FileEntry;
 use crate::article::{self, Article};
 use crate::error::{Error, SkipReason};
@@ -345,7 +345,7 @@ fn to_document(a: &Article, file: &FileFacts, f: &Fields) -> TantivyDocument {
     doc.add_u64(f.size, file.size);
     doc.add_i64(f.mtime, file.mtime);
     doc.add_u64(f.hash, file.hash);
-    // Indicators of what a reader sees (issue #13), and of the link targets
+    // Indicators of what a reader sees, and of the link targets
     // (an analyst's indicator is often only in a link's href).
     let texts = [a.title.as_str(), a.body.as_str()]
         .into_iter()

@@ -1,7 +1,7 @@
 //! What the words around a dotted word say it is. A version number, a
 //! numbered list item or a line of code can look exactly like an IP or a
 //! domain; only the context tells them apart. Each rule here comes from a
-//! false positive measured on the wechat-10k corpus (bench/ioc-precision.md).
+//! false positive measured on the wechat-10k corpus (bench/README.md, indicator precision).
 
 use std::ops::Range;
 

@@ -10,8 +10,8 @@
 use std::ops::Range;
 
 use super::found::Scan;
+use super::indicator::Kind;
 use super::lists::FILE_EXTS;
-use super::Kind;
 
 /// Opening marks that start a quoted name, and the closers that may end it.
 const QUOTES: &[(char, char)] = &[

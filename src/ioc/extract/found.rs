@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::Kind;
+use super::indicator::Kind;
 
 /// One indicator found in the scanned text; `span` is in that text.
 pub(crate) struct Found {

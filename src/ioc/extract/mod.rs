@@ -1,4 +1,4 @@
-//! Indicators of compromise as data (issue #13) and refanging (issue #11).
+//! Indicators of compromise as data, and refanging.
 //!
 //! [`extract`] finds the IPs, domains, URLs, e-mail addresses, hashes,
 //! vulnerability ids (CVE, CNVD, CNNVD), ATT&CK technique ids and suspicious
@@ -32,71 +32,21 @@
 mod context;
 mod files;
 mod found;
+mod indicator;
 mod lists;
 mod refang;
 mod scan;
 
 use std::ops::Range;
 
+pub use indicator::{Indicator, Kind};
 /// For the `url`/`link` index fields: WeChat page links are cut to their
 /// identity there (see `analysis::link_index_form`).
 pub(crate) use lists::host_excluded;
 pub use refang::refang;
 /// For snippets: map a highlight inside a defanged span back to the
-/// original bytes exactly (issue #14/#11 highlight of refanged matches).
+/// original bytes exactly (so a refanged match is highlighted where the reader sees it).
 pub(crate) use refang::refang_mapped;
-
-/// What an indicator is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    Ipv4,
-    Ipv6,
-    Domain,
-    Url,
-    Email,
-    Md5,
-    Sha1,
-    Sha256,
-    Cve,
-    Cnvd,
-    Cnnvd,
-    /// ATT&CK technique or sub-technique id, `T1059` / `T1059.001`.
-    Attack,
-    /// A file name with an executable, script, archive or document extension.
-    File,
-}
-
-impl Kind {
-    /// The stable lowercase name used in JSON/CSV output (`"type"`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Ipv4 => "ipv4",
-            Kind::Ipv6 => "ipv6",
-            Kind::Domain => "domain",
-            Kind::Url => "url",
-            Kind::Email => "email",
-            Kind::Md5 => "md5",
-            Kind::Sha1 => "sha1",
-            Kind::Sha256 => "sha256",
-            Kind::Cve => "cve",
-            Kind::Cnvd => "cnvd",
-            Kind::Cnnvd => "cnnvd",
-            Kind::Attack => "attack",
-            Kind::File => "file",
-        }
-    }
-}
-
-/// One indicator in a text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Indicator {
-    pub kind: Kind,
-    /// Refanged and canonical: lowercase host, e-mail and hash, uppercase
-    /// id prefixes, compressed IPv6; URL paths and file names as written.
-    pub value: String,
-    /// Byte range in the original text, defang markers included.
-    pub span: Range<usize>,
-}
 
 /// Every occurrence of every indicator, in text order (by span start, then
 /// kind). A URL also yields its host as a Domain/Ipv4 with the host's span.

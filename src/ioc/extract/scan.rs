@@ -9,8 +9,8 @@ use std::ops::Range;
 
 use super::context;
 use super::found::{ipv4, Scan};
+use super::indicator::Kind;
 use super::lists::{ext_tlds, host_excluded, not_files, not_hosts, tlds, FILE_EXTS};
-use super::Kind;
 
 /// Runs every pass over `t`.
 /// `defanged(range)` says whether the original of `range` was written

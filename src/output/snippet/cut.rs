@@ -8,7 +8,7 @@ use std::ops::Range;
 use unicode_width::UnicodeWidthChar;
 
 use super::flat::Flat;
-use super::Snippet;
+use super::matches::Snippet;
 
 /// Display columns of one character (0 for controls, which `flat` drops).
 /// Emoji variation selector 16 counts one: it turns a narrow symbol

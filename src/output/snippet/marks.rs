@@ -26,7 +26,7 @@ pub fn marks_normalized(
     needles: &[String],
 ) -> Vec<Range<usize>> {
     let to_orig = |b: usize| map.get(b).copied().unwrap_or(text.len() as u32) as usize;
-    let mut out: Vec<Range<usize>> = super::find_matches(norm, needles)
+    let mut out: Vec<Range<usize>> = super::matches::find_matches(norm, needles)
         .into_iter()
         .map(|(s, e, _)| to_orig(s)..to_orig(e))
         .collect();
@@ -96,7 +96,7 @@ fn defanged_marks(text: &str, needles: &[String]) -> Vec<Range<usize>> {
         let r = extract::refang_mapped(orig);
         let (norm, map) = analysis::normalize_with_map(&r.text);
         let to_plain = |b: usize| map.get(b).copied().unwrap_or(r.text.len() as u32) as usize;
-        for (s, e, _) in super::find_matches(&norm, needles) {
+        for (s, e, _) in super::matches::find_matches(&norm, needles) {
             let o = r.original(to_plain(s)..to_plain(e));
             out.push(span.start + o.start..span.start + o.end);
         }
