@@ -52,6 +52,8 @@ fn search_answers_with_the_json_fields_highlights_and_facets() {
     assert_eq!(status, 200, "{r}");
     // ransom.md and its copy are one article; hostile.md is the other.
     assert_eq!(r["total"], 2, "{r}");
+    // What the query was also searched with, once for the page to say.
+    assert!(r["also_searched"].is_array(), "{r}");
     let hits = r["hits"].as_array().unwrap();
     assert_eq!(hits.len(), 2);
     for h in hits {
@@ -64,6 +66,9 @@ fn search_answers_with_the_json_fields_highlights_and_facets() {
             "score",
             "snippet",
             "duplicates",
+            "substance",
+            "via_alias",
+            "stale",
         ] {
             assert!(h.get(field).is_some(), "{field} missing in {h}");
         }
@@ -138,6 +143,12 @@ fn filters_sort_and_paging_narrow_the_answer() {
         ],
     );
     assert_eq!(r["hits"][0]["date"], "2023-12-01", "{r}");
+    let (_, r) = get(
+        &s,
+        "/api/search",
+        &[("q", "CVE"), ("sort", "date-asc"), ("limit", "1")],
+    );
+    assert_eq!(r["hits"][0]["date"], "2023-12-01", "oldest first: {r}");
 }
 
 #[test]

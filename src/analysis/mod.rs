@@ -9,6 +9,7 @@
 
 pub mod links;
 pub mod normalize;
+mod regional;
 pub mod segment;
 pub mod synonyms;
 pub mod tokenizer;

@@ -49,6 +49,18 @@ impl Article {
         self.ranking_body.as_deref().unwrap_or(&self.body)
     }
 
+    /// How much of the article is its own: the visible characters of the
+    /// ranking text that are not white space. Page UI text (a saved
+    /// verification page's `环境异常 … 去验证`) and related-article lists are
+    /// already out of the ranking text; white space is not counted because
+    /// a Markdown conversion pads a near-empty page with blank lines.
+    pub fn substance_chars(&self) -> u64 {
+        self.ranking_text()
+            .chars()
+            .filter(|c| !c.is_whitespace() && !text::is_invisible(*c))
+            .count() as u64
+    }
+
     /// The body for the two recall fields: the article's own lines (the
     /// ranking text) and the lines of its related-article lists (empty when
     /// it has none; see `related::list_lines`).

@@ -727,7 +727,10 @@ impl SearchOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum SortArg {
     Relevance,
+    /// Newest first; undated articles last.
     Date,
+    /// Oldest first; undated articles last.
+    DateAsc,
 }
 
 impl SortArg {
@@ -737,6 +740,7 @@ impl SortArg {
         match self {
             SortArg::Relevance => Sort::Relevance,
             SortArg::Date => Sort::Date,
+            SortArg::DateAsc => Sort::DateAsc,
         }
     }
 }

@@ -258,7 +258,8 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
         until,
         sort,
         facets: args.facets,
-        fold_duplicates: mode != Mode::Paths && !args.no_fold,
+        // `-c` counts what `-l` lists: files, nothing folded.
+        fold_duplicates: !matches!(mode, Mode::Paths | Mode::Count) && !args.no_fold,
         paths_only: mode == Mode::Paths,
         synonyms: synonyms(args.exact, args.synonyms.as_deref())?,
         exact: args.exact,
@@ -273,8 +274,12 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
     } else if results.total == 0 && (mode == Mode::Text || io::stderr().is_terminal()) {
         messages::zero_hits(&search::zero_hit_help(&dir, &opts)?);
     }
-    if !results.also_searched.is_empty() && mode != Mode::Json {
+    if !results.also_searched.is_empty() {
         messages::also_searched(&results.also_searched);
+    }
+    let undated = results.hits.iter().filter(|h| h.date.is_none()).count();
+    if opts.sort != search::Sort::Relevance && undated > 0 {
+        messages::undated_last(undated);
     }
     read::remember_query(&dir, &words, &results);
     let mut p = Printer::new(args.color.choice());
@@ -288,7 +293,7 @@ pub(crate) fn search(args: SearchArgs) -> Outcome {
     }
     p.flush()?;
     if mode == Mode::Text && io::stdout().is_terminal() {
-        messages::hit_count(results.hits.len(), results.total);
+        messages::hit_count(results.hits.len(), results.total, opts.fold_duplicates);
     }
     Ok(ExitCode::from_hits(results.total > 0))
 }

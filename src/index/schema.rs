@@ -30,6 +30,7 @@ pub mod name {
     pub const TITLE_WORDS: &str = "title_words";
     pub const BODY: &str = "body";
     pub const BODY_IDENT: &str = "body_ident";
+    pub const BODY_WORDS: &str = "body_words";
     pub const RELATED: &str = "related";
     pub const SOURCE: &str = "source";
     pub const SOURCE_EXACT: &str = "source_exact";
@@ -55,6 +56,7 @@ pub mod name {
         TITLE_IDENT,
         TITLE_WORDS,
         BODY,
+        BODY_WORDS,
         BODY_IDENT,
         RELATED,
         SOURCE,
@@ -199,6 +201,8 @@ pub struct Fields {
     /// The body's related-article lists (see `article::related`),
     /// recall representation: found, but scored like a footer.
     pub related: Field,
+    /// Jieba words of the body's own lines, presence only (ranking).
+    pub body_words: Field,
     pub source: Field,
     pub source_exact: Field,
     pub url: Field,
@@ -301,6 +305,7 @@ impl Fields {
             body: f(name::BODY)?,
             body_ident: f(name::BODY_IDENT)?,
             related: f(name::RELATED)?,
+            body_words: f(name::BODY_WORDS)?,
             source: f(name::SOURCE)?,
             source_exact: f(name::SOURCE_EXACT)?,
             url: f(name::URL)?,

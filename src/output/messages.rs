@@ -70,12 +70,23 @@ pub fn no_snippet(path: &str, why: &dyn Display) {
     );
 }
 
-/// The aliases a search added to the query, on stderr when it is a
-/// terminal (a script reading stdout gets them in `--json` instead).
+/// The aliases a search added to the query, once, on stderr, whatever the
+/// output (piped, `-l`, `-c`, `--json`): a count or a list that holds more
+/// than the words typed must say why. Scripts get them in `--json` too.
 pub fn also_searched(aliases: &[String]) {
-    if std::io::stderr().is_terminal() {
-        eprintln!("also searched: {}", aliases.join(", "));
-    }
+    eprintln!(
+        "also searched: {} (--exact: only the words as typed)",
+        safe_line(&aliases.join(", "))
+    );
+}
+
+/// Sorted by date, the hits without a date come last: say so, as they are
+/// out of any date range the reader infers from the list.
+pub fn undated_last(n: usize) {
+    eprintln!(
+        "secsearch: note: {n} undated article{} listed last",
+        if n == 1 { "" } else { "s" }
+    );
 }
 
 /// A search of an index that holds no document (a first run stopped
@@ -361,8 +372,16 @@ impl crate::export::Progress for ExportProgress {
 }
 
 /// The footer of a text search on a terminal.
-pub fn hit_count(shown: usize, total: u64) {
-    eprintln!("{shown} of {total} matching articles");
+/// `folded`: the total counts an article saved or reposted several times
+/// once, so it is named as such (`-c` and `-l` count files).
+pub fn hit_count(shown: usize, total: u64, folded: bool) {
+    if folded {
+        eprintln!(
+            "{shown} of {total} matching articles (copies and reposts folded; -c counts files)"
+        );
+    } else {
+        eprintln!("{shown} of {total} matching files");
+    }
 }
 
 /// `6789.75` → `6,790`: counts and rates for people, not `6788.7504/s`.

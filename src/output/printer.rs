@@ -229,7 +229,7 @@ impl Printer {
     /// A hit's first two lines: the title (marked), then source, date, path.
     fn hit_header(&mut self, h: &Hit, needles: &[String]) -> io::Result<()> {
         let title_snip = snippet::fitted(
-            |cols| snippet::make(&h.title, needles, cols),
+            |cols| snippet::title(&h.title, needles, cols),
             self.width,
             self.marker_cols(),
         );
@@ -265,13 +265,20 @@ impl Printer {
         if let Some(note) = reprints_note(h) {
             self.styled(DIM, &note)?;
         }
+        for mark in hit_marks(h) {
+            write!(self.out, "  ")?;
+            self.styled(DIM, &mark)?;
+        }
         writeln!(self.out)
     }
 
     fn hit(&mut self, h: &Hit, needles: &[String], snip: Snippet) -> io::Result<()> {
         self.hit_header(h, needles)?;
         write!(self.out, "  ")?;
-        if snip.text.is_empty() {
+        if h.stale == Some(crate::search::Stale::Gone) {
+            // No file to read: say so, not that the article is empty.
+            self.styled(DIM, &stale_note(crate::search::Stale::Gone))?;
+        } else if snip.text.is_empty() {
             // Say why there is no snippet: the article has a title and no body.
             self.styled(DIM, "(title only)")?;
         } else {
@@ -605,6 +612,33 @@ fn reprints_note(h: &Hit) -> Option<String> {
     ))
 }
 
+/// What the text output says about a changed or vanished file, with how to
+/// bring the index up to date.
+fn stale_note(s: crate::search::Stale) -> String {
+    let what = match s {
+        crate::search::Stale::Gone => "file gone since indexing",
+        crate::search::Stale::Changed => "file changed since indexing",
+    };
+    format!("({what}; re-index: secsearch index DIR)")
+}
+
+/// The markers after a hit's path: a thin page (no body of its own), found
+/// only through an alias, a file changed since indexing (a vanished one is
+/// said in place of its snippet).
+fn hit_marks(h: &Hit) -> Vec<String> {
+    let mut out = Vec::new();
+    if !h.substance {
+        out.push("(thin: no body of its own)".to_string());
+    }
+    if h.via_alias {
+        out.push("(via alias)".to_string());
+    }
+    if h.stale == Some(crate::search::Stale::Changed) {
+        out.push(stale_note(crate::search::Stale::Changed));
+    }
+    out
+}
+
 /// Hits made into snippets this many at a time (see [`with_snippets`]).
 const SNIPPET_BATCH: usize = 32;
 
@@ -649,6 +683,9 @@ pub fn hit_json_with(r: &Results, h: &Hit, snip: snippet::Snippet) -> serde_json
         "duplicates": h.duplicates,
         "reprints": h.reprints,
         "also_searched": r.also_searched,
+        "substance": h.substance,
+        "via_alias": h.via_alias,
+        "stale": h.stale,
     })
 }
 

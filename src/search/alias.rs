@@ -43,6 +43,11 @@ impl Expansion {
             .map_or(&[], |v| v.as_slice())
     }
 
+    /// Whether no alias was added.
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().flatten().all(Vec::is_empty)
+    }
+
     /// Every alias searched, in query order, each once: what `also
     /// searched:` shows.
     pub fn all(&self) -> Vec<String> {

@@ -6,12 +6,11 @@
 use rayon::prelude::*;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::query::Query as TQuery;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use super::hit::{Hit, Reprint};
 use super::options::{Options, Sort};
-use super::rank::{ranked, ranked_with};
+use super::rank::{ranked, ranked_with, Ranking};
 use crate::error::Error;
 use crate::index::reprints::Groups;
 use crate::index::schema::{name, Fields};
@@ -402,7 +401,7 @@ impl SegmentCollector for SegmentDocsChild {
 /// pass ([`top_distinct`]).
 pub(super) fn matches(
     searcher: &Searcher,
-    q: &dyn TQuery,
+    q: &Ranking,
     opts: &Options,
 ) -> Result<(Vec<DocsOfSegment>, Option<Candidates>), Error> {
     match opts.limit.filter(|_| opts.ranks()) {
@@ -417,7 +416,7 @@ pub(super) fn matches(
         }
         None => Ok((
             searcher
-                .search(q, &SegmentDocs)
+                .search(q.q, &SegmentDocs)
                 .map_err(Error::search_failed)?,
             None,
         )),
@@ -443,7 +442,7 @@ fn candidates(want: usize) -> usize {
 /// `first` when it holds enough.
 fn top_distinct(
     searcher: &Searcher,
-    q: &dyn TQuery,
+    q: &Ranking,
     (sort, want, matching): (Sort, usize, usize),
     keys: &DupKeys,
     first: Option<Candidates>,
@@ -473,7 +472,7 @@ fn top_distinct(
 pub(super) fn hits(
     searcher: &Searcher,
     f: &Fields,
-    q: &dyn TQuery,
+    q: &Ranking,
     (matching, first): (usize, Option<Candidates>),
     keys: &DupKeys,
     opts: &Options,
@@ -526,7 +525,12 @@ fn stored_hit(
         score,
         duplicates: Vec::new(),
         reprints: Vec::new(),
+        substance: super::facts::substance(searcher, a),
+        stale: None,
+        via_alias: false,
+        addr: Some(a),
     };
+    hit.stale = super::facts::stale(searcher, a, &hit.path);
     if let Some(groups) = fold.groups() {
         let mut others = paths_with_key(searcher, f, &stored::text(&doc, f.dup_key))?;
         others.retain(|p| p != &hit.path);

@@ -16,6 +16,17 @@ pub struct Hit {
     /// The same story reposted by other accounts (same normalized title),
     /// oldest first; empty with `--no-fold`.
     pub reprints: Vec<Reprint>,
+    /// The article has a body of its own (see `rank::SUBSTANCE_CHARS`);
+    /// `false` for a thin page: title only, a saved error page, page UI.
+    pub substance: bool,
+    /// The file is gone or changed since it was indexed.
+    pub stale: Option<super::facts::Stale>,
+    /// Found only through an alias the query was expanded with, not the
+    /// words as typed.
+    pub via_alias: bool,
+    /// Where the hit is in the index (for the facts read after ranking).
+    #[serde(skip)]
+    pub(super) addr: Option<tantivy::DocAddress>,
 }
 
 /// One repost of a hit's story.
@@ -54,6 +65,10 @@ impl Hit {
             score,
             duplicates: Vec::new(),
             reprints: Vec::new(),
+            substance: true,
+            stale: None,
+            via_alias: false,
+            addr: None,
         }
     }
 }

@@ -15,6 +15,7 @@
 mod alias;
 mod build;
 mod collect;
+mod facts;
 mod hit;
 mod options;
 mod proximity;
@@ -27,6 +28,7 @@ pub mod stats;
 mod zero;
 
 pub use alias::Expansion;
+pub use facts::Stale;
 pub use hit::{Hit, Reprint};
 pub use options::{Options, Sort};
 pub use results::Results;

@@ -6,7 +6,10 @@ use crate::query::Query;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sort {
     Relevance,
+    /// Newest first, undated last.
     Date,
+    /// Oldest first, undated last.
+    DateAsc,
 }
 
 pub struct Options {

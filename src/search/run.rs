@@ -5,12 +5,12 @@ use tantivy::Searcher;
 
 use super::alias::Expansion;
 use super::hit::Hit;
-use super::options::Options;
+use super::options::{Options, Sort};
 use super::results::Results;
 use super::sorted_paths::SortedPaths;
 use super::stats;
 use super::stats::Facets;
-use super::{build, collect};
+use super::{build, collect, facts, rank};
 use crate::error::Error;
 use crate::index::schema;
 use crate::index::vocabulary::Vocabulary;
@@ -117,7 +117,13 @@ pub fn run_with(
 
     // All matching documents (the total counts articles, not files) and,
     // in the same pass, the first ranking candidates.
-    let (all, first) = collect::matches(searcher, q.as_ref(), opts)?;
+    let title = if opts.ranks() && opts.sort == Sort::Relevance {
+        build::title_holds_all(searcher, vocab, f, opts, &expansion)?
+    } else {
+        None
+    };
+    let ranking = rank::Ranking::new(searcher, q.as_ref(), title)?;
+    let (all, first) = collect::matches(searcher, &ranking, opts)?;
     let matching = collect::count(&all);
     let mut keys = collect::DupKeys::new(searcher, opts.fold_duplicates)?;
     let total = keys.distinct(&all);
@@ -126,7 +132,10 @@ pub fn run_with(
     } else {
         None
     };
-    let hits = collect::hits(searcher, f, q.as_ref(), (matching, first), &keys, opts)?;
+    let mut hits = collect::hits(searcher, f, &ranking, (matching, first), &keys, opts)?;
+    if !expansion.is_empty() && !hits.is_empty() {
+        mark_alias_only(searcher, f, vocab, opts, &mut hits)?;
+    }
     // `-l --facets`: every path as well as the counts.
     let paths = if !opts.lists_every_path() {
         None
@@ -135,6 +144,25 @@ pub fn run_with(
         Some(SortedPaths::of_segments(searcher, &all, list)?)
     };
     Ok(results(opts, hits, paths, total, facets, expansion))
+}
+
+/// Marks the hits the query as typed does not match: found only through an
+/// alias. The typed query is built and checked against the shown hits only.
+fn mark_alias_only(
+    searcher: &Searcher,
+    f: &schema::Fields,
+    vocab: Option<&Vocabulary>,
+    opts: &Options,
+    hits: &mut [Hit],
+) -> Result<(), Error> {
+    let typed = build::build_query(searcher, vocab, f, opts, &Expansion::default())?;
+    let typed = facts::Typed::new(searcher, typed.as_ref())?;
+    for h in hits.iter_mut() {
+        if let Some(a) = h.addr {
+            h.via_alias = !typed.matches(searcher, a)?;
+        }
+    }
+    Ok(())
 }
 
 /// `-l` without ranking: every matching path, in path order, each file

@@ -118,8 +118,10 @@ fn search_answer(app: &App, p: &SearchParams) -> Result<Arc<str>, ApiError> {
     Ok(answer)
 }
 
-/// One page of hits as JSON: the fields of `search --json` a hit, plus the
-/// title's highlights, the total and the facets of every match.
+/// One page of hits as JSON: the fields of `search --json` a hit (with
+/// `substance`, `via_alias`, `stale`), plus the title's highlights, the
+/// total, the aliases also searched (once, for the page to say), the
+/// zero-hit help and the facets of every match.
 fn search_json(
     view: &View,
     bodies: &Bodies,
@@ -127,7 +129,9 @@ fn search_json(
     dir: &std::path::Path,
 ) -> Result<Value, ApiError> {
     if p.is_empty() {
-        return Ok(json!({ "query": "", "total": 0, "hits": [], "facets": null }));
+        return Ok(
+            json!({ "query": "", "total": 0, "also_searched": [], "hits": [], "facets": null }),
+        );
     }
     let opts = p.to_options().map_err(ApiError::Bad)?;
     let r = search::run_with(&view.searcher, &view.fields, view.vocab.as_deref(), &opts)?;

@@ -175,7 +175,12 @@ impl SearchParams {
             _ if query.clauses.is_empty() => Sort::Date,
             "" | "relevance" => Sort::Relevance,
             "date" => Sort::Date,
-            other => return Err(bad(format!("sort is relevance or date, not '{other}'"))),
+            "date-asc" => Sort::DateAsc,
+            other => {
+                return Err(bad(format!(
+                    "sort is relevance, date or date-asc, not '{other}'"
+                )))
+            }
         };
         let limit = number("limit", &self.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
         let exact = flag("exact", &self.exact)?;

@@ -329,11 +329,12 @@ fn to_document(a: &Article, file: &FileFacts, f: &Fields) -> TantivyDocument {
     doc.add_text(f.title_words, &a.title);
     let (own, lists) = a.recall_parts();
     doc.add_text(f.body, own);
+    doc.add_text(f.body_words, own);
     if !lists.is_empty() {
         doc.add_text(f.related, lists);
     }
     doc.add_text(f.body_ident, &a.body);
-    doc.add_u64(f.body_len, a.ranking_text().chars().count() as u64);
+    doc.add_u64(f.body_len, a.substance_chars());
     doc.add_text(f.source, &a.source);
     doc.add_text(f.source_exact, &a.source);
     doc.add_text(f.url, &a.url);

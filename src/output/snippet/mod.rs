@@ -311,3 +311,58 @@ mod tests {
         assert!(s.highlights.is_empty());
     }
 }
+
+/// A title as written, its matches marked: whole when it fits in
+/// `max_cols` columns, else cut at the end (a character boundary) with `…`.
+/// Never a window around the match: the reader must see the title the
+/// article has (`勒索软件凶猛！法国巴黎…`), the one `--json` gives.
+pub fn title(title: &str, needles: &[String], max_cols: usize) -> Snippet {
+    // Line breaks of a multi-line title become spaces (one byte for one,
+    // so the marks stay where they are).
+    let text: String = title
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
+    let marks = marks::marks(&text, needles);
+    let cols = max_cols.max(MIN_COLS);
+    if cut::width(&text) <= cols {
+        let highlights = marks.iter().map(|m| (m.start, m.end)).collect();
+        return Snippet { text, highlights };
+    }
+    let mut used = 1; // the `…`
+    let mut end = 0;
+    for (i, c) in text.char_indices() {
+        used += cut::char_width(c);
+        if used > cols {
+            break;
+        }
+        end = i + c.len_utf8();
+    }
+    let highlights = marks
+        .iter()
+        .filter(|m| m.start < end)
+        .map(|m| (m.start, m.end.min(end)))
+        .collect();
+    let mut text = text[..end].to_string();
+    text.push('…');
+    Snippet { text, highlights }
+}
+
+#[cfg(test)]
+mod title_tests {
+    use super::*;
+
+    #[test]
+    fn a_title_is_whole_when_it_fits_and_cut_with_an_ellipsis_when_not() {
+        let t = "勒索软件凶猛！法国巴黎又一医院暂停运营并转移患者";
+        let s = title(t, &["医院".to_string()], 160);
+        assert_eq!(s.text, t);
+        assert_eq!(s.highlights.len(), 1);
+        let (a, b) = s.highlights[0];
+        assert_eq!(&s.text[a..b], "医院");
+        let cut = title(t, &["勒索".to_string()], 20);
+        assert!(cut.text.starts_with("勒索软件凶猛"), "{}", cut.text);
+        assert!(cut.text.ends_with('…'));
+        assert!(cut::width(&cut.text) <= 20);
+    }
+}

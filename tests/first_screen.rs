@@ -1,0 +1,329 @@
+//! What an analyst sees first, end to end: the binary on small article
+//! folders written here (the project's own text). Thin pages below
+//! articles and marked, words above seams, strict date order, titles as
+//! written, expansion said, files gone or changed since indexing.
+
+mod common;
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use common::{build_index, hit_path, search, search_json, stderr, stdout};
+
+/// Writes `name.md` with a front matter (no date when `date` is empty).
+fn article(dir: &Path, name: &str, title: &str, date: &str, body: &str) {
+    let date = if date.is_empty() {
+        String::new()
+    } else {
+        format!("date: {date}\n")
+    };
+    let text = format!("---\ntitle: {title}\nsource: 测试号\n{date}---\n\n{body}\n");
+    std::fs::write(dir.join(format!("{name}.md")), text).expect("write article");
+}
+
+/// A body of substance (≈ 600 visible characters) mentioning `topic`.
+fn substance(topic: &str) -> String {
+    format!("{topic}。") + &"本文介绍了事件经过、影响范围与处置建议，供防守方参考。".repeat(20)
+}
+
+/// A saved verification page: the title as a heading and page UI text.
+const ERROR_PAGE: &str = "## 环境异常\n\n当前环境异常，完成验证后即可继续访问。\n\n去验证\n";
+
+fn name_of(h: &serde_json::Value) -> String {
+    let p = hit_path(h);
+    let file = p.rsplit('/').next().unwrap_or_default();
+    file.trim_end_matches(".md").to_string()
+}
+
+fn names(hits: &[serde_json::Value]) -> Vec<String> {
+    hits.iter().map(name_of).collect()
+}
+
+/// Thin pages with 护网 in their titles, articles with it in their bodies
+/// as a word, and one with it only across two words (维护|网络).
+fn folder() -> &'static common::BuiltIndex {
+    static CELL: OnceLock<(tempfile::TempDir, common::BuiltIndex)> = OnceLock::new();
+    &CELL
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let d = dir.path();
+            article(d, "thin_title", "护网专题", "2025-09-01", "");
+            article(d, "thin_error", "护网期间通知", "2025-08-01", ERROR_PAGE);
+            article(d, "thin_short", "护网值守安排", "", "值班表见附件。");
+            article(
+                d,
+                "word",
+                "攻防演练周报",
+                "2024-05-01",
+                &substance("今年护网行动中，红队使用了新的钓鱼手法"),
+            );
+            // 护网 only as the seam of 维护|网络, three times.
+            article(
+                d,
+                "seam",
+                "网络运维周报",
+                "2024-06-01",
+                &substance("维护网络安全，维护网络秩序，维护网络环境"),
+            );
+            let idx = build_index(d);
+            (dir, idx)
+        })
+        .1
+}
+
+#[test]
+fn thin_pages_are_found_but_rank_below_every_article_and_are_marked() {
+    let idx = folder();
+    let hits = search_json(&idx.path, &["护网", "--no-fold", "-n", "0"]);
+    let order = names(&hits);
+    assert_eq!(order.len(), 5, "everything is found: {order:?}");
+    let thin: Vec<bool> = hits.iter().map(|h| h["substance"] == false).collect();
+    assert_eq!(
+        thin,
+        [false, false, true, true, true],
+        "articles first, thin pages after, each marked: {order:?}"
+    );
+    for h in &hits {
+        let name = name_of(h);
+        assert_eq!(h["substance"], !name.starts_with("thin"), "{name}");
+    }
+    // The same set as grep's: nothing filtered.
+    let exact = search_json(&idx.path, &["护网", "--exact", "--no-fold", "-n", "0"]);
+    assert_eq!(exact.len(), 5);
+    // The text output marks them.
+    let out = stdout(&search(&idx.path, &["护网", "--no-fold", "-n", "0"]));
+    assert_eq!(
+        out.matches("(thin: no body of its own)").count(),
+        3,
+        "{out}"
+    );
+    assert!(out.contains("(title only)"), "{out}");
+}
+
+#[test]
+fn a_word_ranks_above_a_seam_of_two_words_and_both_are_found() {
+    let idx = folder();
+    let hits = search_json(&idx.path, &["护网", "--no-fold", "-n", "0"]);
+    let order = names(&hits);
+    let pos = |n: &str| order.iter().position(|x| x == n).unwrap();
+    assert!(pos("word") < pos("seam"), "{order:?}");
+    // Without the word bonus the seam article would be first: it holds the
+    // string three times to the other's once.
+    let seam_count = std::fs::read_to_string(idx.root.join("seam.md"))
+        .unwrap()
+        .matches("护网")
+        .count();
+    assert_eq!(seam_count, 3);
+}
+
+#[test]
+fn sort_by_date_is_strict_date_order_with_undated_last_and_said() {
+    let idx = folder();
+    let o = search(
+        &idx.path,
+        &["护网", "--no-fold", "--sort", "date", "--json", "-n", "0"],
+    );
+    let hits: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        names(&hits),
+        ["thin_title", "thin_error", "seam", "word", "thin_short"],
+        "newest first, thin pages in their place, undated last"
+    );
+    assert!(
+        stderr(&o).contains("1 undated article listed last"),
+        "{}",
+        stderr(&o)
+    );
+    let hits = search_json(
+        &idx.path,
+        &["护网", "--no-fold", "--sort", "date-asc", "-n", "0"],
+    );
+    assert_eq!(
+        names(&hits),
+        ["word", "seam", "thin_error", "thin_title", "thin_short"],
+        "oldest first, undated last"
+    );
+}
+
+#[test]
+fn titles_are_shown_whole_and_cut_only_by_the_width_with_an_ellipsis() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let title = "勒索攻击猛烈！某市又一医院暂停门诊并转移病人";
+    article(d, "t", title, "2024-01-01", &substance("医院的勒索事件"));
+    let idx = build_index(d);
+    let wide = stdout(&search(
+        &idx.path,
+        &["医院", "--width", "160", "--color", "never"],
+    ));
+    let first = wide.lines().next().unwrap();
+    assert_eq!(first.replace("**", ""), title, "{wide}");
+    let json = search_json(&idx.path, &["医院"]);
+    assert_eq!(json[0]["title"], title);
+    let narrow = stdout(&search(
+        &idx.path,
+        &["医院", "--width", "20", "--color", "never"],
+    ));
+    let first = narrow.lines().next().unwrap().replace("**", "");
+    assert!(first.starts_with("勒索攻击猛烈"), "{first}");
+    assert!(first.ends_with('…'), "{first}");
+}
+
+#[test]
+fn expansion_is_said_once_in_every_mode_and_count_counts_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    article(
+        d,
+        "zh",
+        "海莲花组织新活动",
+        "2024-01-01",
+        &substance("海莲花"),
+    );
+    article(
+        d,
+        "en",
+        "东南亚APT报告",
+        "2024-01-02",
+        &substance("OceanLotus"),
+    );
+    // The same article saved twice: one story, two files.
+    let body = substance("海莲花的另一次活动，细节如下");
+    article(d, "copy1", "海莲花再现", "2024-02-01", &body);
+    article(d, "copy2", "海莲花再现", "2024-02-01", &body);
+    let idx = build_index(d);
+    for mode in [&["--json"][..], &["-l"], &["-c"], &[]] {
+        let mut args = vec!["海莲花"];
+        args.extend_from_slice(mode);
+        let o = search(&idx.path, &args);
+        let err = stderr(&o);
+        assert_eq!(err.matches("also searched:").count(), 1, "{mode:?}: {err}");
+        assert!(err.contains("OceanLotus"), "{mode:?}: {err}");
+    }
+    let listed = stdout(&search(&idx.path, &["海莲花", "-l"]))
+        .lines()
+        .count();
+    let counted: usize = stdout(&search(&idx.path, &["海莲花", "-c"]))
+        .trim()
+        .parse()
+        .unwrap();
+    assert_eq!(listed, 4);
+    assert_eq!(counted, listed, "-c counts the files -l lists");
+    let hits = search_json(&idx.path, &["海莲花"]);
+    for h in &hits {
+        let alias_only = name_of(h) == "en";
+        assert_eq!(h["via_alias"], alias_only, "{h}");
+    }
+    let text = stdout(&search(&idx.path, &["海莲花"]));
+    assert_eq!(text.matches("(via alias)").count(), 1, "{text}");
+}
+
+#[test]
+fn a_hit_whose_file_is_gone_or_changed_says_so_and_how_to_reindex() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    article(d, "kept", "蓝队值守手册", "2024-01-01", &substance("值守"));
+    article(d, "gone", "蓝队值守总结", "2024-01-02", &substance("值守"));
+    article(
+        d,
+        "edited",
+        "蓝队值守复盘",
+        "2024-01-03",
+        &substance("值守"),
+    );
+    let idx = build_index(d);
+    std::fs::remove_file(d.join("gone.md")).unwrap();
+    let edited = d.join("edited.md");
+    let mut text = std::fs::read_to_string(&edited).unwrap();
+    text.push_str("\n补记：新增一段内容。\n");
+    std::fs::write(&edited, text).unwrap();
+    // Near-identical bodies of one account fold: each file is asked for.
+    let hits = search_json(&idx.path, &["值守", "--no-fold"]);
+    assert_eq!(hits.len(), 3);
+    for h in &hits {
+        let want = match name_of(h).as_str() {
+            "gone" => serde_json::json!("gone"),
+            "edited" => serde_json::json!("changed"),
+            _ => serde_json::Value::Null,
+        };
+        assert_eq!(h["stale"], want, "{h}");
+    }
+    let out = stdout(&search(&idx.path, &["值守", "--no-fold"]));
+    assert!(
+        out.contains("(file gone since indexing; re-index: secsearch index DIR)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("(file changed since indexing; re-index: secsearch index DIR)"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("(title only)"),
+        "a gone file is not an empty article: {out}"
+    );
+}
+
+#[test]
+fn taiwan_and_hong_kong_terms_meet_the_mainland_terms() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    article(
+        d,
+        "tw",
+        "某公司資料外洩事件",
+        "2024-01-01",
+        &substance("駭客入侵伺服器後資料外洩"),
+    );
+    article(
+        d,
+        "cn",
+        "某公司数据泄露事件",
+        "2024-01-02",
+        &substance("黑客入侵服务器后数据泄露"),
+    );
+    let idx = build_index(d);
+    for (q, other) in [
+        ("数据泄露", "tw"),
+        ("資料外洩", "cn"),
+        ("伺服器", "cn"),
+        ("黑客", "tw"),
+    ] {
+        let hits = search_json(&idx.path, &[q, "--no-fold"]);
+        let found = names(&hits);
+        assert!(found.contains(&other.to_string()), "{q}: {found:?}");
+        let exact = names(&search_json(&idx.path, &[q, "--exact", "--no-fold"]));
+        assert!(
+            !exact.contains(&other.to_string()),
+            "{q} --exact is grep's set: {exact:?}"
+        );
+    }
+}
+
+#[test]
+fn a_thin_page_whose_title_alone_holds_the_words_is_still_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A person remembers the title of a page that saved no body.
+    article(d, "named", "蓝牙耳机固件漏洞通告", "2024-01-01", "");
+    article(
+        d,
+        "a",
+        "外设安全周报",
+        "2024-01-02",
+        &substance("蓝牙耳机与固件漏洞的通告汇总"),
+    );
+    article(
+        d,
+        "b",
+        "无线安全月报",
+        "2024-01-03",
+        &substance("蓝牙耳机固件漏洞的通告"),
+    );
+    let idx = build_index(d);
+    let hits = search_json(&idx.path, &["蓝牙耳机", "固件", "通告", "--exact"]);
+    assert_eq!(names(&hits)[0], "named", "{:?}", names(&hits));
+    assert_eq!(hits[0]["substance"], false);
+}
