@@ -822,8 +822,11 @@ fn folded_counts_equal_the_hits_listed() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(total, hits.len().to_string(), "{}", stdout(&listed));
-    assert_eq!(total, "1", "A, B and C are one story through C");
+    // `-c` counts the files `-l` lists; the hits fold them into stories.
+    let files = run(&idx, &["search", "蓝莲花", "-l"]);
+    assert_eq!(total, stdout(&files).lines().count().to_string());
+    assert_eq!(total, "3", "three files");
+    assert_eq!(hits.len(), 1, "A, B and C are one story through C");
     assert!(
         common::hit_path(&hits[0]).ends_with("c.md"),
         "C ranks first"
@@ -835,7 +838,7 @@ fn folded_counts_equal_the_hits_listed() {
 
 /// Two builds of the same real archive (one thread, one segment; two
 /// threads committing every 37 files, many segments): the same folded
-/// counts, each equal to the hits listed.
+/// hits listed, and `-c` the files `-l` lists, in both.
 #[test]
 #[ignore = "needs ../shared/corpus"]
 fn folded_counts_are_the_same_for_two_builds_of_an_archive() {
@@ -857,9 +860,14 @@ fn folded_counts_are_the_same_for_two_builds_of_an_archive() {
             let o = run(idx, &["search", q, "--json", "-n", "0"]);
             stdout(&o).lines().count().to_string()
         };
+        let files = |idx: &Path| {
+            let o = run(idx, &["search", q, "-l"]);
+            stdout(&o).lines().count().to_string()
+        };
+        assert_eq!(listed(&one), listed(&many), "{q}: folded hits, two builds");
         let (c1, c2) = (count(&one, q), count(&many, q));
         assert_eq!(c1, c2, "{q}: two builds");
-        assert_eq!(c1, listed(&one), "{q}: listed");
-        assert_eq!(c2, listed(&many), "{q}: listed, second build");
+        assert_eq!(c1, files(&one), "{q}: -c counts -l's files");
+        assert_eq!(c2, files(&many), "{q}: -c counts -l's files, second build");
     }
 }

@@ -142,14 +142,15 @@ fn a_retitled_repost_folds_by_body_and_another_issue_of_a_series_does_not() {
     );
     let files = stdout(&search(&idx, &["周报", "-n", "0", "-l"]));
     assert_eq!(files.lines().count(), 4, "-l lists every file: {files}");
-    // The count is of articles too (the repost and its original share a
-    // fold key, counted once), and of files without folding.
+    // `-c` counts the files `-l` lists, folded or not; the hits are
+    // articles (the repost and its original share a fold key, shown once).
     let count = |extra: &[&str]| {
         let args: Vec<&str> = ["周报", "-c"].iter().chain(extra).copied().collect();
         stdout(&search(&idx, &args)).trim().to_string()
     };
-    assert_eq!(count(&[]), "3");
+    assert_eq!(count(&[]), "4");
     assert_eq!(count(&["--no-fold"]), "4");
+    assert_eq!(search_json(&idx, &["周报", "-n", "0"]).len(), 3);
 
     // Removing the original leaves the repost on its own.
     std::fs::remove_file(root.join("original.md")).unwrap();
@@ -225,6 +226,7 @@ fn a_series_that_keeps_its_title_is_one_hit_an_issue() {
     );
     let all = search(&idx, &["周报", "-c", "--no-fold"]);
     assert_eq!(stdout(&all).trim(), "4");
-    // Counted as shown: one key, two articles.
-    assert_eq!(stdout(&search(&idx, &["周报", "-c"])).trim(), "2");
+    // Shown as two articles (one key, two issues); `-c` counts the files.
+    assert_eq!(search_json(&idx, &["周报", "-n", "0"]).len(), 2);
+    assert_eq!(stdout(&search(&idx, &["周报", "-c"])).trim(), "4");
 }
