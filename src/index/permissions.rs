@@ -49,7 +49,8 @@ pub fn umask() -> u32 {
         .unwrap_or(0o022)
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
+#[cfg(unix)]
 mod tests {
     use std::os::unix::fs::PermissionsExt;
 

@@ -1,3 +1,5 @@
+// Unit tests, compiled only under #[cfg(test)] (see the `mod tests` line of mod.rs).
+
 use super::syntax::*;
 use super::*;
 
