@@ -463,7 +463,7 @@ fn files_and_count_agree_with_json() {
         let o = common::search(&idx.path, &[q, "-c"]);
         assert_eq!(o.status.code(), Some(0), "search {q} -c");
         let n = common::parse_count(&o);
-        assert_eq!(n, hits.len(), "search {q} -c vs --json -n 0");
+        assert_eq!(n, listed.len(), "search {q} -c counts the files -l lists");
     }
 }
 
