@@ -16,11 +16,13 @@
 //! mainland word too (`資料` folds to 资料, `程式` to 程式), and expanding
 //! `数据` with 资料 would add thousands of unrelated articles.
 
+#[cfg(test)]
 use std::collections::HashSet;
-use std::sync::LazyLock;
 
+#[cfg(test)]
 use super::normalize::normalize;
 
+#[cfg(test)]
 /// A term as the synonym groups look it up (`synonyms::fold`: normalised,
 /// white space squeezed), written here because `synonyms` reads this
 /// module's groups and imports point one way.
@@ -31,12 +33,19 @@ fn fold(term: &str) -> String {
         .join(" ")
 }
 
+#[cfg(test)]
 const PHRASES: &str = include_str!("../../data/regional/tw-hk-phrases.txt");
 
 /// The groups as synonym-file lines (`mainland | regional | …`), terms
 /// folded (the regional ones thereby in simplified characters), made once.
-pub(super) static GROUPS_TEXT: LazyLock<String> = LazyLock::new(|| groups_text(PHRASES));
+/// The groups as the synonym parser reads them, folded ahead of time into
+/// `data/regional/groups.txt`: folding 314 traditional phrases at every
+/// search cost ~4 ms a process (the first traditional-to-simplified
+/// conversion), more than the search itself. A test keeps the file equal
+/// to [`groups_text`] of the phrases (`SECSEARCH_BLESS=1` rewrites it).
+pub(super) const GROUPS_TEXT: &str = include_str!("../../data/regional/groups.txt");
 
+#[cfg(test)]
 fn groups_text(phrases: &str) -> String {
     let mut groups: Vec<Vec<String>> = Vec::new();
     let mut used: HashSet<String> = HashSet::new();
@@ -76,8 +85,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn groups_file_is_the_phrases_folded() {
+        let want = groups_text(PHRASES) + "\n";
+        if std::env::var_os("SECSEARCH_BLESS").is_some() {
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/regional/groups.txt");
+            std::fs::write(path, &want).unwrap();
+            return;
+        }
+        assert!(
+            GROUPS_TEXT == want,
+            "data/regional/groups.txt is stale: SECSEARCH_BLESS=1 cargo test --lib regional"
+        );
+    }
+
+    #[test]
     fn regional_terms_meet_their_mainland_terms() {
-        let text = &*GROUPS_TEXT;
+        let text = GROUPS_TEXT;
         let has = |a: &str, b: &str| {
             let (a, b) = (fold(a), fold(b));
             text.lines()

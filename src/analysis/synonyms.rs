@@ -141,7 +141,7 @@ impl Synonyms {
                 BUILTIN_GROUPS.get_or_init(|| {
                     let mut groups = Groups::parse(text, "builtin").unwrap_or_default();
                     // Regional vocabulary joins the groups it shares a term with.
-                    if let Ok(regional) = Groups::parse(&super::regional::GROUPS_TEXT, "regional") {
+                    if let Ok(regional) = Groups::parse(super::regional::GROUPS_TEXT, "regional") {
                         groups.merge(regional);
                     }
                     groups
