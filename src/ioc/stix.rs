@@ -17,8 +17,6 @@
 //! exporting the same articles twice gives the same bundle, and a platform
 //! that imports both merges them instead of doubling every indicator.
 
-use std::collections::BTreeMap;
-
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -194,51 +192,6 @@ pub(super) fn split<'a>(a: &'a Article, roles: &[Role]) -> (Values<'a>, Values<'
     (objects, cites)
 }
 
-pub fn bundle(articles: &[Article], roles: &[Role]) -> Value {
-    let mut first: BTreeMap<(Kind, &str), Option<jiff::civil::Date>> = BTreeMap::new();
-    let mut reports = Vec::new();
-    for a in articles {
-        let (objects, cites) = split(a, roles);
-        if objects.is_empty() {
-            continue;
-        }
-        for &(k, v) in &objects {
-            let e = first.entry((k, v)).or_insert(a.date);
-            *e = match (*e, a.date) {
-                (Some(x), Some(y)) => Some(x.min(y)),
-                (x, y) => x.or(y),
-            };
-        }
-        reports.push((a, objects, cites));
-    }
-    let mut objects: BTreeMap<String, Value> = BTreeMap::new();
-    for ((k, v), date) in &first {
-        let o = object(*k, v, *date);
-        objects.insert(o["id"].as_str().unwrap_or_default().to_string(), o);
-    }
-    for (a, objs, cites) in &reports {
-        let mut refs: Vec<String> = objs
-            .iter()
-            .map(|(k, v)| {
-                object(*k, v, None)["id"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string()
-            })
-            .collect();
-        refs.sort();
-        refs.dedup();
-        let r = report(a, refs, cites);
-        objects.insert(r["id"].as_str().unwrap_or_default().to_string(), r);
-    }
-    let ids: Vec<&str> = objects.keys().map(String::as_str).collect();
-    json!({
-        "type": "bundle",
-        "id": id("bundle", &ids.join(",")),
-        "objects": objects.into_values().collect::<Vec<_>>(),
-    })
-}
-
 /// The number of reports in a bundle [`bundle`] made.
 pub fn reports(bundle: &Value) -> usize {
     bundle["objects"]
@@ -294,8 +247,8 @@ mod tests {
             ),
             article("k2", &[(Kind::Domain, "evil.com")]),
         ];
-        let b1 = bundle(&a, &[Role::Observable]);
-        let b2 = bundle(&a, &[Role::Observable]);
+        let b1 = crate::ioc::stix_stream::Plan::new(&a, &[Role::Observable]).to_value();
+        let b2 = crate::ioc::stix_stream::Plan::new(&a, &[Role::Observable]).to_value();
         assert_eq!(b1, b2);
         let objs = b1["objects"].as_array().unwrap();
         // one indicator, one vulnerability, two reports

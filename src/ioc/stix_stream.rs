@@ -1,5 +1,5 @@
 //! The STIX bundle written as it is made: the same bytes as
-//! `serde_json::to_vec_pretty(&stix::bundle(articles, roles))`, without
+//! `serde_json::to_vec_pretty(&Plan::to_value())`, without
 //! holding the bundle. The whole bundle as one JSON value took ~200 times
 //! the size of the indicator list in memory (a 19.7 MB list: 3.75 GB, then
 //! an abort); here only the objects' ids are held (to order them and name
@@ -11,6 +11,8 @@ use std::io::{self, Write};
 use crate::ioc::aggregate::Article;
 use crate::ioc::extract::Kind;
 use crate::ioc::roles::Role;
+use serde_json::Value;
+
 use crate::ioc::stix::{id, object, report, split, Values};
 
 /// What an object of the bundle is made from.
@@ -34,7 +36,7 @@ fn object_id(kind: Kind, value: &str) -> String {
 }
 
 impl<'a> Plan<'a> {
-    /// The objects `stix::bundle` makes of `articles`, as ids and sources.
+    /// The objects of the bundle of `articles`, as ids and sources.
     pub fn new(articles: &'a [Article], roles: &[Role]) -> Plan<'a> {
         let mut first: BTreeMap<(Kind, &str), Option<jiff::civil::Date>> = BTreeMap::new();
         let mut reports = Vec::new();
@@ -77,22 +79,41 @@ impl<'a> Plan<'a> {
             .count()
     }
 
-    /// Writes the bundle, pretty-printed, an object at a time.
-    pub fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+    /// The bundle's id: named by every object it holds.
+    fn bundle_id(&self) -> String {
         let ids: Vec<&str> = self.objects.keys().map(String::as_str).collect();
-        let bundle_id = serde_json::to_string(&id("bundle", &ids.join(",")))?;
+        id("bundle", &ids.join(","))
+    }
+
+    /// The objects, made one at a time, in the bundle's order.
+    fn values(&self) -> impl Iterator<Item = Value> + '_ {
+        self.objects.values().map(|source| match source {
+            Source::Indicator(k, v, date) => object(*k, v, *date),
+            Source::Report(a, objs, cites) => {
+                let mut refs: Vec<String> = objs.iter().map(|(k, v)| object_id(*k, v)).collect();
+                refs.sort();
+                refs.dedup();
+                report(a, refs, cites)
+            }
+        })
+    }
+
+    /// The whole bundle as one value (tests and small exports: it holds
+    /// every object at once).
+    pub fn to_value(&self) -> Value {
+        serde_json::json!({
+            "type": "bundle",
+            "id": self.bundle_id(),
+            "objects": self.values().collect::<Vec<_>>(),
+        })
+    }
+
+    /// Writes the bundle, pretty-printed, an object at a time: the bytes of
+    /// `serde_json::to_vec_pretty(&self.to_value())`.
+    pub fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        let bundle_id = serde_json::to_string(&self.bundle_id())?;
         write!(out, "{{\n  \"id\": {bundle_id},\n  \"objects\": [")?;
-        for (n, source) in self.objects.values().enumerate() {
-            let value = match source {
-                Source::Indicator(k, v, date) => object(*k, v, *date),
-                Source::Report(a, objs, cites) => {
-                    let mut refs: Vec<String> =
-                        objs.iter().map(|(k, v)| object_id(*k, v)).collect();
-                    refs.sort();
-                    refs.dedup();
-                    report(a, refs, cites)
-                }
-            };
+        for (n, value) in self.values().enumerate() {
             out.write_all(if n == 0 { b"\n" } else { b",\n" })?;
             let text = serde_json::to_string_pretty(&value)?;
             for (j, line) in text.lines().enumerate() {
@@ -132,9 +153,8 @@ mod tests {
         }
     }
 
-    /// Byte for byte what the bundle value pretty-prints to: whoever
-    /// changes what goes into `stix::bundle` sees here that the streamed
-    /// writer must follow.
+    /// Byte for byte what the bundle value pretty-prints to: the streamed
+    /// writer and the value are made from the same objects.
     #[test]
     fn the_streamed_bundle_is_the_bundle_byte_for_byte() {
         let d = |m| Some(jiff::civil::date(2024, m, 1));
@@ -170,7 +190,7 @@ mod tests {
         let all = [Role::Observable, Role::Reference, Role::Benign];
         for roles in [&[Role::Observable][..], &all[..]] {
             for articles in &sets {
-                let v = crate::ioc::stix::bundle(articles, roles);
+                let v = Plan::new(articles, roles).to_value();
                 let want = serde_json::to_vec_pretty(&v).unwrap();
                 let plan = Plan::new(articles, roles);
                 let mut got = Vec::new();
