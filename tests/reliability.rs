@@ -49,18 +49,7 @@ fn s(p: &Path) -> &str {
 
 /// GET with query parameters and a bounded wait: (status, body text).
 fn get(srv: &Server, path: &str, params: &[(&str, &str)]) -> (u16, String) {
-    let agent = ureq::AgentBuilder::new().timeout(BOUND).build();
-    let mut req = agent.get(&srv.url(path));
-    for (k, v) in params {
-        req = req.query(k, v);
-    }
-    let resp = match req.call() {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("GET {path}: {e}"),
-    };
-    let status = resp.status();
-    (status, resp.into_string().expect("body"))
+    srv.get_text(path, params, BOUND)
 }
 
 fn json(body: &str) -> Value {

@@ -12,17 +12,7 @@ use serde_json::Value;
 
 /// GET with query parameters: (status, JSON body).
 fn get(s: &Server, path: &str, params: &[(&str, &str)]) -> (u16, Value) {
-    let mut req = ureq::get(&s.url(path));
-    for (k, v) in params {
-        req = req.query(k, v);
-    }
-    let resp = match req.call() {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("GET {path}: {e}"),
-    };
-    let status = resp.status();
-    let body = resp.into_string().expect("body");
+    let (status, body) = s.get_text(path, params, std::time::Duration::from_secs(60));
     let json = serde_json::from_str(&body).unwrap_or(Value::String(body));
     (status, json)
 }

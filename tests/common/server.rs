@@ -145,6 +145,24 @@ impl Server {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
+
+    /// GET `path` with query parameters, waiting at most `wait`: the
+    /// status and the body text (an error status is an answer too).
+    #[allow(dead_code)] // not every test file that shares this module calls it
+    pub fn get_text(&self, path: &str, params: &[(&str, &str)], wait: Duration) -> (u16, String) {
+        let agent = ureq::AgentBuilder::new().timeout(wait).build();
+        let mut req = agent.get(&self.url(path));
+        for (k, v) in params {
+            req = req.query(k, v);
+        }
+        let resp = match req.call() {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("GET {path}: {e}"),
+        };
+        let status = resp.status();
+        (status, resp.into_string().expect("body"))
+    }
 }
 
 impl Drop for Server {
