@@ -9,8 +9,13 @@ puts every known-item query in one of two buckets:
   shared  every query word is in the target's title and in other titles
           too (issues of a series, `网络 攻击`): the query cannot tell them
           apart by title;
-  body    at least one query word occurs only in the target's body: a body
-          word must decide.
+  body    at least one query word occurs only in the target's body. Split
+          by whether that word decides:
+    decides   the target is the only article whose title holds the query's
+              title words and whose text (title and file) holds the rest:
+              the body word singles it out;
+    open      k > 1 articles qualify the same way (`发布 来源`: 159): the query
+              cannot tell them apart; k is listed with each miss.
 
 and prints success@1, success@10 and MRR@10 of each, with the misses.
 
@@ -53,6 +58,32 @@ def title_of(path: str) -> str:
     return ""
 
 
+def all_docs(root: str) -> list[tuple[str, str, str]]:
+    """(path, folded title, folded file text) of every article under root."""
+    out = []
+    for d, _, files in os.walk(root):
+        for f in files:
+            if f.endswith((".md", ".markdown", ".txt")):
+                p = os.path.join(d, f)
+                try:
+                    with open(p, encoding="utf-8", errors="replace") as fh:
+                        text = fh.read()
+                except OSError:
+                    continue
+                out.append((os.path.relpath(p, root), fold(title_of(p)), fold(text)))
+    return out
+
+
+def qualifying(query: str, title: str, docs: list[tuple[str, str, str]]) -> int:
+    """How many articles hold the query's words the way the target does: the
+    words of the target's title in their title, the others anywhere."""
+    t = fold(title)
+    words = [fold(w) for w in query.split()]
+    in_title = [w for w in words if w in t]
+    rest = [w for w in words if w not in t]
+    return sum(1 for _, dt, text in docs if all(w in dt for w in in_title) and all(w in text for w in rest))
+
+
 def all_titles(root: str) -> set[str]:
     out = set()
     for d, _, files in os.walk(root):
@@ -76,12 +107,12 @@ def bucket(query: str, title: str, titles: set[str]) -> str:
 
 def report(rows: list[dict], label: str) -> str:
     if not rows:
-        return f"{label:6} n=0"
+        return f"{label:9} n=  0"
     n = len(rows)
     s1 = sum(r["rank"] == 1 for r in rows) / n
     s10 = sum(1 <= (r["rank"] or 0) <= 10 for r in rows) / n
     mrr = sum(1 / r["rank"] for r in rows if r["rank"]) / n
-    return f"{label:6} n={n:3d}  S@1 {s1:.3f}  S@10 {s10:.3f}  MRR@10 {mrr:.3f}"
+    return f"{label:9} n={n:3d}  S@1 {s1:.3f}  S@10 {s10:.3f}  MRR@10 {mrr:.3f}"
 
 
 def main() -> None:
@@ -96,17 +127,25 @@ def main() -> None:
     if not rows:
         sys.exit("no known-item rows: run run.py with --json (and --classes known_item)")
     titles = all_titles(a.root)
-    by: dict[str, list[dict]] = {"title": [], "shared": [], "body": []}
+    docs = all_docs(a.root)
+    names = ("title", "shared", "body", "  decides", "  open")
+    by: dict[str, list[dict]] = {n: [] for n in names}
     for r in rows:
-        by[bucket(r["query"], title_of(os.path.join(a.root, r["target"])), titles)].append(r)
-    for name in ("title", "shared", "body"):
+        title = title_of(os.path.join(a.root, r["target"]))
+        b = bucket(r["query"], title, titles)
+        by[b].append(r)
+        if b == "body":
+            r["k"] = qualifying(r["query"], title, docs)
+            by["  decides" if r["k"] == 1 else "  open"].append(r)
+    for name in names:
         print(report(by[name], name))
     print(report(rows, "all"))
     if a.verbose:
         for name in ("title", "shared", "body"):
             for r in by[name]:
                 if r["rank"] != 1:
-                    print(f"  {name} {r['query']!r}: rank {r['rank']}  {r['target']}")
+                    k = f" k={r['k']}" if "k" in r else ""
+                    print(f"  {name}{k} {r['query']!r}: rank {r['rank']}  {r['target']}")
 
 
 if __name__ == "__main__":
