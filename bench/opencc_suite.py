@@ -1,6 +1,5 @@
 #!/usr/bin/env python3
-"""OpenCC's own conversion test suite through secsearch's folding (issue 26
-point 7).
+"""OpenCC's own conversion test suite through secsearch's folding.
 
 For every case of OpenCC's test/testcases/testcases.json that has an expected
 output for one of the configs t2s, tw2s, tw2sp, hk2s (traditional, Taiwan,

@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 """Generates data/regional/tw-hk-phrases.txt: Taiwan and Hong Kong IT and
 security vocabulary with its mainland term (資訊安全 -> 信息安全, 伺服器 ->
-服务器, 駭客 -> 黑客), for phrase-level folding or synonym groups (issue 26
-point 7).
+服务器, 駭客 -> 黑客), for synonym groups.
 
 secsearch already folds traditional characters to simplified ones with
 zhconv (`勒索軟體` -> `勒索软件`); this file covers what character folding
@@ -116,7 +115,7 @@ SECURITY_SEED = [
     ("資安業者", "安全厂商"), ("資安研究人員", "安全研究人员"),
 ]
 
-# 25 common terms (the 10 of issue 26 first) for --check.
+# 25 common terms for --check and bench/regional_terms.py.
 COMMON = [
     ("資安", "信息安全"), ("駭客", "黑客"), ("資料外洩", "数据泄露"), ("零時差", "零日"),
     ("伺服器", "服务器"), ("記憶體", "内存"), ("網域", "域名"), ("程式", "程序"),

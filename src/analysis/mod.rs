@@ -5,7 +5,8 @@
 //! bigrams, whole words, every visible character) that makes phrase queries
 //! behave like `grep -F -i`; [`segment`] gives jieba's words for ranking;
 //! [`links`] is how URLs are indexed; [`tokenizer`] registers these as
-//! tantivy tokenizers; [`synonyms`] holds the alias groups.
+//! tantivy tokenizers; [`synonyms`] holds the alias groups; `variants`
+//! completes zhconv's traditional-to-simplified folding with OpenCC's tables.
 
 pub mod links;
 pub mod normalize;
@@ -14,6 +15,7 @@ pub mod segment;
 pub mod synonyms;
 pub mod tokenizer;
 pub mod units;
+mod variants;
 
 #[cfg(test)]
 mod tests;

@@ -194,9 +194,10 @@ pub fn is_hant(c: char) -> bool {
 /// Only CJK runs are converted (punctuation such as 「」 stays as written),
 /// and only runs with a traditional-only character, so simplified text —
 /// nearly all of it — keeps grep's semantics to the byte. The same rule
-/// applies to query strings.
+/// applies to query strings. What zhconv leaves traditional (regional
+/// variant characters) OpenCC's tables then convert (`super::variants`).
 pub(super) fn to_simplified(run: &str) -> String {
-    zhconv::zhconv(run, zhconv::Variant::ZhCN)
+    super::variants::fold_variants(&zhconv::zhconv(run, zhconv::Variant::ZhCN))
 }
 
 /// Normalizes a whole text (see [`push_normalized`] and [`to_simplified`]);

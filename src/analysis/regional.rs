@@ -12,9 +12,11 @@
 //! traditional → simplified folding already makes `駭客` find `骇客`; the
 //! phrase list adds the words that differ (`駭客` ↔ `黑客`).
 //!
-//! Only the `regional` entries are used: a `shared` one is a common
-//! mainland word too (`資料` folds to 资料, `程式` to 程式), and expanding
-//! `数据` with 资料 would add thousands of unrelated articles.
+//! A `regional` entry makes a group. A `shared` one is a common mainland
+//! word too (`資料` folds to 资料, `程式` to 程式): expanding `数据` with 资料
+//! would add thousands of unrelated articles (资料 is in 884 of wechat-10k's
+//! 10,406), so it is a one-way line (`资料 => 数据`): typed, the regional
+//! word also searches the mainland term, not the reverse.
 
 #[cfg(test)]
 use std::collections::HashSet;
@@ -49,13 +51,23 @@ pub(super) const GROUPS_TEXT: &str = include_str!("../../data/regional/groups.tx
 fn groups_text(phrases: &str) -> String {
     let mut groups: Vec<Vec<String>> = Vec::new();
     let mut used: HashSet<String> = HashSet::new();
+    let mut oneway: Vec<String> = Vec::new();
     for line in phrases.lines().filter(|l| !l.starts_with('#')) {
         let mut cols = line.split('\t');
-        let (Some(regional), Some(mainland), Some("regional")) =
-            (cols.next(), cols.next(), cols.next())
+        let (Some(regional), Some(mainland), Some(kind)) = (cols.next(), cols.next(), cols.next())
         else {
             continue;
         };
+        if kind == "shared" {
+            let (r, m) = (fold(regional), fold(mainland));
+            if r != m && !r.contains(['|', '#', '=']) && !m.contains(['|', '#', '=']) {
+                oneway.push(format!("{r} => {m}"));
+            }
+            continue;
+        }
+        if kind != "regional" {
+            continue;
+        }
         let (r, m) = (fold(regional), fold(mainland));
         // Equal once folded: character folding meets them already. A term
         // with `|` or `#` cannot be written as a group line.
@@ -76,6 +88,7 @@ fn groups_text(phrases: &str) -> String {
     groups
         .iter()
         .map(|g| g.join(" | "))
+        .chain(oneway)
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -111,14 +124,15 @@ mod tests {
         assert!(has("資料外洩", "数据泄露"));
         assert!(
             !text.lines().any(|l| l.split(" | ").any(|t| t == "资料")),
-            "shared entries are left out"
+            "shared entries make no group"
         );
+        assert!(text.lines().any(|l| l == "程式 => 程序"), "{text}");
     }
 
     #[test]
     fn one_term_is_in_one_group() {
         let lines =
             "# c\nA\tX\tregional\ts\nB\tX\tregional\ts\nX\tY\tregional\ts\nC\tD\tshared\ts\n";
-        assert_eq!(groups_text(lines), "x | a | b");
+        assert_eq!(groups_text(lines), "x | a | b\nc => d");
     }
 }

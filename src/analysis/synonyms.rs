@@ -56,6 +56,11 @@ struct Groups {
     /// default SipHash: the keys are our own data, and hashing is most of
     /// the parse time.
     index: HashMap<String, (u32, u32), Xxh3DefaultBuilder>,
+    /// One-way lines (`程式 => 程序`): folded term → what it also searches.
+    /// For a regional word whose simplified spelling is a common mainland
+    /// word with another meaning: typed, it means the mainland term; the
+    /// mainland term must not search it (`数据` would add every `资料`).
+    oneway: HashMap<String, Vec<String>, Xxh3DefaultBuilder>,
 }
 
 /// The folded form a term is looked up by.
@@ -120,7 +125,9 @@ impl Synonyms {
     /// Parses groups: one a line, terms separated by `|`, `#` to the end of
     /// the line is a comment, blank lines are skipped. A term repeated inside
     /// one group is kept once; a term in two groups is an error, because
-    /// expanding it could not say which group the user meant.
+    /// expanding it could not say which group the user meant. A line
+    /// `a => b` is one way, as in Lucene's synonym files: `a` also searches
+    /// `b`, not the reverse.
     pub fn parse(text: &str, origin: &str) -> Result<Self, ParseError> {
         Ok(Self::from_groups(Groups::parse(text, origin)?))
     }
@@ -221,7 +228,9 @@ impl Groups {
     /// Parses groups: one a line, terms separated by `|`, `#` to the end of
     /// the line is a comment, blank lines are skipped. A term repeated inside
     /// one group is kept once; a term in two groups is an error, because
-    /// expanding it could not say which group the user meant.
+    /// expanding it could not say which group the user meant. A line
+    /// `a => b` is one way, as in Lucene's synonym files: `a` also searches
+    /// `b`, not the reverse.
     fn parse(text: &str, origin: &str) -> Result<Self, ParseError> {
         let mut out = Groups::default();
         out.index
@@ -236,6 +245,10 @@ impl Groups {
             };
             let content = raw.split('#').next().unwrap_or("").trim();
             if content.is_empty() {
+                continue;
+            }
+            if let Some((from, to)) = content.split_once("=>") {
+                out.push_oneway(from, to).map_err(err)?;
                 continue;
             }
             let mut terms: Vec<(String, String)> = Vec::new();
@@ -262,6 +275,29 @@ impl Groups {
         Ok(out)
     }
 
+    /// Adds a one-way line `a | b => c | d`: each of a, b also searches c, d.
+    fn push_oneway(&mut self, from: &str, to: &str) -> Result<(), ParseErrorKind> {
+        let split = |side: &str| -> Result<Vec<String>, ParseErrorKind> {
+            side.split('|')
+                .map(str::trim)
+                .map(|t| match t {
+                    "" => Err(ParseErrorKind::EmptyTerm),
+                    t => Ok(t.to_string()),
+                })
+                .collect()
+        };
+        let (from, to) = (split(from)?, split(to)?);
+        for f in from {
+            let targets = self.oneway.entry(fold(&f)).or_default();
+            for t in &to {
+                if fold(t) != fold(&f) && !targets.iter().any(|x| fold(x) == fold(t)) {
+                    targets.push(t.clone());
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Adds a group whose terms are in no group yet.
     fn push_group(&mut self, terms: Vec<(String, String)>) {
         let g = self.groups.len() as u32;
@@ -276,6 +312,14 @@ impl Groups {
 
     /// See [`Synonyms::merge`].
     fn merge(&mut self, mut other: Groups) {
+        for (k, v) in std::mem::take(&mut other.oneway) {
+            let targets = self.oneway.entry(k).or_default();
+            for t in v {
+                if !targets.contains(&t) {
+                    targets.push(t);
+                }
+            }
+        }
         let mut all: Vec<Option<Vec<String>>> = self.take_groups();
         let mut owner: HashMap<String, usize> = HashMap::new();
         for (i, g) in all.iter().enumerate() {
@@ -323,8 +367,12 @@ impl Groups {
             .collect()
     }
 
+    /// A term in a group expands to the group's others; a term of a
+    /// one-way line only (not in a group) to its targets.
     fn expand(&self, key: &str) -> Option<&[String]> {
-        let &(g, pos) = self.index.get(key)?;
+        let Some(&(g, pos)) = self.index.get(key) else {
+            return self.oneway.get(key).map(Vec::as_slice);
+        };
         let group = self.groups.get(g as usize)?;
         let k = group.len() / 2;
         let pos = pos as usize;
@@ -345,6 +393,17 @@ mod tests {
         let mut v = s.expand(term).map(<[String]>::to_vec).unwrap_or_default();
         v.sort();
         v
+    }
+
+    #[test]
+    fn a_one_way_line_expands_only_its_left_side() {
+        let s = Synonyms::parse("程式 => 程序\n程序 | 进程\n", "t").unwrap();
+        assert_eq!(others(&s, "程式"), vec!["程序"]);
+        assert!(!others(&s, "程序").contains(&"程式".to_string()));
+        assert_eq!(
+            Synonyms::parse(" => 程序\n", "t").unwrap_err().kind,
+            ParseErrorKind::EmptyTerm
+        );
     }
 
     #[test]

@@ -28,7 +28,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 /// Bumped whenever tokenization changes in a way that changes index terms.
 /// An index built with another version is refused (see `schema`).
-pub const ANALYZER_VERSION: u32 = 7;
+pub const ANALYZER_VERSION: u32 = 8;
 
 pub const RECALL_TOKENIZER: &str = "secsearch_recall";
 pub const WORDS_TOKENIZER: &str = "secsearch_words";
