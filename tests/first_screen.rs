@@ -117,6 +117,30 @@ fn a_word_ranks_above_a_seam_of_two_words_and_both_are_found() {
 }
 
 #[test]
+fn a_term_inside_a_word_ranks_above_a_seam() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // jieba: 攻|防护网 — 护网 is inside a word, not at its start.
+    article(
+        d,
+        "inside",
+        "演练纪要",
+        "2024-05-01",
+        &substance("攻防护网演练"),
+    );
+    article(
+        d,
+        "seam",
+        "运维周报",
+        "2024-06-01",
+        &substance("维护网络安全，维护网络秩序，维护网络环境"),
+    );
+    let idx = build_index(d);
+    let order = names(&search_json(&idx.path, &["护网", "--no-fold"]));
+    assert_eq!(order, ["inside", "seam"], "both found, the word first");
+}
+
+#[test]
 fn sort_by_date_is_strict_date_order_with_undated_last_and_said() {
     let idx = folder();
     let o = search(

@@ -117,6 +117,7 @@ pub fn build(spec: &SchemaSpec) -> Result<Schema, Error> {
                 let tokenizer = match f.tokenizer.as_deref() {
                     Some("recall") => analysis::RECALL_TOKENIZER,
                     Some("words") => analysis::WORDS_TOKENIZER,
+                    Some("words_inside") => analysis::WORDS_INSIDE_TOKENIZER,
                     Some("recall_link") => analysis::LINK_TOKENIZER,
                     Some("ident") => analysis::IDENT_TOKENIZER,
                     other => return Err(bad(&format!("unknown tokenizer {other:?}"))),

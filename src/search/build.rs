@@ -457,10 +457,9 @@ const WORD_NOT_SEAM: f32 = 4.0;
 /// Scoring-only clauses for each Chinese run of 2+ characters of a term:
 /// a constant bonus for the documents whose body (`body_words`) or title
 /// (`title_words`) has a jieba word that is the run or starts with it
-/// (`护网`, `护网行动`). A seam never makes such a word, so it gets no
-/// bonus; recall is untouched. A word that holds the run elsewhere
-/// (`攻防护网`) gets none either: finding those would walk the whole
-/// dictionary.
+/// (`护网`, `护网行动`), or in the body holds it further in (`攻防护网`: the
+/// body's words are indexed with their suffixes too). A seam never makes
+/// such a word, so it gets no bonus; recall is untouched.
 fn word_not_seam(f: &Fields, sel: FieldSel, norm: &str) -> Result<Clauses, Error> {
     let fields = match sel {
         FieldSel::Any => vec![f.body_words, f.title_words],
