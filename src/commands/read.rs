@@ -61,7 +61,7 @@ pub(super) fn print_context(
 /// arguments (`less -R`, `code --wait`); `None` when unset or blank.
 fn program_from_env(names: &[&'static str]) -> Result<Option<Vec<String>>, Error> {
     for &name in names {
-        if let Some(v) = super::env_var(name)? {
+        if let Some(v) = super::env::env_var(name)? {
             let words: Vec<String> = v.split_whitespace().map(str::to_string).collect();
             if !words.is_empty() {
                 return Ok(Some(words));
@@ -111,10 +111,10 @@ pub(super) fn open_hit(dir: &Path, mut opts: search::Options, n: usize) -> Outco
 /// decides, else the terminals known to (the list the `supports-hyperlinks`
 /// crate keeps); an unknown terminal gets the plain URL, which it shows.
 fn hyperlinks() -> Result<bool, Error> {
-    if let Some(v) = super::env_var("FORCE_HYPERLINK")? {
+    if let Some(v) = super::env::env_var("FORCE_HYPERLINK")? {
         return Ok(v.trim() != "0" && !v.trim().is_empty());
     }
-    let var = |n| super::env_var(n).ok().flatten().unwrap_or_default();
+    let var = |n| super::env::env_var(n).ok().flatten().unwrap_or_default();
     let program = var("TERM_PROGRAM");
     let term = var("TERM");
     Ok(io::stdout().is_terminal()
