@@ -141,6 +141,35 @@ fn a_term_inside_a_word_ranks_above_a_seam() {
 }
 
 #[test]
+fn a_seam_in_a_title_ranks_below_a_word_in_a_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // The title's seam (维护|网络) scores the title boosts; the other article
+    // only says 护网 once, in its body, as a word.
+    article(
+        d,
+        "title_seam",
+        "弘扬宪法精神 维护网络安全",
+        "2024-12-05",
+        &substance("维护网络安全，人人有责"),
+    );
+    article(
+        d,
+        "word",
+        "攻防周报",
+        "2024-05-01",
+        &substance("今年护网行动期间"),
+    );
+    let idx = build_index(d);
+    let order = names(&search_json(&idx.path, &["护网", "--no-fold"]));
+    assert_eq!(
+        order,
+        ["word", "title_seam"],
+        "both found, the mention first"
+    );
+}
+
+#[test]
 fn sort_by_date_is_strict_date_order_with_undated_last_and_said() {
     let idx = folder();
     let o = search(

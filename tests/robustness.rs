@@ -439,12 +439,18 @@ fn sigkill_at_twenty_points_never_corrupts() {
     // Time a whole rebuild, as killed below, to spread the kill points
     // over it (a rebuild commits only at its end, so it is shorter than a
     // run that commits every 100 files).
-    let t = Instant::now();
-    let o = spawn_index(&sample, &idx, &["--rebuild"], "100")
-        .wait_with_output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let full = t.elapsed().max(Duration::from_millis(200));
+    // The shorter of two runs: one slowed by other work on the machine
+    // would spread the kills past the end of the runs that follow.
+    let mut full = Duration::MAX;
+    for _ in 0..2 {
+        let t = Instant::now();
+        let o = spawn_index(&sample, &idx, &["--rebuild"], "100")
+            .wait_with_output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        full = full.min(t.elapsed());
+    }
+    let full = full.max(Duration::from_millis(200));
     let mut killed_mid_run = 0;
     for i in 0..20u32 {
         let delay = full.mul_f64(1.1 * f64::from(i + 1) / 20.0);

@@ -716,6 +716,78 @@ pub(crate) fn title_holds_all(
         .map(|m| m.map(|musts| Box::new(BooleanQuery::new(musts)) as Box<dyn TQuery>))
 }
 
+/// The documents that mention every Chinese term of the query as a word or
+/// inside one (`护网` in 护网|行动, 防护网), or through an alias (`HVV`):
+/// not only as the seam of two words (`维护|网络`). A tier of the ranking
+/// (`rank`): a seam is found, as grep finds it, but ranks after every
+/// article that mentions the term — a bonus alone let titles such as
+/// `维护网络安全` (a seam in a title scores the title boosts) take 3 of the top
+/// 10 for `护网`. Only clauses of one pure Chinese term of 2+ characters
+/// take part; `None` when there is none.
+pub(crate) fn mentions_all(
+    vocab: Option<&Vocabulary>,
+    f: &Fields,
+    opts: &Options,
+    expansion: &super::Expansion,
+) -> Result<Option<Box<dyn TQuery>>, Error> {
+    let words = vocab.map(Words::new);
+    let mut musts: Clauses = Vec::new();
+    for (ci, clause) in opts.query.clauses.iter().enumerate() {
+        let [term] = clause.any_of.as_slice() else {
+            continue;
+        };
+        let norm = analysis::normalize(&term.text);
+        let runs = class_runs(&norm);
+        let chinese = norm.chars().count() >= 2 && runs.iter().all(|(c, _)| *c == Class::Cjk);
+        let field = matches!(term.field, FieldSel::Any | FieldSel::Body | FieldSel::Title);
+        if clause.negated || !chinese || !field {
+            continue;
+        }
+        let mut alts = word_not_seam(f, term.field, &norm)?;
+        alts.extend(boundary_words(f, term.field, &norm));
+        alts.extend(alias_alternatives(
+            words.as_ref(),
+            f,
+            term.field,
+            expansion.of(ci, 0),
+        )?);
+        musts.push((Occur::Must, Box::new(BooleanQuery::new(alts))));
+    }
+    Ok((!musts.is_empty()).then(|| Box::new(BooleanQuery::new(musts)) as Box<dyn TQuery>))
+}
+
+/// A Chinese term that jieba splits (`蓝牙耳机` is 蓝牙|耳机, `数据出境` is
+/// 数据|出境) starts or ends on a word boundary where it occurs as written:
+/// a document with a word that is the term's beginning or end (2+
+/// characters) mentions it. A seam (`维护|网络` for 护网) has neither: its
+/// words run past the term on both sides.
+fn boundary_words(f: &Fields, sel: FieldSel, term: &str) -> Clauses {
+    let fields = match sel {
+        FieldSel::Any => vec![f.body_words, f.title_words],
+        FieldSel::Body => vec![f.body_words],
+        FieldSel::Title => vec![f.title_words],
+        _ => vec![],
+    };
+    let starts: Vec<usize> = term.char_indices().map(|(i, _)| i).collect();
+    let n = starts.len();
+    let mut parts: Vec<&str> = Vec::new();
+    for k in 2..n {
+        parts.push(&term[..starts[k]]);
+        parts.push(&term[starts[n - k]..]);
+    }
+    let mut out: Clauses = Vec::new();
+    for field in fields {
+        for part in &parts {
+            let t = Term::from_field_text(field, part);
+            out.push((
+                Occur::Should,
+                Box::new(TermQuery::new(t, IndexRecordOption::Basic)),
+            ));
+        }
+    }
+    out
+}
+
 /// Builds the whole tantivy query: recall clauses (must / must not),
 /// ranking clauses (should), and filters.
 pub(crate) fn build_query(

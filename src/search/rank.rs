@@ -1,7 +1,10 @@
 //! The final order. Ranked by relevance, articles with substance come
 //! first, then the thin pages (title only, a saved error or verification
-//! page, only page UI or a related-article list), each tier by BM25 from
-//! the query weighted by how much article there is. Sorted by date, the
+//! page, only page UI or a related-article list); within each, the
+//! articles that mention every Chinese term as a word (or inside one, or
+//! starting or ending on a word boundary) before those holding it only as
+//! the seam of two words; each tier by BM25 from the query weighted by how
+//! much article there is. Sorted by date, the
 //! order is the date alone.
 //!
 //! Why a tier and not a filter: a thin page is still an answer (a user who
@@ -84,18 +87,24 @@ pub(super) fn ranked(
 /// places.
 const TITLE_SCREEN: usize = 3;
 
-/// What a search ranks by: its query, and the query matching the documents
-/// whose title holds every positive term (`None`: no title tier).
+/// A tier's query: the documents it matches rank before those it does not.
+pub(super) type Tier = Option<Box<dyn TQuery>>;
+
+/// What a search ranks by: its query, the query matching the documents
+/// whose title holds every positive term (`None`: no title tier), and the
+/// one matching those that mention every Chinese term as a word rather
+/// than a seam (`None`: every document does).
 pub(super) struct Ranking<'q> {
     pub q: &'q dyn TQuery,
     pub title: Option<Arc<dyn Weight>>,
+    pub mention: Option<Arc<dyn Weight>>,
 }
 
 impl<'q> Ranking<'q> {
     pub(super) fn new(
         searcher: &Searcher,
         q: &'q dyn TQuery,
-        title: Option<Box<dyn TQuery>>,
+        (title, mention): (Tier, Tier),
     ) -> Result<Self, Error> {
         // A title tier only when the titles holding every word fit on one
         // screen: such a query names articles (a known item), and a thin
@@ -110,22 +119,27 @@ impl<'q> Ranking<'q> {
             }
             None => false,
         };
-        let title = match title.filter(|_| named) {
-            Some(t) => Some(Arc::from(
+        let weight = |t: Tier| -> Result<Option<Arc<dyn Weight>>, Error> {
+            t.map(|t| {
                 t.weight(EnableScoring::disabled_from_searcher(searcher))
-                    .map_err(Error::search_failed)?,
-            )),
-            None => None,
+                    .map(Arc::from)
+                    .map_err(Error::search_failed)
+            })
+            .transpose()
         };
-        Ok(Ranking { q, title })
+        Ok(Ranking {
+            q,
+            title: weight(title.filter(|_| named))?,
+            mention: weight(mention)?,
+        })
     }
 }
 
-/// The documents of a segment whose title holds every positive term.
-/// Read once a segment (the title field is small), then looked up a
-/// document at a time.
+/// The documents of a segment that a tier's query matches (the title
+/// holds every positive term; every Chinese term is mentioned). Read once
+/// a segment, then looked up a document at a time.
 /// Ascending, so a lookup is a binary search.
-fn title_docs(w: &Option<Arc<dyn Weight>>, seg: &SegmentReader) -> Option<Vec<DocId>> {
+fn tier_docs(w: &Option<Arc<dyn Weight>>, seg: &SegmentReader) -> Option<Vec<DocId>> {
     let w = w.as_ref()?;
     let mut set = Vec::new();
     let mut docs = w.scorer(seg, 1.0).ok()?;
@@ -157,9 +171,10 @@ pub(super) fn ranked_with<C: Collector>(
         // order, which changes from one index build to the next (the dev
         // set's S@1 moved by ±0.007 between builds of one binary).
         Sort::Relevance => {
-            let title = r.title.clone();
+            let (title, mention) = (r.title.clone(), r.mention.clone());
             let by_score = top.tweak_score(move |seg: &SegmentReader| {
-                let in_title = title_docs(&title, seg);
+                let in_title = tier_docs(&title, seg);
+                let mentions = tier_docs(&mention, seg);
                 let lens = column::<u64>(seg, name::BODY_LEN);
                 let dates = column::<tantivy::DateTime>(seg, name::DATE);
                 let hashes = column::<u64>(seg, name::HASH);
@@ -173,8 +188,13 @@ pub(super) fn ranked_with<C: Collector>(
                     let titled = in_title
                         .as_ref()
                         .is_some_and(|t| t.binary_search(&doc).is_ok());
+                    let mentioned = mentions
+                        .as_ref()
+                        .is_none_or(|m| m.binary_search(&doc).is_ok());
+                    // A title that holds a term only as a seam names
+                    // nothing: it takes no title tier.
                     (
-                        (titled, has_substance(len)),
+                        (titled && mentioned, has_substance(len), mentioned),
                         score * length_factor(len),
                         date,
                         hash,

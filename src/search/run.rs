@@ -117,12 +117,15 @@ pub fn run_with(
 
     // All matching documents (the total counts articles, not files) and,
     // in the same pass, the first ranking candidates.
-    let title = if opts.ranks() && opts.sort == Sort::Relevance {
-        build::title_holds_all(searcher, vocab, f, opts, &expansion)?
+    let tiers = if opts.ranks() && opts.sort == Sort::Relevance {
+        (
+            build::title_holds_all(searcher, vocab, f, opts, &expansion)?,
+            build::mentions_all(vocab, f, opts, &expansion)?,
+        )
     } else {
-        None
+        (None, None)
     };
-    let ranking = rank::Ranking::new(searcher, q.as_ref(), title)?;
+    let ranking = rank::Ranking::new(searcher, q.as_ref(), tiers)?;
     let (all, first) = collect::matches(searcher, &ranking, opts)?;
     let matching = collect::count(&all);
     let mut keys = collect::DupKeys::new(searcher, opts.fold_duplicates)?;
