@@ -170,6 +170,64 @@ fn a_seam_in_a_title_ranks_below_a_word_in_a_body() {
 }
 
 #[test]
+fn issues_of_a_series_do_not_repeat_on_the_first_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Four issues of one account's series, weeks apart: distinct articles
+    // under one title (more titles than a query names), each mentioning the
+    // word more often than the other articles do.
+    let fillers = [
+        "本期收录红队工具更新、蓝队检测规则与应急处置复盘。",
+        "本期介绍域控加固、日志审计与横向移动的检测思路。",
+        "本期汇总隧道流量特征、代理工具指纹与告警研判方法。",
+        "本期讲解凭据窃取、票据伪造与权限维持的排查要点。",
+    ];
+    let issues = [
+        ("s1", "2025-01-01"),
+        ("s2", "2025-01-15"),
+        ("s3", "2025-02-01"),
+        ("s4", "2025-02-15"),
+    ];
+    for (i, (name, date)) in issues.into_iter().enumerate() {
+        let body = format!(
+            "内网渗透、内网横向、内网隧道与内网提权。{}",
+            fillers[i].repeat(20)
+        );
+        article(d, name, "内网攻防电子报刊", date, &body);
+    }
+    article(
+        d,
+        "a",
+        "横向移动手法",
+        "2024-06-01",
+        &substance("一次内网渗透"),
+    );
+    article(
+        d,
+        "b",
+        "隧道检测",
+        "2024-07-01",
+        &substance("内网隧道的检测"),
+    );
+    let idx = build_index(d);
+    let all = names(&search_json(&idx.path, &["内网", "-n", "6"]));
+    assert_eq!(all.len(), 6, "every issue is still a hit: {all:?}");
+    let first = all.iter().position(|n| n.starts_with('s')).unwrap();
+    let repeats: Vec<usize> = (0..6)
+        .filter(|&i| i != first && all[i].starts_with('s'))
+        .collect();
+    assert_eq!(
+        repeats,
+        [3, 4, 5],
+        "other titles before the repeats: {all:?}"
+    );
+    // Pages continue each other.
+    let page = |args: &[&str], n| names(&common::try_search_json_n(&idx.path, args, n).unwrap());
+    let (page1, page2) = (page(&["内网"], 2), page(&["内网", "--offset", "2"], 4));
+    assert_eq!([page1, page2].concat(), all);
+}
+
+#[test]
 fn sort_by_date_is_strict_date_order_with_undated_last_and_said() {
     let idx = folder();
     let o = search(
