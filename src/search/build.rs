@@ -494,11 +494,10 @@ fn word_not_seam(f: &Fields, sel: FieldSel, norm: &str) -> Result<Clauses, Error
 const ALIAS_WEIGHT: f32 = 0.3;
 
 /// Recall alternatives for the aliases of one term (whole words, see
-/// `alias`), weighted below the term itself.
+/// `alias`) in `fields`, weighted below the term itself.
 fn alias_alternatives(
     vocab: Option<&Words>,
-    f: &Fields,
-    sel: FieldSel,
+    fields: &[(Field, f32)],
     aliases: &[String],
 ) -> Result<Clauses, Error> {
     let mut out: Clauses = Vec::new();
@@ -507,7 +506,7 @@ fn alias_alternatives(
         if units.is_empty() {
             continue;
         }
-        for (field, boost) in recall_fields(f, sel) {
+        for &(field, boost) in fields {
             let q = recall_query(vocab, &units, field)?;
             out.push((
                 Occur::Should,
@@ -537,7 +536,8 @@ fn clause_queries(
             alternatives.push((Occur::Should, q));
             continue;
         }
-        alternatives.extend(alias_alternatives(vocab, f, term.field, &aliases(i))?);
+        let fields = recall_fields(f, term.field);
+        alternatives.extend(alias_alternatives(vocab, &fields, &aliases(i))?);
         let norm = analysis::normalize(&term.text);
         if analysis::query_units(&norm).is_empty() {
             continue;
@@ -719,7 +719,8 @@ pub(crate) fn title_holds_all(
 /// The documents that mention every Chinese term of the query as a word or
 /// inside one (`护网` in 护网|行动, 防护网), or through an alias (`HVV`):
 /// not only as the seam of two words (`维护|网络`). A tier of the ranking
-/// (`rank`): a seam is found, as grep finds it, but ranks after every
+/// (`rank`): a seam, or a mention only in a related-article list (another
+/// article's title), is found, as grep finds it, but ranks after every
 /// article that mentions the term — a bonus alone let titles such as
 /// `维护网络安全` (a seam in a title scores the title boosts) take 3 of the top
 /// 10 for `护网`. Only clauses of one pure Chinese term of 2+ characters
@@ -745,10 +746,15 @@ pub(crate) fn mentions_all(
         }
         let mut alts = word_not_seam(f, term.field, &norm)?;
         alts.extend(boundary_words(f, term.field, &norm));
+        // An alias in a related-article list (another article's title) is
+        // no mention of this article's own.
+        let own: Vec<(Field, f32)> = recall_fields(f, term.field)
+            .into_iter()
+            .filter(|(field, _)| *field != f.related)
+            .collect();
         alts.extend(alias_alternatives(
             words.as_ref(),
-            f,
-            term.field,
+            &own,
             expansion.of(ci, 0),
         )?);
         musts.push((Occur::Must, Box::new(BooleanQuery::new(alts))));
