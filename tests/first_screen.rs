@@ -428,6 +428,25 @@ fn taiwan_and_hong_kong_terms_meet_the_mainland_terms() {
 }
 
 #[test]
+fn exact_finds_a_word_written_with_markdown_escapes_as_grep_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // The file says `notice\_only\_key`; a reader sees notice_only_key.
+    article(
+        d,
+        "escaped",
+        "公告",
+        "2024-01-01",
+        &substance("详情见 https://example.com/a?notice\\_only\\_key=1"),
+    );
+    let idx = build_index(d);
+    for q in ["notice\\_only\\_key", "notice_only_key"] {
+        let found = names(&search_json(&idx.path, &[q, "--exact"]));
+        assert_eq!(found, ["escaped"], "{q} --exact");
+    }
+}
+
+#[test]
 fn a_thin_page_whose_title_alone_holds_the_words_is_still_first() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

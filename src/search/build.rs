@@ -349,13 +349,22 @@ fn recall_fields(f: &Fields, sel: FieldSel) -> Vec<(Field, f32)> {
 
 /// The strings a term is looked for, each with the recall fields it is
 /// looked for in. Always the term itself in its fields: the grep set.
+/// With `exact`, a term with a backslash also in `refanged`, where words
+/// written with Markdown escapes are indexed as written (grep's set).
 /// Unless `exact`, refanged matching on top of it (a superset of grep):
 /// the `refanged` field, where each defanged indicator of an article is
 /// indexed refanged, so `evil.com` finds `evil[.]com`; and a defanged term
 /// (`1.2.3[.]4`, `hxxp://…`) refanged, so it finds the plain spelling too.
 fn recall_targets(f: &Fields, term: &QTerm, exact: bool) -> Vec<(String, Vec<(Field, f32)>)> {
-    let fields = recall_fields(f, term.field);
+    let mut fields = recall_fields(f, term.field);
+    let body = matches!(term.field, FieldSel::Any | FieldSel::Body);
     if exact {
+        // A word written with Markdown escapes (`notice\_only\_key`) is in
+        // the body as rendered (`notice_only_key`) and in `refanged` as
+        // written, which is what grep sees in the file.
+        if body && term.text.contains('\\') {
+            fields.push((f.refanged, f.boost_body));
+        }
         return vec![(term.text.clone(), fields)];
     }
     let mut wide = fields.clone();
@@ -365,7 +374,7 @@ fn recall_targets(f: &Fields, term: &QTerm, exact: bool) -> Vec<(String, Vec<(Fi
         .text
         .bytes()
         .any(|b| b.is_ascii_alphanumeric() || b == b'\\');
-    if ascii && matches!(term.field, FieldSel::Any | FieldSel::Body) {
+    if ascii && body {
         wide.push((f.refanged, f.boost_body));
     }
     let mut out = vec![(term.text.clone(), wide.clone())];
