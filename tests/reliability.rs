@@ -619,9 +619,7 @@ fn the_first_ctrl_c_keeps_what_was_read_on_a_busy_machine_and_the_next_run_conti
         err.contains(&format!("committed {docs} documents")),
         "{err}"
     );
-    let o = run_bounded(&["index", "-q", "--index", s(&index), s(&corpus)], &[]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(common::documents(&index), files as u64);
+    rerun_reaches_every_file(&index, &corpus, files);
 }
 
 #[test]
@@ -657,9 +655,7 @@ fn a_second_ctrl_c_stops_at_once_and_rolls_back() {
         );
     }
     // Whatever was committed before is intact and a rerun completes.
-    let o = run_bounded(&["index", "-q", "--index", s(&index), s(&corpus)], &[]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(common::documents(&index), files as u64);
+    rerun_reaches_every_file(&index, &corpus, files);
 }
 
 #[test]
@@ -678,4 +674,12 @@ fn a_search_of_an_empty_index_says_how_to_fill_it() {
         "{err}"
     );
     assert!(!err.contains("try:"), "{err}");
+}
+
+/// Whatever a stopped run left, the next run completes and holds every
+/// file.
+fn rerun_reaches_every_file(index: &Path, corpus: &Path, files: usize) {
+    let o = run_bounded(&["index", "-q", "--index", s(index), s(corpus)], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(common::documents(index), files as u64);
 }
