@@ -410,7 +410,13 @@ pub(super) fn matches(
             // the user's --offset and --limit, and tantivy reserves room
             // for it up front (an offset of 10^8 reserved 12.8 GB).
             let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
-            let n = candidates(opts.offset.saturating_add(limit)).min(docs);
+            let want = opts.offset.saturating_add(limit);
+            let need = if crowds(q, opts.sort) {
+                want.max(WINDOW)
+            } else {
+                want
+            };
+            let n = candidates(need).min(docs);
             let (docs, top) = ranked_with(searcher, q, opts.sort, n, SegmentDocs)?;
             Ok((docs, Some(Candidates { n, top })))
         }
@@ -431,36 +437,36 @@ pub(super) struct Candidates {
 }
 
 /// Candidates fetched for `want` distinct articles: duplicates are folded
-/// after ranking, so more than `want`; at least [`WINDOW`], so that the
-/// repeats moved down by [`crowd_out_repeats`] are moved within the same
-/// list whatever page is asked for (page two continues page one).
+/// after ranking, so more than `want`.
 fn candidates(want: usize) -> usize {
-    want.saturating_mul(2).saturating_add(16).max(WINDOW)
+    want.saturating_mul(2).saturating_add(16)
 }
 
-/// The ranked candidates within which repeated titles are moved down.
+/// The first ranked articles among which repeated titles are moved down:
+/// always these many (or all there are), whatever page is asked for, so
+/// that page two continues page one; beyond them the order is the score's.
 const WINDOW: usize = 64;
+
+/// Whether [`crowd_out_repeats`] applies: not for a query that names its
+/// titles (the title tier: the user typed the series' name), nor in date
+/// order.
+fn crowds(q: &Ranking, sort: Sort) -> bool {
+    sort == Sort::Relevance && q.title.is_none()
+}
 
 /// Issues of a series that keeps its title (`.NET 内网攻防实战电子报刊`, one
 /// account, weeks apart) are distinct articles, but three of them on one
-/// screen read as one hit repeated: every issue after the best-ranked one
-/// goes below the articles of other titles in the list, in rank order.
-/// Not for a query that names its titles (the title tier: the user typed
-/// the series' name) nor in date order.
-fn crowd_out_repeats(
-    picked: Vec<(f32, DocAddress)>,
-    keys: &DupKeys,
-    q: &Ranking,
-    sort: Sort,
-) -> Vec<(f32, DocAddress)> {
-    if sort != Sort::Relevance || q.title.is_some() {
-        return picked;
-    }
+/// screen read as one hit repeated: within the first [`WINDOW`] articles,
+/// every issue after the best-ranked one goes below the articles of other
+/// titles, in rank order.
+fn crowd_out_repeats(mut picked: Vec<(f32, DocAddress)>, keys: &DupKeys) -> Vec<(f32, DocAddress)> {
+    let rest = picked.split_off(picked.len().min(WINDOW));
     let mut seen = rustc_hash::FxHashSet::default();
     let (mut firsts, repeats): (Vec<_>, Vec<_>) = picked
         .into_iter()
         .partition(|(_, a)| seen.insert(keys.key(*a)));
     firsts.extend(repeats);
+    firsts.extend(rest);
     firsts
 }
 
@@ -475,7 +481,9 @@ fn top_distinct(
     keys: &DupKeys,
     first: Option<Candidates>,
 ) -> Result<Vec<(f32, DocAddress)>, Error> {
-    let mut n = candidates(want).min(matching);
+    let crowding = crowds(q, sort);
+    let need = if crowding { want.max(WINDOW) } else { want };
+    let mut n = candidates(need).min(matching);
     let mut fetched = first.filter(|c| c.n >= n).map(|c| c.top);
     loop {
         let top = match fetched.take() {
@@ -487,8 +495,12 @@ fn top_distinct(
             .into_iter()
             .filter(|(_, a)| fold.take(keys, *a))
             .collect();
-        if picked.len() >= want || n >= matching {
-            return Ok(crowd_out_repeats(picked, keys, q, sort));
+        if picked.len() >= need || n >= matching {
+            return Ok(if crowding {
+                crowd_out_repeats(picked, keys)
+            } else {
+                picked
+            });
         }
         n = (n * 2).min(matching);
     }
