@@ -85,7 +85,7 @@ pub(super) fn ranked(
 /// 1 to 4 files; analyst topics (`APT28`, `WebLogic`, `Windows 提权`) by 5
 /// to 300, where a tier of ten let thin pages take 12 of 236 first-screen
 /// places. 4 rather than 3: known-item success@10 0.873 → 0.900 on the dev
-/// set (titles shared by four pages, three of them empty crawls), the
+/// set (titles shared by four pages, most of them empty crawls), the
 /// first screens unchanged.
 const TITLE_SCREEN: usize = 4;
 
