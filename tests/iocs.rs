@@ -41,6 +41,7 @@ const ARTICLES: &[(&str, &str, &str, &str)] = &[
 
 struct Fixture {
     _dir: tempfile::TempDir,
+    _built: common::BuiltIndex,
     index: PathBuf,
     root: PathBuf,
 }
@@ -57,19 +58,12 @@ fn fixture() -> &'static Fixture {
                 format!("---\ntitle: {file}\nsource: {source}\ndate: {date}\n---\n\n{body}\n");
             std::fs::write(root.join(file), text).unwrap();
         }
-        let index = dir.path().join("idx");
-        let o = common::bin()
-            .args(["index", "-q", "--index"])
-            .arg(&index)
-            .arg(&root)
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", common::stderr(&o));
-        let root = root.canonicalize().unwrap();
+        let built = common::build_index(&root);
         Fixture {
             _dir: dir,
-            index,
-            root,
+            index: built.path.clone(),
+            root: built.root.clone(),
+            _built: built,
         }
     })
 }
@@ -588,18 +582,12 @@ fn plain_and_defanged_spellings_find_each_other() {
         "---\ntitle: p\n---\n\n回连 plain-z.com 页面\n",
     )
     .unwrap();
-    let index = dir.path().join("idx");
-    let o = common::bin()
-        .args(["index", "-q", "--index"])
-        .arg(&index)
-        .arg(&root)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", common::stderr(&o));
+    let built = common::build_index(&root);
+    let index = &built.path;
     let names = |args: &[&str]| -> Vec<String> {
         let mut all = vec!["-l"];
         all.extend_from_slice(args);
-        let o = common::search(&index, &all);
+        let o = common::search(index, &all);
         let mut v: Vec<String> = common::stdout(&o)
             .lines()
             .map(|l| {

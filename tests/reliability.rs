@@ -577,6 +577,19 @@ fn corpus_lasting(dir: &Path, min: Duration) -> (usize, Duration) {
     }
 }
 
+/// An `index` run sent Ctrl-C `after` its start, which must find it still
+/// running.
+fn interrupted_run(index: &Path, corpus: &Path, after: Duration) -> std::process::Child {
+    let mut child = spawn_index(index, corpus);
+    std::thread::sleep(after);
+    assert!(
+        child.try_wait().expect("wait").is_none(),
+        "the index run finished within {after:?}: the interrupt must land mid-run"
+    );
+    signal(child.id(), libc::SIGINT);
+    child
+}
+
 fn spawn_index(index: &Path, corpus: &Path) -> std::process::Child {
     Command::new(env!("CARGO_BIN_EXE_secsearch"))
         .args(["index", "-q", "--index"])
@@ -618,13 +631,7 @@ fn the_first_ctrl_c_keeps_what_was_read_on_a_busy_machine_and_the_next_run_conti
         for tenths in [2u32, 3, 1, 4, 5, 6] {
             std::fs::remove_dir_all(&index).ok();
             let after = took * tenths / 10;
-            let mut child = spawn_index(&index, &corpus);
-            std::thread::sleep(after);
-            assert!(
-                child.try_wait().expect("wait").is_none(),
-                "index of {files} files finished within {after:?}: the interrupt must land mid-run"
-            );
-            signal(child.id(), libc::SIGINT);
+            let child = interrupted_run(&index, &corpus, after);
             let o = wait_bounded(child, Duration::from_secs(300));
             let err = stderr(&o);
             assert_eq!(o.status.code(), Some(130), "{err}");
@@ -655,13 +662,7 @@ fn a_second_ctrl_c_stops_at_once_and_rolls_back() {
     let corpus = tmp.path().join("c");
     let (files, took) = corpus_lasting(&corpus, Duration::from_secs(4));
     let index = tmp.path().join("idx");
-    let mut child = spawn_index(&index, &corpus);
-    std::thread::sleep(took / 2);
-    assert!(
-        child.try_wait().expect("wait").is_none(),
-        "finished before the signal"
-    );
-    signal(child.id(), libc::SIGINT);
+    let mut child = interrupted_run(&index, &corpus, took / 2);
     std::thread::sleep(Duration::from_millis(100));
     if child.try_wait().expect("wait").is_none() {
         signal(child.id(), libc::SIGINT);

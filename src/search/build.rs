@@ -457,6 +457,17 @@ fn ranking_clauses(
     Ok(out)
 }
 
+/// The jieba word fields (presence) a term restricted to `sel` is looked
+/// up in: where a mention is told from a seam.
+fn jieba_fields(f: &Fields, sel: FieldSel) -> Vec<Field> {
+    match sel {
+        FieldSel::Any => vec![f.body_words, f.title_words],
+        FieldSel::Body => vec![f.body_words],
+        FieldSel::Title => vec![f.title_words],
+        _ => vec![],
+    }
+}
+
 /// What a Chinese term found as a jieba word, or inside one, adds over the
 /// same term found only across two words (`护网` in `护网|行动` against
 /// `维护|网络`): about a rare title word's BM25, so that among articles that
@@ -470,12 +481,7 @@ const WORD_NOT_SEAM: f32 = 4.0;
 /// body's words are indexed with their suffixes too). A seam never makes
 /// such a word, so it gets no bonus; recall is untouched.
 fn word_not_seam(f: &Fields, sel: FieldSel, norm: &str) -> Result<Clauses, Error> {
-    let fields = match sel {
-        FieldSel::Any => vec![f.body_words, f.title_words],
-        FieldSel::Body => vec![f.body_words],
-        FieldSel::Title => vec![f.title_words],
-        _ => vec![],
-    };
+    let fields = jieba_fields(f, sel);
     let mut out: Clauses = Vec::new();
     for (cls, run) in class_runs(norm) {
         if cls != Class::Cjk || run.chars().count() < 2 {
@@ -714,13 +720,11 @@ fn title_musts(
 /// their bodies, and below every article with substance that matches as
 /// well (`rank`). `None` without positive terms.
 pub(crate) fn title_holds_all(
-    searcher: &Searcher,
     vocab: Option<&Vocabulary>,
     f: &Fields,
     opts: &Options,
     expansion: &super::Expansion,
 ) -> Result<Option<Box<dyn TQuery>>, Error> {
-    let _ = searcher;
     let words = vocab.map(Words::new);
     title_musts(words.as_ref(), f, opts, expansion, 1)
         .map(|m| m.map(|musts| Box::new(BooleanQuery::new(musts)) as Box<dyn TQuery>))
@@ -778,12 +782,7 @@ pub(crate) fn mentions_all(
 /// characters) mentions it. A seam (`维护|网络` for 护网) has neither: its
 /// words run past the term on both sides.
 fn boundary_words(f: &Fields, sel: FieldSel, term: &str) -> Clauses {
-    let fields = match sel {
-        FieldSel::Any => vec![f.body_words, f.title_words],
-        FieldSel::Body => vec![f.body_words],
-        FieldSel::Title => vec![f.title_words],
-        _ => vec![],
-    };
+    let fields = jieba_fields(f, sel);
     let starts: Vec<usize> = term.char_indices().map(|(i, _)| i).collect();
     let n = starts.len();
     let mut parts: Vec<&str> = Vec::new();

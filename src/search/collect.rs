@@ -411,12 +411,7 @@ pub(super) fn matches(
             // for it up front (an offset of 10^8 reserved 12.8 GB).
             let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
             let want = opts.offset.saturating_add(limit);
-            let need = if crowds(q, opts.sort) {
-                want.max(WINDOW)
-            } else {
-                want
-            };
-            let n = candidates(need).min(docs);
+            let n = candidates(needed(q, opts.sort, want)).min(docs);
             let (docs, top) = ranked_with(searcher, q, opts.sort, n, SegmentDocs)?;
             Ok((docs, Some(Candidates { n, top })))
         }
@@ -454,6 +449,16 @@ fn crowds(q: &Ranking, sort: Sort) -> bool {
     sort == Sort::Relevance && q.title.is_none()
 }
 
+/// The distinct articles to rank for `want` hits: the whole window when
+/// repeats are moved down in it.
+fn needed(q: &Ranking, sort: Sort, want: usize) -> usize {
+    if crowds(q, sort) {
+        want.max(WINDOW)
+    } else {
+        want
+    }
+}
+
 /// Issues of a series that keeps its title (`.NET 内网攻防实战电子报刊`, one
 /// account, weeks apart) are distinct articles, but three of them on one
 /// screen read as one hit repeated: within the first [`WINDOW`] articles,
@@ -482,7 +487,7 @@ fn top_distinct(
     first: Option<Candidates>,
 ) -> Result<Vec<(f32, DocAddress)>, Error> {
     let crowding = crowds(q, sort);
-    let need = if crowding { want.max(WINDOW) } else { want };
+    let need = needed(q, sort, want);
     let mut n = candidates(need).min(matching);
     let mut fetched = first.filter(|c| c.n >= n).map(|c| c.top);
     loop {

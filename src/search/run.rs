@@ -119,7 +119,7 @@ pub fn run_with(
     // in the same pass, the first ranking candidates.
     let tiers = if opts.ranks() && opts.sort == Sort::Relevance {
         (
-            build::title_holds_all(searcher, vocab, f, opts, &expansion)?,
+            build::title_holds_all(vocab, f, opts, &expansion)?,
             build::mentions_all(vocab, f, opts, &expansion)?,
         )
     } else {

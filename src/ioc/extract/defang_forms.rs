@@ -42,24 +42,28 @@ fn label_before(b: &[u8], at: usize) -> bool {
 
 /// 1 or 2 spaces ending at `at` (not before `floor`): their count.
 fn spaces_before(b: &[u8], at: usize, floor: usize) -> usize {
-    let n = b[floor.min(at)..at]
-        .iter()
-        .rev()
-        .take_while(|&&c| c == b' ')
-        .count();
-    if n <= 2 {
-        n
-    } else {
-        0
-    }
+    at_most_two(
+        b[floor.min(at)..at]
+            .iter()
+            .rev()
+            .take_while(|&&c| c == b' ')
+            .count(),
+    )
 }
 
 /// 0–2 spaces starting at `at`: their count (3+ counts as none: prose).
 fn spaces_after(b: &[u8], at: usize) -> usize {
-    let n = b[at.min(b.len())..]
-        .iter()
-        .take_while(|&&c| c == b' ')
-        .count();
+    at_most_two(
+        b[at.min(b.len())..]
+            .iter()
+            .take_while(|&&c| c == b' ')
+            .count(),
+    )
+}
+
+/// A run of `n` spaces inside a defanged form: 1 or 2, or 0 when longer
+/// (3+ spaces are prose, not a spelled-out separator).
+fn at_most_two(n: usize) -> usize {
     if n <= 2 {
         n
     } else {
